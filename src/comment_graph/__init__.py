@@ -1,0 +1,21 @@
+"""comment-graph: turn online discussion comments into a knowledge graph with evidence.
+
+    >>> import comment_graph
+    >>> kg = comment_graph.build()             # the bundled sample
+    >>> kg.related(kg.comments[0].id, k=3)     # best first, with reasons
+"""
+
+from .api import build, sample_path
+from .config import BuildConfig
+from .errors import CommentGraphError, ConfigError, ExportError, ExtractorError, InputError, QueryError
+from .graph import CommentGraph
+from .models import (Boundary, BuildSummary, Comment, Entity, InputRecord, Mention, Quote, Reason,
+                     RelatedResult, Subject)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Boundary", "BuildConfig", "BuildSummary", "Comment", "CommentGraph", "CommentGraphError", "ConfigError",
+    "Entity", "ExportError", "ExtractorError", "InputError", "InputRecord", "Mention", "Quote", "QueryError",
+    "Reason", "RelatedResult", "Subject", "build", "sample_path",
+]

@@ -1,0 +1,122 @@
+"""build(): the one function that chains the stages, inputs to CommentGraph."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
+
+from .config import BuildConfig
+from .errors import ConfigError
+from .extract import get_extractor, run_extractors
+from .extract.context import Context
+from .extract.people import full_names
+from .graph import CommentGraph, InputInfo
+from .ingest import Loaded, load
+from .lexicon import load_lexicons
+from .models import Comment, InputRecord
+from .quotes import quote_features
+from .resolve import resolve
+from .segment import Segmentation, segment_text
+from .text import digest
+
+Progress = Callable[[str, int, int], None]
+
+
+def sample_path() -> Path:
+    """The bundled sample page (a researcher's profile page, scraped to plain text)."""
+    return Path(str(resources.files("comment_graph.data").joinpath("byrnes_profile.txt")))
+
+
+def _records_to_comments(loaded: Loaded, offset: int) -> list[Comment]:
+    out = []
+    for i, rec in enumerate(loaded.records):
+        cid = rec.id or "c-" + digest(rec.text, 10)
+        c = Comment(id=cid, text=rec.text, index=offset + i, source=loaded.path, author=rec.author,
+                    post_title=rec.post_title, post_url=rec.post_url, url=rec.url, parent_id=rec.parent_id,
+                    created_at=rec.created_at, extra=rec.extra)
+        _quotes_in_record(c)
+        out.append(c)
+    return out
+
+
+def _quotes_in_record(c: Comment) -> None:
+    """Quote detection still runs on structured records: by paragraph inside the text."""
+    from .models import Quote
+    from .segment import split_paragraphs
+
+    paras = split_paragraphs(c.text)
+    for i, p in enumerate(paras):
+        p.quote, p.quote_reasons = quote_features(paras, i, None)
+        if p.quote >= 0.5 and len(paras) > 1:
+            c.quotes.append(Quote(start=p.start, end=p.end, text=p.text, score=min(1.0, p.quote),
+                                  reasons=p.quote_reasons))
+
+
+def _ingest(paths: Sequence[Path], config: BuildConfig) -> tuple[list[Comment], list[Segmentation], list[InputInfo], list[str]]:
+    comments: list[Comment] = []
+    segs: list[Segmentation] = []
+    infos: list[InputInfo] = []
+    warnings: list[str] = []
+    for p in paths:
+        loaded = load(p, config.input_format)
+        warnings += loaded.warnings
+        infos.append(InputInfo(str(p), loaded.format, hashlib.sha256(Path(p).read_bytes()).hexdigest()))
+        if loaded.text is not None:
+            seg = segment_text(loaded.text, loaded.path, strategy=config.segmenter, page_author=config.page_author)
+            for c in seg.comments:
+                c.index = len(comments)
+                comments.append(c)
+            segs.append(seg)
+        else:
+            comments += _records_to_comments(loaded, len(comments))
+    _unique_ids(comments)
+    return comments, segs, infos, warnings
+
+
+def _unique_ids(comments: list[Comment]) -> None:
+    seen: dict[str, int] = {}
+    for c in comments:
+        n = seen.get(c.id, 0) + 1
+        seen[c.id] = n
+        if n > 1:
+            c.id = f"{c.id}-{n}"
+
+
+def build(sources: str | Path | Sequence[str | Path] | None = None, config: BuildConfig | None = None,
+          *, progress: Progress | None = None, **options) -> CommentGraph:
+    """Build the graph of one or more input files (the bundled sample when none is given).
+
+    Keyword options are BuildConfig fields, e.g. `build("page.txt", max_concepts_per_comment=8)`.
+    """
+    if config is None:
+        try:
+            config = BuildConfig(**options)
+        except Exception as e:  # pydantic's ValidationError, made one line
+            raise ConfigError(str(e).splitlines()[0] + ": " + str(e).splitlines()[-1].strip()) from None
+    if sources is None:
+        paths = [sample_path()]
+    elif isinstance(sources, (str, Path)):
+        paths = [Path(sources)]
+    else:
+        paths = [Path(s) for s in sources]
+    for name in config.extractors:
+        get_extractor(name)  # fail before any work on a misspelt name
+    comments, segs, infos, warnings = _ingest(paths, config)
+    page_author = config.page_author or next((s.page_author for s in segs if s.page_author), None)
+    lex = load_lexicons(config.people_files, config.vocab_files, default_people=config.default_people,
+                        default_vocab=config.default_vocab)
+    ctx = Context(lex, page_author, [t for s in segs for t in s.page_titles])
+    ctx.corpus_full_names = {n for c in comments for _, _, n in full_names(c.text, ctx)}
+    ctx.corpus_full_names |= {a for a in (c.author for c in comments) if a and " " in a}
+    mentions = []
+    for i, c in enumerate(comments):
+        mentions += run_extractors(c, config.extractors, ctx)
+        if progress:
+            progress("extract", i + 1, len(comments))
+    res = resolve(comments, mentions, lex, page_author=page_author, full_names=ctx.corpus_full_names,
+                  max_concepts=config.max_concepts_per_comment)
+    return CommentGraph(comments, res.entities, res.mentions, res.subjects,
+                        segmentation=[b for s in segs for b in s.boundaries], inputs=infos, config=config,
+                        page_author=page_author, warnings=warnings)

@@ -1,0 +1,146 @@
+"""The `comment-graph` command: thin adapters over the Python API. Nothing else prints."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import CommentGraphError
+
+FORMATS = ("table", "csv", "json")
+
+
+def output_options(f):
+    """`--format table|csv|json`, shared by every command that prints rows."""
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                        help="How to print the rows.")(f)
+
+
+def render_rows(rows: list[dict], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2, default=str)
+    cols = list(rows[0]) if rows else []
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+        return buf.getvalue().rstrip("\n")
+    if not rows:
+        return "(no rows)"
+    cells = [[_cell(r.get(c)) for c in cols] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
+    line = lambda vals: "  ".join(v.ljust(w) for v, w in zip(vals, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(cols), line(["-" * w for w in widths]), *(line(r) for r in cells)])
+
+
+def _cell(v) -> str:
+    s = "" if v is None else str(v)
+    s = " ".join(s.split())
+    return s if len(s) <= 80 else s[:79] + "…"
+
+
+def friendly_errors(f):
+    """Turn CommentGraphError (and a few OS errors) into one line on stderr and exit code 1."""
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except CommentGraphError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted; outputs left as they were", err=True)
+            sys.exit(130)
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="comment-graph")
+def main() -> None:
+    """Turn discussion comments into a knowledge graph with evidence for every link."""
+
+
+def _progress_printer(quiet: bool):
+    if quiet or not sys.stderr.isatty():
+        return None
+    def show(stage: str, done: int, total: int) -> None:
+        if done == total or done % 50 == 0:
+            click.echo(f"\r{stage}: {done}/{total} comments", err=True, nl=done == total)
+    return show
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Folder for graph.ttl and graph.html.")
+@click.option("--format", "input_format", type=click.Choice(["auto", "text", "jsonl"]), default="auto",
+              show_default=True, help="Input format; auto detects it from the file.")
+@click.option("--segmenter", type=click.Choice(["auto", "paragraph"]), default="auto", show_default=True,
+              help="How to split flat text into comments.")
+@click.option("--people", "people_files", multiple=True, type=click.Path(path_type=Path),
+              help="Extra people file (JSON: name, aliases, same_as). Repeatable.")
+@click.option("--vocab", "vocab_files", multiple=True, type=click.Path(path_type=Path),
+              help="Extra SKOS vocabulary (Turtle). Repeatable.")
+@click.option("--page-author", default=None, help="The page's author, when the page header does not name one.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@friendly_errors
+def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, page_author, quiet):
+    """Build the graph of INPUTS (default: the bundled sample page) into --out."""
+    from .api import build as build_graph
+
+    kg = build_graph(list(inputs) or None, input_format=input_format, segmenter=segmenter,
+                     people_files=list(people_files), vocab_files=list(vocab_files), page_author=page_author,
+                     progress=_progress_printer(quiet))
+    paths = kg.write(out_dir)
+    if quiet:
+        return
+    for w in kg.warnings:
+        click.echo(f"warning: {w}", err=True)
+    s = kg.summary()
+    click.echo(f"Read {', '.join(f'{p} ({f})' for p, f in zip(s.inputs, s.formats))}")
+    click.echo(f"Found {s.comments} comments, " + ", ".join(
+        f"{n} {k}{'' if n == 1 else 's'}" for k, n in s.counts.items()))
+    for kind, rows in s.top.items():
+        if rows:
+            click.echo(f"  top {kind}s: " + "; ".join(f"{r.label} ({r.comments})" for r in rows))
+    click.echo(f"Wrote {paths['html']}")
+    click.echo(f"Wrote {paths['turtle']}")
+
+
+@main.command()
+@click.argument("graph_file", type=click.Path(path_type=Path))
+@click.argument("sparql")
+@output_options
+@friendly_errors
+def query(graph_file, sparql, fmt):
+    """Run a SPARQL query over GRAPH_FILE (a .ttl, or an output folder holding graph.ttl)."""
+    from .store import open_graph
+    from .query import run_sparql
+
+    rows = run_sparql(open_graph(graph_file), sparql)
+    click.echo(render_rows(rows, fmt))
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("comment_id")
+@click.option("-k", "k", type=click.IntRange(1, 1000), default=5, show_default=True, help="How many results.")
+@click.option("--min-score", type=float, default=0.05, show_default=True, help="Drop results scoring below this.")
+@output_options
+@friendly_errors
+def related(source, comment_id, k, min_score, fmt):
+    """Comments related to COMMENT_ID (an id, or '#N' for the N-th comment) in SOURCE."""
+    from .api import build as build_graph
+
+    kg = build_graph(source)
+    rows = [{"comment_id": r.comment_id, "score": r.score,
+             "reasons": "; ".join(f"{x.signal}: {x.label} (+{x.contribution})" for x in r.reasons[:4]),
+             "preview": r.preview} for r in kg.related(comment_id, k=k, min_score=min_score)]
+    click.echo(render_rows(rows, fmt))

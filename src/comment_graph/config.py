@@ -1,0 +1,33 @@
+"""BuildConfig: every option of a build, validated in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+InputFormat = Literal["auto", "text", "jsonl"]
+Segmenter = Literal["auto", "paragraph"]
+
+DEFAULT_BASE_IRI = "https://w3id.org/comment-graph/id/"
+
+
+class BuildConfig(BaseModel):
+    """Options of `build()`; the CLI maps its flags onto these fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    input_format: InputFormat = "auto"
+    segmenter: Segmenter = "auto"
+    extractors: list[str] = Field(
+        default_factory=lambda: ["people", "organizations", "works", "concepts"],
+        description="names from the extractor registry, run in this order",
+    )
+    people_files: list[Path] = Field(default_factory=list, description="extra people files (JSON)")
+    vocab_files: list[Path] = Field(default_factory=list, description="extra SKOS vocabularies (Turtle)")
+    default_people: bool = True
+    default_vocab: bool = True
+    page_author: str | None = Field(default=None, description="the page's author, if the page does not say")
+    max_concepts_per_comment: int = Field(default=10, ge=1, le=100)
+    base_iri: str = DEFAULT_BASE_IRI

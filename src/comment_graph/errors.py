@@ -1,0 +1,43 @@
+"""The one exception tree of comment-graph.
+
+    CommentGraphError            catch this to catch everything the library raises on purpose
+    ├── InputError               an input file is missing, unreadable or malformed (names file, line, field)
+    ├── ConfigError              an option, plugin name or vocabulary file is wrong (lists valid choices)
+    ├── ExtractorError           an extractor broke the span contract (names the extractor)
+    ├── QueryError               a SPARQL query failed to parse or run
+    └── ExportError              an output could not be written
+"""
+
+from __future__ import annotations
+
+
+class CommentGraphError(Exception):
+    """Base of every error comment-graph raises on purpose."""
+
+
+class InputError(CommentGraphError):
+    """An input could not be read; the message names the place."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 field: str | None = None) -> None:
+        place = ":".join(str(p) for p in (path, line) if p is not None)
+        where = f"{place}: " if place else ""
+        what = f"field '{field}': " if field else ""
+        super().__init__(f"{where}{what}{message}")
+        self.path, self.line, self.field = path, line, field
+
+
+class ConfigError(CommentGraphError):
+    """A configuration value is invalid."""
+
+
+class ExtractorError(CommentGraphError):
+    """An extractor produced a mention that breaks the evidence contract."""
+
+
+class QueryError(CommentGraphError):
+    """A SPARQL query could not be parsed or evaluated."""
+
+
+class ExportError(CommentGraphError):
+    """An output file could not be written."""

@@ -1,0 +1,27 @@
+"""Exporters: RDF (Turtle), the HTML page, networkx. Each imports its heavy library lazily."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from ..errors import ExportError
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write to a temporary file beside `path`, then move it into place: never a half-written output."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as e:
+        raise ExportError(f"{path}: cannot write: {e.strerror or e}") from e
+    return path

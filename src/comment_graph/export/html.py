@@ -1,0 +1,125 @@
+"""The HTML page: a pyvis network in our own template, every script inlined, all text escaped.
+
+pyvis assembles the nodes and edges; the page template is ours because pyvis's
+own pages link Bootstrap from a CDN and switch tooltips to raw HTML when any
+title contains "href". Comment text reaches the page only as JSON inside a
+`<script type="application/json">` block (with `<` escaped) and is put on screen
+with `textContent`, never as HTML.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import write_atomic
+
+if TYPE_CHECKING:
+    from ..graph import CommentGraph
+
+STYLE = {  # kind -> (colour, vis shape)
+    "comment": ("#8d99ae", "dot"),
+    "person": ("#e76f51", "diamond"),
+    "organization": ("#f4a261", "square"),
+    "concept": ("#2a9d8f", "dot"),
+    "work": ("#6a4c93", "triangle"),
+}
+PHYSICS_LIMIT = 1500  # above this many nodes the layout is computed here and physics stays off
+
+
+def _vis_assets() -> tuple[str, str]:
+    lib = resources.files("pyvis").joinpath("templates", "lib", "vis-9.1.2")
+    return lib.joinpath("vis-network.min.js").read_text(encoding="utf-8"), \
+        lib.joinpath("vis-network.css").read_text(encoding="utf-8")
+
+
+def _network(kg: "CommentGraph"):
+    """Nodes and edges through pyvis (imported only here: it pulls in IPython)."""
+    from pyvis.network import Network
+
+    net = Network(directed=False, cdn_resources="in_line")
+    ids: dict[str, str] = {}
+    degree: dict[str, int] = {}
+    for m in kg.mentions:
+        degree[m.comment_id] = degree.get(m.comment_id, 0) + 1
+        degree[m.entity_id] = degree.get(m.entity_id, 0) + 1
+    for c in kg.comments:
+        ids[c.id] = f"n{len(ids)}"
+        net.add_node(ids[c.id], label=f"#{c.index + 1}", shape=STYLE["comment"][1], color=STYLE["comment"][0],
+                     size=8 + min(20, degree.get(c.id, 0)), group="comment")
+    for e in kg.entities.values():
+        ids[e.id] = f"n{len(ids)}"
+        net.add_node(ids[e.id], label=e.label[:40], shape=STYLE[e.kind][1], color=STYLE[e.kind][0],
+                     size=10 + min(30, 3 * e.comment_count), group=e.kind)
+    seen = set()
+    for m in kg.mentions:
+        pair = (ids[m.comment_id], ids[m.entity_id])
+        if pair not in seen:
+            seen.add(pair)
+            net.add_edge(*pair, color="#c9ced6")
+    for e in kg.entities.values():
+        if e.creator and e.creator in ids:
+            net.add_edge(ids[e.id], ids[e.creator], color="#6a4c93", dashes=True)
+    return net, ids
+
+
+def _positions(kg: "CommentGraph", ids: dict[str, str]) -> dict[str, tuple[float, float]]:
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(ids.values())
+    g.add_edges_from((ids[m.comment_id], ids[m.entity_id]) for m in kg.mentions)
+    pos = nx.spring_layout(g, seed=7, iterations=30)
+    return {n: (round(float(x) * 3000, 1), round(float(y) * 3000, 1)) for n, (x, y) in pos.items()}
+
+
+def page_data(kg: "CommentGraph") -> dict:
+    net, ids = _network(kg)
+    nodes, edges = net.nodes, net.edges
+    physics = len(nodes) <= PHYSICS_LIMIT
+    if not physics:
+        pos = _positions(kg, ids)
+        for n in nodes:
+            n["x"], n["y"] = pos[n["id"]]
+    info = {}
+    for c in kg.comments:
+        info[ids[c.id]] = {"kind": "comment", "label": f"Comment #{c.index + 1}", "id": c.id, "text": c.text,
+                           "author": c.author, "quotes": [[q.start, q.end] for q in c.quotes], "mentions": []}
+    for m in kg.mentions:
+        e = kg.entities[m.entity_id]
+        info[ids[m.comment_id]]["mentions"].append([m.start, m.end, e.kind, ids[e.id]])
+    for e in kg.entities.values():
+        info[ids[e.id]] = {"kind": e.kind, "label": e.label, "id": e.id, "aliases": e.aliases[:20],
+                           "mentions": e.mention_count, "comments": e.comment_count, "unresolved": e.unresolved}
+    summary = kg.summary(top=8).model_dump()
+    for kind, rows in summary["top"].items():
+        for r in rows:
+            r["node"] = ids[r["entity_id"]]
+    # keep only the layout fields; pyvis adds none that carry text beyond the label
+    keep = ("id", "label", "shape", "color", "size", "group", "x", "y")
+    return {"nodes": [{k: n[k] for k in keep if k in n} for n in nodes],
+            "edges": [{"from": e["from"], "to": e["to"], "color": e.get("color"), "dashes": e.get("dashes", False)}
+                      for e in edges],
+            "info": info, "summary": summary, "physics": physics,
+            "style": {k: {"color": v[0], "shape": v[1]} for k, v in STYLE.items()}}
+
+
+def safe_json(data: dict) -> str:
+    """JSON that cannot close its <script> element or open a comment in HTML."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") \
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def render_html(kg: "CommentGraph") -> str:
+    js, css = _vis_assets()
+    template = resources.files("comment_graph.export").joinpath("page.html").read_text(encoding="utf-8")
+    app = resources.files("comment_graph.export").joinpath("page.js").read_text(encoding="utf-8")
+    return (template.replace("/*VIS_CSS*/", css).replace("/*VIS_JS*/", js.replace("</script", "<\\/script"))
+            .replace("/*APP_JS*/", app).replace("{{DATA}}", safe_json(page_data(kg))))
+
+
+def write_html(kg: "CommentGraph", path: Path) -> Path:
+    return write_atomic(path, render_html(kg).encode("utf-8"))

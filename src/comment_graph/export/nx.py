@@ -1,0 +1,55 @@
+"""The networkx view: comments and entities as nodes, mentions and links as typed edges."""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+if TYPE_CHECKING:
+    from ..graph import CommentGraph
+
+RELATION = {"person": "mentions", "organization": "mentions", "concept": "subject", "work": "references"}
+
+
+def concept_cooccurrence(kg: "CommentGraph") -> Counter:
+    """(concept a, concept b) -> number of comments about both, a < b."""
+    by_comment: dict[str, set[str]] = {}
+    for s in kg.subjects:
+        by_comment.setdefault(s.comment_id, set()).add(s.entity_id)
+    pairs: Counter = Counter()
+    for ids in by_comment.values():
+        pairs.update(combinations(sorted(ids), 2))
+    return pairs
+
+
+def to_networkx(kg: "CommentGraph") -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    for c in kg.comments:
+        g.add_node(c.id, kind="comment", label=c.text[:60], text=c.text, author=c.author, index=c.index)
+    for e in kg.entities.values():
+        g.add_node(e.id, kind=e.kind, label=e.label, aliases=list(e.aliases), mentions=e.mention_count,
+                   comments=e.comment_count, unresolved=e.unresolved)
+    weights = {(s.comment_id, s.entity_id): s.weight for s in kg.subjects}
+    seen: set[tuple[str, str]] = set()
+    for m in kg.mentions:
+        if (m.comment_id, m.entity_id) in seen:
+            g.edges[m.comment_id, m.entity_id, RELATION[m.kind]]["evidence"].append((m.start, m.end, m.surface))
+            continue
+        seen.add((m.comment_id, m.entity_id))
+        g.add_edge(m.comment_id, m.entity_id, key=RELATION[m.kind], relation=RELATION[m.kind],
+                   weight=weights.get((m.comment_id, m.entity_id), 1.0), evidence=[(m.start, m.end, m.surface)])
+    for e in kg.entities.values():
+        if e.creator:
+            g.add_edge(e.id, e.creator, key="creator", relation="creator", weight=1.0)
+        for b in e.broader:
+            g.add_edge(e.id, b, key="broader", relation="broader", weight=1.0)
+    for (a, b), n in concept_cooccurrence(kg).items():
+        g.add_edge(a, b, key="cooccurs", relation="cooccurs", weight=float(n))
+    ids = {c.id for c in kg.comments}
+    for c in kg.comments:
+        if c.parent_id in ids:
+            g.add_edge(c.id, c.parent_id, key="reply_of", relation="reply_of", weight=1.0)
+    return g

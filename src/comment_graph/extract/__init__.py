@@ -1,0 +1,72 @@
+"""Extractors: named plugins that turn a comment into Mentions with character spans.
+
+Built-ins register through the same registry third-party plugins use (entry
+point group `comment_graph.extractors`). `run_extractors` checks the evidence
+contract on every mention, `comment.text[start:end] == surface`, and names the
+extractor that broke it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+
+from ..errors import ConfigError, ExtractorError
+from ..models import Comment, EntityKind, Mention
+from .context import Context
+
+
+@dataclass(frozen=True)
+class Extractor:
+    """A named extractor: which kinds it may produce and the function that finds them."""
+
+    name: str
+    kinds: tuple[EntityKind, ...]
+    find: Callable[[Comment, Context], Iterable[Mention]]
+
+
+_REGISTRY: dict[str, Extractor] = {}
+
+
+def register(extractor: Extractor) -> Extractor:
+    _REGISTRY[extractor.name] = extractor
+    return extractor
+
+
+def _load_builtins() -> None:
+    from . import concepts, organizations, people, works  # noqa: F401  (they register themselves)
+
+    for ep in entry_points(group="comment_graph.extractors"):
+        if ep.name not in _REGISTRY:
+            register(ep.load())
+
+
+def get_extractor(name: str) -> Extractor:
+    _load_builtins()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise ConfigError(f"unknown extractor '{name}'; available: {', '.join(sorted(_REGISTRY))}") from None
+
+
+def available_extractors() -> list[str]:
+    _load_builtins()
+    return sorted(_REGISTRY)
+
+
+def run_extractors(comment: Comment, names: list[str], ctx: Context) -> list[Mention]:
+    """Run the named extractors on one comment and check every mention they return."""
+    out: list[Mention] = []
+    for name in names:
+        ex = get_extractor(name)
+        for m in ex.find(comment, ctx):
+            if comment.text[m.start:m.end] != m.surface:
+                raise ExtractorError(
+                    f"extractor '{name}' returned span {m.start}:{m.end} = "
+                    f"{comment.text[m.start:m.end]!r} for surface {m.surface!r} in comment {comment.id}")
+            if m.kind not in ex.kinds:
+                raise ExtractorError(f"extractor '{name}' returned kind '{m.kind}'; it declares {ex.kinds}")
+            m.in_quote = comment.in_quote(m.start, m.end)
+            out.append(m)
+    return out

@@ -1,0 +1,18 @@
+"""What extractors know beyond one comment: the lexicons and the corpus-wide name evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..lexicon import Lexicons
+
+
+@dataclass
+class Context:
+    """Read-only knowledge handed to every extractor call."""
+
+    lexicons: Lexicons
+    page_author: str | None = None
+    page_titles: list[str] = field(default_factory=list)
+    corpus_full_names: set[str] = field(default_factory=set)
+    authors: set[str] = field(default_factory=set)

@@ -1,0 +1,44 @@
+"""Shared pieces for finding proper names: capitalised token runs, possessives, sentence starts."""
+
+from __future__ import annotations
+
+import re
+
+POSSESSIVE_RE = re.compile(r"[’']s?$")
+NAME_WORD = r"[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:-[A-Z][a-z]+)?"
+SURNAME_WORD = r"(?:(?:de|van|von|der|da|di|del|le|la|bin|al)\s)?[A-Z][a-zA-Z]+(?:[’'-][A-Z][a-zA-Z]+)?"
+# First name then one or two surname words; a trailing possessive is left out of the span.
+FULL_NAME_RE = re.compile(rf"(?<![\w@])({NAME_WORD})\s+({SURNAME_WORD})(?:\s+({NAME_WORD}))?(?![\w])")
+HANDLE_RE = re.compile(r"@([A-Za-z][\w.-]*(?:\s[A-Z][\w-]*){0,2})")
+CAP_TOKEN_RE = re.compile(r"(?<![\w’'])([A-Z][a-z]+(?:[A-Z][a-z]+)*)(?:[’']s)?(?![\w])")
+
+# Words that follow a capitalised word and make it an organization or a thing, not a person.
+ORG_SUFFIXES = {
+    "Bank", "Banks", "Lab", "Labs", "Institute", "University", "Foundation", "Inc", "Corp", "Corporation",
+    "Company", "Group", "Fund", "Capital", "Partners", "Association", "Society", "Council", "Agency",
+    "Commission", "College", "Hospital", "Centre", "Center", "Trust", "Network", "Research", "Bio",
+    "Technologies", "Systems", "Ltd", "LLC", "Forum", "Project", "Initiative", "Academy", "School",
+    "Department", "Ministry", "Office", "Board", "Committee", "Prize", "Award", "Street", "Road", "City",
+    "County", "River", "Lake", "Mountain", "Park", "Hall", "House", "Press", "Times", "Post", "Journal",
+}
+NOT_SURNAME = {
+    "I", "The", "A", "An", "And", "Or", "But", "So", "If", "In", "On", "At", "To", "Of", "For", "As", "By",
+    "Is", "It", "We", "He", "She", "They", "You", "My", "His", "Her", "Our", "Their", "This", "That",
+    "Also", "Then", "Here", "There", "When", "What", "Why", "How", "Who", "Yes", "No", "Not", "Re",
+}
+
+
+def sentence_initial(text: str, start: int) -> bool:
+    """True when the word at `start` opens a sentence, line, quotation or bracket."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t\u00a0":
+        i -= 1
+    return i < 0 or text[i] in ".!?\n“\"‘([:•—–-"
+
+
+def strip_possessive(surface: str) -> str:
+    return POSSESSIVE_RE.sub("", surface) if re.search(r"[’']s?$", surface) and len(surface) > 3 else surface
+
+
+def covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)

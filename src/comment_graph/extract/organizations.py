@@ -1,0 +1,61 @@
+"""Organizations: the lexicon, names ending in an organization word ("Customers Bank"), and the
+other items of a list that already names one ("Customers Bank (5.2%), BankProv (5.1%)")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..models import Comment, Mention
+from . import Extractor, register
+from .context import Context
+from .names import covered
+
+NAME = "organizations"
+SUFFIX_RE = re.compile(
+    r"(?<![\w-])((?:[A-Z][\w&’'.-]*\s+){1,3}(?:Bank|Labs?|Institute|University|Foundation|Inc\.?|"
+    r"Corp\.?|Corporation|Company|Fund|Capital|Partners|Association|Society|Council|Agency|"
+    r"Commission|College|Trust|Research|Bio|Technologies|Ltd\.?|LLC))(?![\w])")
+LIST_ITEM_RE = re.compile(r"(?:^|,\s*|\band\s+|\bor\s+)((?:[A-Z][\w&.-]*)(?:\s+[A-Z][\w&.-]*){0,2})"
+                          r"(?=\s*(?:\(|,|$|\.|\band\b|\bor\b))")
+
+
+def _mention(c: Comment, s: int, e: int, score: float, key: str | None = None) -> Mention:
+    surface = c.text[s:e]
+    return Mention(comment_id=c.id, kind="organization", surface=surface, start=s, end=e,
+                   extractor=NAME, score=score, key=key or surface)
+
+
+def _list_mates(c: Comment, found: list[Mention], spans: list) -> Iterator[Mention]:
+    """In a comma list that contains a known organization, the other capitalised items are organizations too."""
+    for sentence in re.finditer(r"[^.!?\n]+", c.text):
+        s0 = sentence.start()
+        if not any(s0 <= m.start < sentence.end() for m in found):
+            continue
+        items = list(LIST_ITEM_RE.finditer(sentence.group()))
+        if len(items) < 3:
+            continue
+        for it in items:
+            s, e = s0 + it.start(1), s0 + it.end(1)
+            if not covered(spans, s, e):
+                spans.append((s, e))
+                yield _mention(c, s, e, 0.6)
+
+
+def find_organizations(c: Comment, ctx: Context) -> Iterator[Mention]:
+    spans: list[tuple[int, int]] = []
+    found: list[Mention] = []
+    pattern = ctx.lexicons.alias_pattern("organization")
+    for m in pattern.finditer(c.text) if pattern else ():
+        spans.append((m.start(), m.end()))
+        found.append(_mention(c, m.start(), m.end(), 0.95))
+    for m in SUFFIX_RE.finditer(c.text):
+        s, e = m.start(1), m.end(1)
+        if not covered(spans, s, e) and not c.text[s:e].startswith(("The ", "A ", "An ")):
+            spans.append((s, e))
+            found.append(_mention(c, s, e, 0.8))
+    yield from found
+    yield from _list_mates(c, found, spans)
+
+
+register(Extractor(NAME, ("organization",), find_organizations))

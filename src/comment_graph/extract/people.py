@@ -1,0 +1,97 @@
+"""People: full names, first names alone, surnames alone, @handles, possessives, hyphen compounds.
+
+Candidates come from the people lexicon, from a first-name list plus
+capitalisation, and from names seen in full elsewhere in the corpus; the
+resolver later decides which person each refers to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..models import Comment, Mention
+from . import Extractor, register
+from .context import Context
+from .names import (FULL_NAME_RE, HANDLE_RE, NOT_SURNAME, ORG_SUFFIXES, covered, sentence_initial,
+                    strip_possessive)
+
+NAME = "people"
+PART_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)*")
+
+
+def _mention(c: Comment, start: int, end: int, form: str, score: float) -> Mention:
+    surface = c.text[start:end]
+    key = surface.lstrip("@")
+    return Mention(comment_id=c.id, kind="person", surface=surface, start=start, end=end,
+                   extractor=NAME, score=score, key=" ".join(key.split()), attrs={"form": form})
+
+
+def full_names(text: str, ctx: Context) -> Iterator[tuple[int, int, str]]:
+    """(start, end, 'First Last') for every first-name-led capitalised pair in `text`."""
+    first = ctx.lexicons.first_names
+    for m in FULL_NAME_RE.finditer(text):
+        given, surname, third = m.group(1), m.group(2), m.group(3)
+        if given.split("-")[0] not in first or surname in NOT_SURNAME or surname.isupper():
+            continue
+        if surname in ORG_SUFFIXES or (third and third in ORG_SUFFIXES):
+            continue
+        if ctx.lexicons.organizations.get(f"{given} {surname}"):
+            continue
+        end = m.end(2)
+        if third and third not in NOT_SURNAME and third[0].isupper() and not sentence_initial(text, m.start(3)):
+            end = m.end(3) if third not in ctx.lexicons.first_names else end
+        surface = strip_possessive(text[m.start():end])
+        yield m.start(), m.start() + len(surface), surface
+
+
+def _lexicon(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+    pattern = ctx.lexicons.alias_pattern("person")
+    for m in pattern.finditer(c.text) if pattern else ():
+        if " " not in m.group() and sentence_initial(c.text, m.start()) and c.text[m.end():m.end() + 1] not in "’'":
+            continue  # a lone capitalised word opening a sentence is too weak on its own
+        spans.append((m.start(), m.end()))
+        yield _mention(c, m.start(), m.end(), "lexicon", 0.95)
+
+
+def _handles(c: Comment, spans: list) -> Iterator[Mention]:
+    for m in HANDLE_RE.finditer(c.text):
+        surface = strip_possessive(m.group().rstrip(" .,;:)"))
+        end = m.start() + len(surface)
+        if not covered(spans, m.start() + 1, end):
+            spans.append((m.start(), end))
+            yield _mention(c, m.start(), end, "handle", 0.95)
+
+
+def _single_words(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+    """First names alone and surnames of names seen in full elsewhere, also inside hyphen compounds."""
+    surnames = {n.split()[-1] for n in ctx.corpus_full_names}
+    firsts = ctx.lexicons.first_names
+    for m in PART_RE.finditer(c.text):
+        word, s, e = m.group(), m.start(), m.end()
+        if covered(spans, s, e) or (s and (c.text[s - 1].isalnum() or c.text[s - 1] in "’'")):
+            continue
+        if e < len(c.text) and c.text[e].isalnum():
+            continue
+        in_compound = (s and c.text[s - 1] == "-") or (c.text[e:e + 1] == "-" and c.text[e + 1:e + 2].islower())
+        if word in firsts or word in surnames:
+            possessive = c.text[e:e + 1] in "’'"
+            initial = sentence_initial(c.text, s) and not in_compound
+            if initial and not possessive:
+                continue
+            spans.append((s, e))
+            yield _mention(c, s, e, "first" if word in firsts else "last", 0.6 if initial else 0.8)
+
+
+def find_people(c: Comment, ctx: Context) -> Iterator[Mention]:
+    spans: list[tuple[int, int]] = []
+    yield from _lexicon(c, ctx, spans)
+    yield from _handles(c, spans)
+    for s, e, _ in full_names(c.text, ctx):
+        if not covered(spans, s, e):
+            spans.append((s, e))
+            yield _mention(c, s, e, "full", 0.9)
+    yield from _single_words(c, ctx, spans)
+
+
+register(Extractor(NAME, ("person",), find_people))

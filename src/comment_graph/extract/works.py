@@ -1,0 +1,105 @@
+"""Works a comment refers to: posts, papers, series, videos; by title, by author, or by URL.
+
+Patterns: "X’s post", "the CoinRun paper", "Rob Miles explainer", a Title Case
+run followed by "series"/"sequence"/"book", a quoted Title Case title, a title
+the page lists in its header, and URLs. A bare "here" is not a work.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..models import Comment, Mention
+from ..text import concept_key
+from . import Extractor, register
+from .context import Context
+from .names import covered
+
+NAME = "works"
+WORK_NOUNS = (r"post|paper|essay|article|book|sequence|series|video|talk|podcast|explainer|"
+              r"blog ?post|report|review|thread|interview|lecture|newsletter|preprint|study|survey|agenda")
+CAP = r"[A-Z][\w]*(?:[-‐][\w]+)*"
+PERSON = rf"{CAP}(?:\s{CAP}){{0,2}}"
+POSSESSIVE_WORK_RE = re.compile(rf"(?<![\w])({PERSON})[’']s\s+((?:[a-z-]+\s)?(?:{WORK_NOUNS}))\b")
+THE_X_WORK_RE = re.compile(rf"\b[Tt]he\s+((?:[A-Z][\w-]*[A-Z0-9][\w-]*|{CAP}(?:\s{CAP})?)\s+(?:{WORK_NOUNS}))\b")
+AUTHOR_WORK_RE = re.compile(rf"(?<![\w’'])({CAP}\s{CAP})\s+(explainer|video|talk|podcast|lecture|interview)\b")
+SMALL = r"(?:to|of|the|a|an|in|on|for|and|vs\.?|with|from|is|are|at|by)"
+TITLE_RUN_RE = re.compile(rf"(?<![\w-])({CAP}(?:\s(?:{SMALL}\s)*{CAP}){{2,9}})(?:\s(series|sequence|book|post|paper))?")
+QUOTED_RE = re.compile(r"[“\"]([A-Z][^”\"\n]{3,120})[”\"]")
+URL_RE = re.compile(r"https?://[^\s<>\"“”)\]]+[^\s<>\"“”)\].,;:!?’']")
+
+
+def _work(c: Comment, s: int, e: int, title: str, score: float, creator: str | None = None,
+          url: str | None = None) -> Mention:
+    attrs = {"title": title}
+    if creator:
+        attrs["creator"] = creator
+    if url:
+        attrs["url"] = url
+    return Mention(comment_id=c.id, kind="work", surface=c.text[s:e], start=s, end=e, extractor=NAME,
+                   score=score, key=concept_key(title), attrs=attrs)
+
+
+def _title_case(words: list[str]) -> bool:
+    big = [w for w in words if not re.fullmatch(SMALL, w)]
+    return len(big) >= 2 and sum(w[0].isupper() for w in big) / len(big) >= 0.8
+
+
+def _patterns(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+    t = c.text
+    for m in POSSESSIVE_WORK_RE.finditer(t):
+        words = m.group(1).split()
+        while len(words) > 1 and words[0] not in ctx.lexicons.first_names:
+            words = words[1:]  # "See Geoffrey Miller’s post": the sentence's verb is not the author
+        if words[0] in {"The", "This", "That", "My", "Your", "It", "I"}:
+            continue
+        start = m.start(1) + m.group(1).rindex(" ".join(words))
+        spans.append((start, m.end()))
+        yield _work(c, start, m.end(), t[start:m.end()], 0.85, creator=" ".join(words))
+    for m in AUTHOR_WORK_RE.finditer(t):
+        if not covered(spans, m.start(), m.end()) and m.group(1).split()[0] in ctx.lexicons.first_names:
+            spans.append((m.start(), m.end()))
+            yield _work(c, m.start(), m.end(), m.group(0), 0.8, creator=m.group(1))
+    for m in THE_X_WORK_RE.finditer(t):
+        if not covered(spans, m.start(1), m.end(1)):
+            spans.append((m.start(1), m.end(1)))
+            yield _work(c, m.start(1), m.end(1), m.group(1), 0.75)
+
+
+def _titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+    t = c.text
+    known = {concept_key(x): x for x in ctx.page_titles}
+    for m in TITLE_RUN_RE.finditer(t):
+        s, e = m.start(1), m.end(1)
+        words = m.group(1).split()
+        if covered(spans, s, e) or not _title_case(words):
+            continue
+        is_known = concept_key(m.group(1)) in known
+        if not (is_known or m.group(2) or re.search(rf"\s{SMALL}\s", m.group(1))):
+            continue  # a run of capitalised words alone may be a name or an organization
+        spans.append((s, e))
+        creator = ctx.page_author if is_known else None
+        yield _work(c, s, e, known.get(concept_key(m.group(1)), m.group(1)), 0.8 if is_known else 0.65,
+                    creator=creator)
+    for m in QUOTED_RE.finditer(t):
+        words = m.group(1).split()
+        if len(words) >= 2 and _title_case(words) and not covered(spans, m.start(1), m.end(1)):
+            spans.append((m.start(1), m.end(1)))
+            yield _work(c, m.start(1), m.end(1), m.group(1), 0.7)
+
+
+def _urls(c: Comment, spans: list) -> Iterator[Mention]:
+    for m in URL_RE.finditer(c.text):
+        spans.append((m.start(), m.end()))
+        yield _work(c, m.start(), m.end(), m.group(), 0.9, url=m.group())
+
+
+def find_works(c: Comment, ctx: Context) -> Iterator[Mention]:
+    spans: list[tuple[int, int]] = []
+    yield from _urls(c, spans)
+    yield from _patterns(c, ctx, spans)
+    yield from _titles(c, ctx, spans)
+
+
+register(Extractor(NAME, ("work",), find_works))

@@ -1,0 +1,149 @@
+"""CommentGraph: the result of a build, and every way to look at it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .config import BuildConfig
+from .errors import CommentGraphError, ExportError
+from .models import (ENTITY_KINDS, Boundary, BuildSummary, Comment, Entity, EntityCount, Mention, RelatedResult,
+                     Subject)
+
+if TYPE_CHECKING:
+    import networkx
+    import rdflib
+
+
+@dataclass
+class InputInfo:
+    path: str
+    format: str
+    sha256: str
+
+
+@dataclass
+class CommentGraph:
+    """Comments linked to the people, organizations, concepts and works they mention, with evidence."""
+
+    comments: list[Comment]
+    entities: dict[str, Entity]
+    mentions: list[Mention]
+    subjects: list[Subject]
+    segmentation: list[Boundary] = field(default_factory=list)
+    inputs: list[InputInfo] = field(default_factory=list)
+    config: BuildConfig = field(default_factory=BuildConfig)
+    page_author: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    # ---- lookups ------------------------------------------------------------------
+    @cached_property
+    def _by_id(self) -> dict[str, Comment]:
+        return {c.id: c for c in self.comments}
+
+    def comment(self, comment_id: str) -> Comment:
+        """A comment by id, or by its 1-based position written as '#3'."""
+        if comment_id in self._by_id:
+            return self._by_id[comment_id]
+        if comment_id.startswith("#") and comment_id[1:].isdigit() and 0 < int(comment_id[1:]) <= len(self.comments):
+            return self.comments[int(comment_id[1:]) - 1]
+        sample = ", ".join(c.id for c in self.comments[:3])
+        raise CommentGraphError(f"no comment with id '{comment_id}' (ids look like: {sample}; or use '#1')")
+
+    def mentions_in(self, comment_id: str) -> list[Mention]:
+        return [m for m in self.mentions if m.comment_id == comment_id]
+
+    def entities_of(self, kind: str) -> list[Entity]:
+        return [e for e in self.entities.values() if e.kind == kind]
+
+    def find_entity(self, name: str, kind: str | None = None) -> Entity:
+        """An entity by id, label or alias (case-insensitive)."""
+        want = name.casefold()
+        for e in self.entities.values():
+            if (kind is None or e.kind == kind) and (e.id == name or want in {e.label.casefold(),
+                                                                              *(a.casefold() for a in e.aliases)}):
+                return e
+        raise CommentGraphError(f"no {kind or 'entity'} called '{name}'")
+
+    # ---- related comments ---------------------------------------------------------
+    @cached_property
+    def _related_index(self):
+        from .related import build_index
+
+        return build_index(self.comments, self.entities, self.mentions, self.subjects)
+
+    def related(self, comment_id: str, k: int = 5, *, min_score: float = 0.05) -> list[RelatedResult]:
+        """The k comments most related to this one, best first, each with its reasons."""
+        from .related import related
+
+        c = self.comment(comment_id)
+        results = related(self._related_index, self.entities, c.id, k, min_score)
+        for r in results:
+            r.preview = self._by_id[r.comment_id].text[:100]
+        return results
+
+    def comments_about(self, concept: str) -> list[tuple[Comment, list[Mention]]]:
+        """Comments whose subjects include this concept, with the evidence mentions."""
+        return self._comments_linked(self.find_entity(concept, "concept"))
+
+    def comments_mentioning(self, name: str) -> list[tuple[Comment, list[Mention]]]:
+        return self._comments_linked(self.find_entity(name))
+
+    def _comments_linked(self, e: Entity) -> list[tuple[Comment, list[Mention]]]:
+        out: dict[str, list[Mention]] = {}
+        for m in self.mentions:
+            if m.entity_id == e.id:
+                out.setdefault(m.comment_id, []).append(m)
+        return [(self._by_id[cid], ms) for cid, ms in out.items()]
+
+    # ---- views and exports ----------------------------------------------------------
+    def summary(self, top: int = 5) -> BuildSummary:
+        counts = Counter(e.kind for e in self.entities.values())
+        tops = {}
+        for kind in ENTITY_KINDS:
+            ranked = sorted(self.entities_of(kind), key=lambda e: (-e.comment_count, -e.mention_count, e.label))
+            tops[kind] = [EntityCount(label=e.label, entity_id=e.id, comments=e.comment_count) for e in ranked[:top]]
+        return BuildSummary(comments=len(self.comments), counts={k: counts.get(k, 0) for k in ENTITY_KINDS},
+                            top=tops, inputs=[i.path for i in self.inputs], formats=[i.format for i in self.inputs])
+
+    def to_networkx(self) -> "networkx.MultiDiGraph":
+        from .export.nx import to_networkx
+
+        return to_networkx(self)
+
+    def to_rdf(self) -> "rdflib.Graph":
+        from .export.rdf import to_rdf
+
+        return to_rdf(self)
+
+    def sparql(self, query: str, **bindings: Any) -> list[dict[str, Any]]:
+        """Run SPARQL over the RDF export; keyword arguments are bound as variables, never pasted in."""
+        from .query import run_sparql
+
+        return run_sparql(self._rdf, query, bindings)
+
+    @cached_property
+    def _rdf(self) -> "rdflib.Graph":
+        return self.to_rdf()
+
+    def write_turtle(self, path: str | Path) -> Path:
+        from .export.rdf import write_turtle
+
+        return write_turtle(self, Path(path))
+
+    def write_html(self, path: str | Path) -> Path:
+        from .export.html import write_html
+
+        return write_html(self, Path(path))
+
+    def write(self, out_dir: str | Path) -> dict[str, Path]:
+        """Write graph.ttl and graph.html into a folder (created if missing)."""
+        out = Path(out_dir)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ExportError(f"{out}: cannot create output folder: {e.strerror or e}") from e
+        return {"turtle": self.write_turtle(out / "graph.ttl"), "html": self.write_html(out / "graph.html")}

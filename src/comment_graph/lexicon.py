@@ -1,0 +1,136 @@
+"""Shipped and user-supplied lexicons: people, organizations, nicknames, first names, SKOS vocabularies.
+
+Users extend them with files of the same shape (`--people FILE`, `--vocab FILE.ttl`);
+see the README for the formats.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .errors import ConfigError
+from .text import concept_key, data_lines
+
+
+@dataclass
+class NamedEntry:
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    same_as: list[str] = field(default_factory=list)
+
+
+@dataclass
+class VocabConcept:
+    iri: str
+    pref: str
+    alts: list[str]
+    broader: list[str]
+
+
+@dataclass
+class Lexicons:
+    people: dict[str, NamedEntry]            # alias (exact case) -> entry
+    organizations: dict[str, NamedEntry]
+    concepts: dict[str, VocabConcept]        # concept_key(label) -> concept (case-folded labels)
+    acronyms: dict[str, VocabConcept]        # ALL-CAPS labels, matched case-sensitively
+    first_names: frozenset[str]
+    nicknames: dict[str, set[str]]           # any given name -> its equivalence class
+
+    def same_given_name(self, a: str, b: str) -> bool:
+        return a == b or b in self.nicknames.get(a, set())
+
+    def alias_pattern(self, kind: str) -> re.Pattern | None:
+        table = self.people if kind == "person" else self.organizations
+        return _alias_regex(tuple(sorted(table, key=lambda s: (-len(s), s))))
+
+
+@lru_cache(maxsize=8)
+def _alias_regex(aliases: tuple[str, ...]) -> re.Pattern | None:
+    if not aliases:
+        return None
+    alt = "|".join(re.escape(a) for a in aliases)
+    return re.compile(rf"(?<![^\W_])(?:{alt})(?![^\W_])")
+
+
+def _read_json(path: Path | None, name: str) -> list | dict:
+    try:
+        if path is None:
+            text = resources.files("comment_graph.data").joinpath(name).read_text(encoding="utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        return json.loads(text)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except ValueError as e:
+        raise ConfigError(f"{path or name}: not valid JSON: {e}") from None
+
+
+def _named(entries: list, source: str) -> dict[str, NamedEntry]:
+    table: dict[str, NamedEntry] = {}
+    for i, e in enumerate(entries):
+        if not isinstance(e, dict) or not isinstance(e.get("name"), str):
+            raise ConfigError(f"{source}: entry {i + 1} needs a 'name' string")
+        same = e.get("same_as") or []
+        entry = NamedEntry(e["name"], [a for a in e.get("aliases", []) if isinstance(a, str)],
+                           [same] if isinstance(same, str) else list(same))
+        for alias in [entry.name, *entry.aliases]:
+            table[alias] = entry
+    return table
+
+
+def load_vocab(paths: list[Path]) -> tuple[dict[str, VocabConcept], dict[str, VocabConcept]]:
+    import rdflib
+    from rdflib.namespace import RDF, SKOS
+
+    g = rdflib.Graph()
+    for p in paths:
+        try:
+            g.parse(p, format="turtle")
+        except FileNotFoundError:
+            raise ConfigError(f"{p}: no such vocabulary file") from None
+        except Exception as e:  # rdflib raises many parser types
+            raise ConfigError(f"{p}: not a valid Turtle vocabulary: {e}") from None
+    concepts: dict[str, VocabConcept] = {}
+    acronyms: dict[str, VocabConcept] = {}
+    for c in sorted(g.subjects(RDF.type, SKOS.Concept)):
+        pref = g.value(c, SKOS.prefLabel)
+        if pref is None:
+            continue
+        alts = sorted(str(a) for a in g.objects(c, SKOS.altLabel))
+        vc = VocabConcept(str(c), str(pref), alts, sorted(str(b) for b in g.objects(c, SKOS.broader)))
+        for label in [str(pref), *alts]:
+            if re.fullmatch(r"[A-Z][A-Z0-9+&-]*[A-Z0-9+]s?", label) and len(label) <= 8:
+                acronyms[label] = vc
+            else:
+                concepts.setdefault(concept_key(label), vc)
+    return concepts, acronyms
+
+
+def _nicknames() -> dict[str, set[str]]:
+    raw = _read_json(None, "nicknames.json")
+    classes: dict[str, set[str]] = {}
+    for formal, shorts in raw.items():
+        group = {formal, *shorts}
+        for n in group:
+            classes.setdefault(n, set()).update(group)
+    return classes
+
+
+def load_lexicons(people_files: list[Path] = (), vocab_files: list[Path] = (), *,
+                  default_people: bool = True, default_vocab: bool = True) -> Lexicons:
+    people: dict[str, NamedEntry] = {}
+    if default_people:
+        people.update(_named(_read_json(None, "people.json"), "people.json"))
+    for f in people_files:
+        people.update(_named(_read_json(Path(f), str(f)), str(f)))
+    orgs = _named(_read_json(None, "organizations.json"), "organizations.json")
+    vocab_paths = list(vocab_files)
+    if default_vocab:
+        vocab_paths.insert(0, Path(str(resources.files("comment_graph.data").joinpath("concepts.ttl"))))
+    concepts, acronyms = load_vocab(vocab_paths)
+    return Lexicons(people, orgs, concepts, acronyms, data_lines("first_names.txt"), _nicknames())

@@ -1,0 +1,154 @@
+"""Pydantic records that cross stage boundaries.
+
+Every stage takes and returns these, so each stage can be tested alone and a
+plugin only has to speak this vocabulary.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+EntityKind = Literal["person", "organization", "concept", "work"]
+ENTITY_KINDS: tuple[EntityKind, ...] = ("person", "organization", "concept", "work")
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class InputRecord(_Record):
+    """One comment as a structured input gives it (JSONL fields of the eval contract)."""
+
+    id: str | None = None
+    author: str | None = None
+    text: str
+    post_title: str | None = None
+    post_url: str | None = None
+    url: str | None = None
+    parent_id: str | None = None
+    created_at: datetime | None = None
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+
+class Quote(_Record):
+    """A passage inside a comment that quotes someone else: text[start:end]."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    score: float = 1.0
+    reasons: list[str] = Field(default_factory=list)
+
+
+class Comment(_Record):
+    """A comment: its own text (quoted passages included) and what is known around it."""
+
+    id: str
+    text: str
+    index: int = Field(ge=0, description="position in the input, 0-based")
+    source: str = ""
+    author: str | None = None
+    post_title: str | None = None
+    post_url: str | None = None
+    url: str | None = None
+    parent_id: str | None = None
+    created_at: datetime | None = None
+    quotes: list[Quote] = Field(default_factory=list)
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+    def in_quote(self, start: int, end: int) -> bool:
+        return any(q.start <= start and end <= q.end for q in self.quotes)
+
+
+class Mention(_Record):
+    """One occurrence of an entity in a comment: the evidence for a link."""
+
+    comment_id: str
+    kind: EntityKind
+    surface: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    extractor: str
+    score: float = Field(default=1.0, ge=0.0, le=1.0)
+    key: str = Field(default="", description="the extractor's normalised name for what it found")
+    in_quote: bool = False
+    entity_id: str | None = None
+    attrs: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Mention":
+        if self.end <= self.start:
+            raise ValueError(f"empty span {self.start}:{self.end}")
+        return self
+
+
+class Entity(_Record):
+    """A person, organization, concept or work, with every spelling seen."""
+
+    id: str = Field(description="stable, e.g. 'person/yann-lecun'")
+    kind: EntityKind
+    label: str
+    aliases: list[str] = Field(default_factory=list)
+    mention_count: int = 0
+    comment_count: int = 0
+    unresolved: bool = False
+    same_as: list[str] = Field(default_factory=list)
+    creator: str | None = Field(default=None, description="entity id of a work's creator")
+    url: str | None = None
+    broader: list[str] = Field(default_factory=list, description="concept ids")
+    is_page_author: bool = False
+
+
+class Subject(_Record):
+    """A concept a comment is about, with its weight in that comment."""
+
+    comment_id: str
+    entity_id: str
+    weight: float = Field(ge=0.0, le=1.0)
+
+
+class Boundary(_Record):
+    """The segmenter's verdict on the gap before one paragraph of a flat text."""
+
+    paragraph: int
+    score: float
+    is_boundary: bool
+    features: dict[str, float] = Field(default_factory=dict)
+    preview: str = ""
+
+
+class Reason(_Record):
+    """One signal behind a related-comment score."""
+
+    signal: Literal["concept", "person", "organization", "work", "text", "neighbourhood", "thread"]
+    label: str
+    entity_id: str | None = None
+    contribution: float
+
+
+class RelatedResult(_Record):
+    """A comment related to the one asked about, with why."""
+
+    comment_id: str
+    score: float
+    reasons: list[Reason] = Field(default_factory=list)
+    preview: str = ""
+
+
+class EntityCount(_Record):
+    label: str
+    entity_id: str
+    comments: int
+
+
+class BuildSummary(_Record):
+    """What a build found: counts and the most mentioned entities of each kind."""
+
+    comments: int
+    counts: dict[str, int]
+    top: dict[str, list[EntityCount]]
+    inputs: list[str]
+    formats: list[str]

@@ -1,0 +1,152 @@
+"""Related comments: rarity-weighted shared entities, concept neighbourhoods, TF-IDF text
+similarity and thread structure, blended, with every signal's contribution kept as a reason."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from .models import Comment, Entity, Mention, Reason, RelatedResult, Subject
+
+WEIGHTS = {"entities": 0.6, "text": 0.3, "neighbourhood": 0.1}
+THREAD_BONUS = {"reply": 0.1, "same post": 0.05}
+KIND_SIGNAL = {"concept": "concept", "person": "person", "organization": "organization", "work": "work"}
+
+
+@dataclass
+class RelatedIndex:
+    """Sparse matrices over all comments, built once per graph and reused by every query."""
+
+    ids: list[str]
+    row: dict[str, int]
+    entity_ids: list[str]
+    entities: sparse.csr_matrix      # comments x entities, idf-weighted, rows L2-normalised
+    neighbours: sparse.csr_matrix    # comments x entities, spread one step along concept links
+    text: sparse.csr_matrix          # comments x terms, TF-IDF, rows L2-normalised
+    parent: dict[str, str | None]
+    post: dict[str, str | None]
+
+
+def _entity_weights(mentions: list[Mention], subjects: list[Subject], entities: dict[str, Entity]):
+    w: dict[tuple[str, str], float] = defaultdict(float)
+    for s in subjects:
+        w[(s.comment_id, s.entity_id)] = max(w[(s.comment_id, s.entity_id)], s.weight)
+    for m in mentions:
+        if m.kind != "concept" and not entities[m.entity_id].unresolved:
+            w[(m.comment_id, m.entity_id)] = max(w[(m.comment_id, m.entity_id)], 0.5 if m.in_quote else 1.0)
+    return w
+
+
+def _normalise(m: sparse.csr_matrix) -> sparse.csr_matrix:
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.diags(1.0 / norms) @ m
+
+
+def build_index(comments: list[Comment], entities: dict[str, Entity], mentions: list[Mention],
+                subjects: list[Subject]) -> RelatedIndex:
+    ids = [c.id for c in comments]
+    row = {cid: i for i, cid in enumerate(ids)}
+    entity_ids = sorted(entities)
+    col = {eid: j for j, eid in enumerate(entity_ids)}
+    weights = _entity_weights(mentions, subjects, entities)
+    df = Counter(eid for _, eid in weights)
+    n = len(ids)
+    r, c, v = [], [], []
+    for (cid, eid), wt in sorted(weights.items()):
+        r.append(row[cid])
+        c.append(col[eid])
+        v.append(wt * math.log(1 + n / df[eid]) * (0.0 if df[eid] == n and n > 2 else 1.0))
+    ent = sparse.csr_matrix((v, (r, c)), shape=(n, len(entity_ids)))
+    links = _concept_links(entities, col)
+    neigh = ent @ links if links.nnz else sparse.csr_matrix(ent.shape)
+    return RelatedIndex(ids, row, entity_ids, _normalise(ent), _normalise(neigh.tocsr()),
+                        _text_matrix(comments), {c.id: c.parent_id for c in comments},
+                        {c.id: (c.post_url or c.post_title) for c in comments})
+
+
+def _concept_links(entities: dict[str, Entity], col: dict[str, int]) -> sparse.csr_matrix:
+    """Concept to broader/narrower concept, both ways, excluding the concept itself."""
+    r, c = [], []
+    for e in entities.values():
+        for b in e.broader:
+            if b in col:
+                r += [col[e.id], col[b]]
+                c += [col[b], col[e.id]]
+    size = len(col)
+    return sparse.csr_matrix(([1.0] * len(r), (r, c)), shape=(size, size))
+
+
+def _text_matrix(comments: list[Comment]) -> sparse.csr_matrix:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    own = [_own_text(c) for c in comments]
+    if not any(t.strip() for t in own):
+        return sparse.csr_matrix((len(comments), 1))
+    vec = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1, token_pattern=r"(?u)\b[a-zA-Z][\w-]+\b")
+    try:
+        return vec.fit_transform(own).tocsr()
+    except ValueError:  # every word was a stop word
+        return sparse.csr_matrix((len(comments), 1))
+
+
+def _own_text(c: Comment) -> str:
+    """The comment's words without the passages it quotes."""
+    parts, pos = [], 0
+    for q in sorted(c.quotes, key=lambda q: q.start):
+        parts.append(c.text[pos:q.start])
+        pos = q.end
+    parts.append(c.text[pos:])
+    return " ".join(parts)
+
+
+def related(index: RelatedIndex, entities: dict[str, Entity], comment_id: str, k: int = 5,
+            min_score: float = 0.05) -> list[RelatedResult]:
+    q = index.row[comment_id]
+    ent = np.asarray((index.entities @ index.entities[q].T).todense()).ravel()
+    neigh = np.asarray((index.neighbours @ index.entities[q].T).todense()).ravel()
+    text = np.asarray((index.text @ index.text[q].T).todense()).ravel()
+    score = WEIGHTS["entities"] * ent + WEIGHTS["text"] * text + WEIGHTS["neighbourhood"] * neigh
+    score = score + _thread_bonus(index, comment_id)
+    score[q] = -1.0
+    order = np.argsort(-score, kind="stable")[: max(k, 0)]
+    out = []
+    for j in order:
+        if score[j] < min_score:
+            break
+        out.append(RelatedResult(comment_id=index.ids[j], score=round(float(score[j]), 4),
+                                 reasons=_reasons(index, entities, q, j, text[j], neigh[j])))
+    return out
+
+
+def _thread_bonus(index: RelatedIndex, cid: str) -> np.ndarray:
+    bonus = np.zeros(len(index.ids))
+    parent, post = index.parent.get(cid), index.post.get(cid)
+    for j, other in enumerate(index.ids):
+        if other == parent or index.parent.get(other) == cid:
+            bonus[j] += THREAD_BONUS["reply"]
+        elif post and index.post.get(other) == post:
+            bonus[j] += THREAD_BONUS["same post"]
+    return bonus
+
+
+def _reasons(index: RelatedIndex, entities: dict[str, Entity], q: int, j: int, text: float,
+             neigh: float) -> list[Reason]:
+    a, b = index.entities[q], index.entities[j]
+    shared = a.multiply(b)
+    reasons = []
+    for col, val in zip(shared.indices, shared.data):
+        e = entities[index.entity_ids[col]]
+        reasons.append(Reason(signal=KIND_SIGNAL[e.kind], label=e.label, entity_id=e.id,
+                              contribution=round(WEIGHTS["entities"] * float(val), 4)))
+    if text > 0:
+        reasons.append(Reason(signal="text", label="similar wording (TF-IDF cosine)",
+                              contribution=round(WEIGHTS["text"] * float(text), 4)))
+    if neigh > 0:
+        reasons.append(Reason(signal="neighbourhood", label="related concepts (broader/narrower)",
+                              contribution=round(WEIGHTS["neighbourhood"] * float(neigh), 4)))
+    return sorted(reasons, key=lambda r: (-r.contribution, r.label))

@@ -1,0 +1,288 @@
+"""Corpus-level resolution: mentions become entities with canonical names; concepts are ranked.
+
+People: a full name maps to the lexicon's canonical name or to the page
+author's; a first name or surname alone maps to the one full name in the corpus
+(or lexicon) it fits, and stays its own unresolved node when several fit.
+Concepts: spellings merge by key (case, plural, hyphen/space, defined and known
+abbreviations); each comment keeps its best-weighted concepts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .lexicon import Lexicons
+from .models import Comment, Entity, Mention, Subject
+from .text import concept_key, digest, fold, slug
+
+KIND_PRIORITY = {"work": 0, "person": 1, "organization": 2, "concept": 3}
+
+
+@dataclass
+class Resolution:
+    entities: dict[str, Entity]
+    mentions: list[Mention]
+    subjects: list[Subject] = field(default_factory=list)
+
+
+class _Ids:
+    """Stable entity ids from labels; a clash of slugs gets a content hash."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, str] = {}
+
+    def get(self, kind: str, label: str) -> str:
+        base = f"{kind}/{slug(label)}"
+        owner = self.by_id.setdefault(base, label)
+        return base if owner == label else f"{base}-{digest(label, 6)}"
+
+
+def drop_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """A concept inside a name or title is not a concept; an organization outranks a bare person guess."""
+    by_comment: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_comment[m.comment_id].append(m)
+    kept: list[Mention] = []
+    for ms in by_comment.values():
+        named = [m for m in ms if m.kind != "concept"]
+        for m in ms:
+            rivals = [o for o in named if o is not m and o.start < m.end and m.start < o.end]
+            if m.kind == "concept" and rivals:
+                continue
+            if m.kind == "person" and any(o.kind == "organization" and o.score >= m.score for o in rivals):
+                continue
+            kept.append(m)
+    return sorted(kept, key=lambda m: (m.comment_id, m.start, KIND_PRIORITY[m.kind]))
+
+
+# ---- people -------------------------------------------------------------------------
+
+class PeopleResolver:
+    def __init__(self, lex: Lexicons, page_author: str | None, full_names: set[str]) -> None:
+        self.lex, self.page_author = lex, page_author
+        self._memo: dict[str, str] = {}
+        self._by_surname: dict[str, list[str]] = defaultdict(list)
+        for entry in {id(e): e for e in lex.people.values()}.values():
+            if " " in entry.name:
+                self._by_surname[entry.name.split()[-1]].append(entry.name)
+        self.full = {self.canonical_full(n) for n in full_names}
+
+    def canonical_full(self, name: str) -> str:
+        if name not in self._memo:
+            self._memo[name] = self._canonical_full(name)
+        return self._memo[name]
+
+    def _canonical_full(self, name: str) -> str:
+        given, *_, surname = name.split()
+        pa = self.page_author  # the page's own spelling of its author wins over any lexicon
+        if pa and pa.split()[-1] == surname and self.lex.same_given_name(pa.split()[0], given):
+            return pa
+        entry = self.lex.people.get(name)
+        if entry:
+            return entry.name
+        for known in self._by_surname.get(surname, []):
+            if self.lex.same_given_name(known.split()[0], given):
+                return known
+        return name
+
+    def single(self, word: str) -> tuple[str, bool]:
+        """(canonical name, resolved?) for a first name or surname alone."""
+        fits = sorted(n for n in self.full
+                      if word == n.split()[-1] or self.lex.same_given_name(word, n.split()[0]))
+        if len(fits) == 1:
+            return fits[0], True
+        if not fits:
+            entry = self.lex.people.get(word)
+            if entry:
+                return entry.name, True
+            pa = self.page_author
+            if pa and (self.lex.same_given_name(word, pa.split()[0]) or word == pa.split()[-1]):
+                return pa, True
+        return word, False
+
+    def resolve(self, m: Mention) -> tuple[str, bool]:
+        key = m.key.rstrip("’'")
+        if " " in key:
+            return self.canonical_full(key), True
+        return self.single(key)
+
+
+def _people(mentions: list[Mention], lex: Lexicons, page_author: str | None, full_names: set[str],
+            ids: _Ids, entities: dict[str, Entity]) -> list[Mention]:
+    res = PeopleResolver(lex, page_author, full_names)
+    kept = []
+    for m in mentions:
+        name, ok = res.resolve(m)
+        if not ok and m.score < 0.8:
+            continue
+        label = name if ok else f"{name} (unresolved)"
+        eid = ids.get("person", label)
+        ent = entities.setdefault(eid, Entity(id=eid, kind="person", label=name, unresolved=not ok,
+                                              is_page_author=bool(page_author and name == page_author)))
+        entry = lex.people.get(name)
+        if entry and not ent.same_as:
+            ent.same_as = list(entry.same_as)
+        m.entity_id = eid
+        kept.append(m)
+    return kept
+
+
+# ---- organizations and works ---------------------------------------------------------
+
+def _organizations(mentions: list[Mention], lex: Lexicons, ids: _Ids, entities: dict[str, Entity]) -> None:
+    for m in mentions:
+        entry = lex.organizations.get(m.key)
+        name = entry.name if entry else m.key
+        eid = ids.get("organization", name)
+        entities.setdefault(eid, Entity(id=eid, kind="organization", label=name))
+        m.entity_id = eid
+
+
+def _works(mentions: list[Mention], people: PeopleResolver, ids: _Ids, entities: dict[str, Entity]) -> None:
+    titles: dict[str, Counter] = defaultdict(Counter)
+    for m in mentions:
+        titles[m.key][m.attrs.get("title", m.surface)] += 1
+    for m in mentions:
+        title = titles[m.key].most_common(1)[0][0]
+        eid = ids.get("work", title)
+        ent = entities.setdefault(eid, Entity(id=eid, kind="work", label=title, url=m.attrs.get("url")))
+        creator = m.attrs.get("creator")
+        if creator and not ent.creator:
+            name = people.canonical_full(creator) if " " in creator else people.single(creator)[0]
+            ent.creator = ids.get("person", name)
+            entities.setdefault(ent.creator, Entity(id=ent.creator, kind="person", label=name,
+                                                    is_page_author=name == people.page_author))
+        m.entity_id = eid
+
+
+# ---- concepts ---------------------------------------------------------------------------
+
+def _abbreviations(mentions: list[Mention], lex: Lexicons) -> dict[str, str]:
+    """Abbreviation key -> long-form key, from definitions in the text."""
+    table: dict[str, str] = {}
+    for m in mentions:
+        if "abbr" in m.attrs:
+            table.setdefault(concept_key(m.attrs["abbr"]), m.key)
+    return table
+
+
+def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
+                      entities: dict[str, Entity]) -> None:
+    abbr = _abbreviations(mentions, lex)
+    by_key: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        key = abbr.get(m.key, m.key)
+        vc = lex.concepts.get(key)
+        by_key[concept_key(vc.pref) if vc else key].append(m)
+    for key, ms in sorted(by_key.items()):
+        vc = lex.concepts.get(key)
+        label = vc.pref if vc else _preferred_surface(ms, abbr)
+        eid = ids.get("concept", label)
+        ent = entities.setdefault(eid, Entity(id=eid, kind="concept", label=label))
+        seen = {m.surface for m in ms} | ({*vc.alts} if vc else set())
+        ent.aliases = sorted(set(ent.aliases) | {s for s in seen if s != label})
+        if vc:
+            ent.broader = list(vc.broader)  # vocabulary IRIs; mapped to entity ids later
+        for m in ms:
+            m.entity_id = eid
+
+
+def _preferred_surface(ms: list[Mention], abbr: dict[str, str]) -> str:
+    forms = Counter()
+    for m in ms:
+        s = m.surface
+        forms[s if s.isupper() or any(ch.isupper() for ch in s[1:]) else s.lower()] += 1
+    full = [f for f in forms if concept_key(f) not in abbr]
+    return sorted(full or forms, key=lambda f: (-forms[f], len(f), f))[0]
+
+
+def rank_concepts(comments: list[Comment], mentions: list[Mention], max_per_comment: int) -> tuple[
+        list[Mention], list[Subject]]:
+    """Keep each comment's best concepts: termhood x frequency in the comment x mild rarity in the corpus."""
+    concept_ms = [m for m in mentions if m.kind == "concept"]
+    df = Counter(eid for _, eid in {(m.comment_id, m.entity_id) for m in concept_ms})
+    n = max(1, len(comments))
+    words = {c.id: len(c.text.split()) for c in comments}
+    per_comment: dict[str, dict[str, list[Mention]]] = defaultdict(lambda: defaultdict(list))
+    for m in concept_ms:
+        per_comment[m.comment_id][m.entity_id].append(m)
+    keep: set[tuple[str, str]] = set()
+    subjects: list[Subject] = []
+    for cid, by_ent in per_comment.items():
+        scored = []
+        for eid, ms in by_ent.items():
+            tf = sum(0.5 if m.in_quote else 1.0 for m in ms)
+            idf = math.log((n + 1) / (df[eid] + 0.5)) / math.log(n + 1.5)
+            w = max(m.score for m in ms) * (1 + 0.5 * math.log(tf)) * (0.75 + 0.25 * idf) if tf else 0
+            scored.append((round(w, 4), eid))
+        budget = max(3, min(max_per_comment, 3 + words.get(cid, 0) // 50))
+        top = sorted(scored, key=lambda x: (-x[0], x[1]))[:budget]
+        best = top[0][0] if top else 1.0
+        for w, eid in top:
+            if w >= 0.3:
+                keep.add((cid, eid))
+                subjects.append(Subject(comment_id=cid, entity_id=eid, weight=round(min(1.0, w / best), 3)))
+    kept = [m for m in mentions if m.kind != "concept" or (m.comment_id, m.entity_id) in keep]
+    return kept, sorted(subjects, key=lambda s: (s.comment_id, -s.weight, s.entity_id))
+
+
+def _broader(entities: dict[str, Entity], lex: Lexicons) -> None:
+    """Vocabulary broader links, and head-word containment ("negative reward" under "reward")."""
+    by_iri = {vc.iri: concept_key(vc.pref) for vc in lex.concepts.values()}
+    by_key = {concept_key(e.label): e.id for e in entities.values() if e.kind == "concept"}
+    for e in entities.values():
+        if e.kind != "concept":
+            continue
+        links = {by_key[by_iri[i]] for i in e.broader if i in by_iri and by_iri[i] in by_key}
+        words = e.label.split()  # split on spaces only: "self-supervised" stays one modifier
+        for k in range(1, len(words)):
+            head = concept_key(" ".join(words[k:]))
+            if head in by_key:
+                links.add(by_key[head])
+                break
+        e.broader = sorted(links - {e.id})
+
+
+def _counts(entities: dict[str, Entity], mentions: list[Mention]) -> None:
+    per = Counter(m.entity_id for m in mentions)
+    comments = Counter(eid for _, eid in {(m.comment_id, m.entity_id) for m in mentions})
+    for e in entities.values():
+        e.mention_count = per[e.id]
+        e.comment_count = comments[e.id]
+
+
+def resolve(comments: list[Comment], mentions: list[Mention], lex: Lexicons, *, page_author: str | None,
+            full_names: set[str], max_concepts: int) -> Resolution:
+    """Turn every comment's mentions into entities shared across the corpus."""
+    mentions = drop_overlaps(mentions)
+    ids, entities = _Ids(), {}
+    by_kind = defaultdict(list)
+    for m in mentions:
+        by_kind[m.kind].append(m)
+    people = _people(by_kind["person"], lex, page_author, full_names, ids, entities)
+    _organizations(by_kind["organization"], lex, ids, entities)
+    _works(by_kind["work"], PeopleResolver(lex, page_author, full_names), ids, entities)
+    _concept_entities(by_kind["concept"], lex, ids, entities)
+    resolved = [m for m in mentions if m.kind != "person"] + people
+    resolved, subjects = rank_concepts(comments, resolved, max_concepts)
+    _aliases(entities, resolved)
+    _counts(entities, resolved)
+    live = {m.entity_id for m in resolved} | {e.creator for e in entities.values() if e.creator}
+    entities = {k: v for k, v in sorted(entities.items()) if k in live}
+    _broader(entities, lex)
+    resolved.sort(key=lambda m: (m.comment_id, m.start, KIND_PRIORITY[m.kind], m.entity_id or ""))
+    return Resolution(entities, resolved, subjects)
+
+
+def _aliases(entities: dict[str, Entity], mentions: list[Mention]) -> None:
+    seen: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        surface = m.surface.lstrip("@")
+        for suffix in ("’s", "'s"):
+            surface = surface.removesuffix(suffix)
+        seen[m.entity_id].add(" ".join(surface.split()))
+    for eid, forms in seen.items():
+        e = entities[eid]
+        e.aliases = sorted((set(e.aliases) | forms) - {e.label}, key=lambda a: (fold(a), a))

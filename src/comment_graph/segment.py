@@ -1,0 +1,313 @@
+"""Split a flat page dump into comments, drop page furniture, and find quoted passages.
+
+A scraped page keeps no markup: comments follow each other separated only by
+blank lines (or single newlines). Boundaries are scored from evidence that does
+not depend on any one page: discourse openers and continuation markers, a
+preceding colon or quote, sign-offs, lexical cohesion between neighbouring
+paragraphs (TextTiling-style) and quote-then-reply patterns. Every gap's score
+and features are kept as `Boundary` records so a user can see why.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .models import Boundary, Comment, Quote
+from .quotes import quote_features
+from .text import content_words, data_lines, digest
+
+# Lines that are page furniture wherever they appear.
+FURNITURE_RE = re.compile(
+    r"^(load more|load more comments|show more|see more|read more|more|reply|replies|share|report|edit|"
+    r"delete|permalink|parent|context|link|collapse|expand|\[[-+]\]|continue this thread|"
+    r"view more comments?|show \d+ more( replies| comments)?|\d+ (more )?(comments?|replies)|"
+    r"wiki contributions|comments|posts|sequences|tags|about|subscribe|follow|message)$",
+    re.IGNORECASE,
+)
+# Karma, points, votes, dates and ages, alone or joined by separators.
+META_TOKEN_RE = re.compile(
+    r"^([-+−]?\d+|\d+[smhdwy]|\d+(\.\d+)?k?|points?|karma|votes?|pts|ω|agreement|ago|days?|hours?|"
+    r"minutes?|weeks?|months?|years?|[·•|,]|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|"
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|am|pm|utc|by|reply|edited|score)$",
+    re.IGNORECASE,
+)
+SMALL_WORDS = {"a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "vs", "with", "at", "by", "from", "is"}
+TERMINAL = tuple(".!?:;)\"”’…")
+CONTINUATION_RE = re.compile(
+    r"^(so|and|but|or|i\.e\.|e\.g\.|for example|for instance|also|specifically|separately|again|"
+    r"anyway|still|then|thus|however|moreover|furthermore|similarly|relatedly|in other words|"
+    r"that said|ok,? so|okay,? so|well,|otherwise|instead|meanwhile|plus|as for|speaking of|"
+    r"on the other hand|on the contrary|by contrast|in particular|finally|first|second|third|"
+    r"next|lastly|besides|hence|therefore|because|which|whereas|unless)\b",
+    re.IGNORECASE,
+)
+ANAPHORA_RE = re.compile(r"^(that|this|these|those|it|it[’']s|such|they|there)\b", re.IGNORECASE)
+REPLY_OPENER_RE = re.compile(
+    r"^(i agree|i disagree|i find|i[’']m not sure|i am not sure|i wonder|i like|i love|"
+    r"i don[’']t think|i do not think|seems|nice|thanks|thank you|great|yes\b|no,|agreed|hmm|"
+    r"interesting|follow-up|followup|this post|this comment|good point|strong upvote|fair|"
+    r"sure,|right,|huh|hi\b|hello|oh\b|wait|re:|@|congrat|kudos|minor|nitpick|typo|"
+    r"i think that if|i[’']d|i have|i[’']ve)",
+    re.IGNORECASE,
+)
+SIGNOFF_RE = re.compile(r"^\(?\s*(cc|h/t|ht|edit|update|ps|p\.s\.)\b.*\)?$", re.IGNORECASE | re.DOTALL)
+BULLET_RE = re.compile(r"^\s*([•◦▪\-*–]|\d+[.)])\s+")
+
+
+@dataclass
+class Paragraph:
+    start: int
+    end: int
+    text: str
+    role: str = "body"  # body | furniture | title | author | bio
+    quote: float = 0.0
+    quote_reasons: list[str] = field(default_factory=list)
+    trailing_space: bool = False
+
+
+@dataclass
+class Segmentation:
+    """What the segmenter made of one flat text."""
+
+    comments: list[Comment]
+    boundaries: list[Boundary]
+    page_author: str | None = None
+    page_titles: list[str] = field(default_factory=list)
+    furniture: list[str] = field(default_factory=list)
+
+
+def split_paragraphs(text: str, mode: str = "auto") -> list[Paragraph]:
+    """Paragraphs with offsets: blank-line separated, or one per line when the page uses single newlines."""
+    blank_gaps = len(re.findall(r"\n[ \t\u00a0]*\n", text))
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    by_line = mode == "line" or (mode == "auto" and blank_gaps < max(2, len(lines) // 6))
+    pattern = r"\n" if by_line else r"\n[ \t\u00a0]*\n"
+    paras: list[Paragraph] = []
+    pos = 0
+    for m in list(re.finditer(pattern, text)) + [None]:
+        end = m.start() if m else len(text)
+        paras += _block(text, pos, end)
+        pos = m.end() if m else len(text)
+    if by_line:
+        paras = _join_bullets(text, paras)
+    return paras
+
+
+def _block(text: str, start: int, end: int) -> list[Paragraph]:
+    """One block, split further where `>` quote lines and plain lines alternate."""
+    out: list[Paragraph] = []
+    run_start, run_quoted = None, None
+    pos = start
+    for line in text[start:end].split("\n"):
+        lstart, lend = pos, pos + len(line)
+        pos = lend + 1
+        if not line.strip():
+            continue
+        quoted = line.lstrip().startswith(">")
+        if run_start is not None and quoted != run_quoted:
+            out.append(_para(text, run_start, prev_end))
+            run_start = None
+        if run_start is None:
+            run_start, run_quoted = lstart, quoted
+        prev_end = lend
+    if run_start is not None:
+        out.append(_para(text, run_start, prev_end))
+    return out
+
+
+def _para(text: str, start: int, end: int) -> Paragraph:
+    raw_end = end
+    while start < end and text[start] in " \t\u00a0":
+        start += 1
+    while end > start and text[end - 1] in " \t\u00a0":
+        end -= 1
+    return Paragraph(start, end, text[start:end], trailing_space=end < raw_end)
+
+
+def _join_bullets(text: str, paras: list[Paragraph]) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    for p in paras:
+        if out and BULLET_RE.match(p.text) and out[-1].role == "body":
+            out[-1] = Paragraph(out[-1].start, p.end, text[out[-1].start:p.end])
+        else:
+            out.append(p)
+    return out
+
+
+# ---- page furniture -------------------------------------------------------------
+
+def _words(s: str) -> list[str]:
+    return re.findall(r"[^\W\d_][\w’'&.-]*", s)
+
+
+def is_meta_line(s: str) -> bool:
+    """Karma, points, dates, 'Reply' and the like: a line made only of metadata tokens."""
+    toks = re.findall(r"[\w:.-]+|[·•|,]", s.replace("\u00a0", " "))
+    return bool(toks) and len(toks) <= 12 and all(META_TOKEN_RE.match(t) for t in toks) \
+        and any(ch.isdigit() for ch in s)
+
+
+def is_title_line(s: str) -> bool:
+    """A short line in Title Case without sentence punctuation: a name, post title or nav word."""
+    s = s.strip()
+    words = _words(s)
+    if not words or len(words) > 12 or s.endswith(TERMINAL) or not s[0].isupper():
+        return False
+    big = [w for w in words if w.lower() not in SMALL_WORDS]
+    return bool(big) and sum(w[0].isupper() for w in big) / len(big) >= 0.75
+
+
+def looks_like_name(s: str) -> bool:
+    """Two or three capitalised words led by a known given name, or ending in a rare word (a surname)."""
+    from .extract.concepts import zipf
+
+    words = s.split()
+    if not (2 <= len(words) <= 3 and all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words)):
+        return False
+    if any(w.lower() in SMALL_WORDS for w in words):
+        return False
+    return words[0] in data_lines("first_names.txt") or zipf(words[-1].lower()) < 3.5
+
+
+def classify_furniture(paras: list[Paragraph]) -> str | None:
+    """Mark furniture paragraphs in place; return the page author's name if the header gives one."""
+    for p in paras:
+        if p.text.startswith("#") or FURNITURE_RE.match(p.text.strip()) or is_meta_line(p.text):
+            p.role = "furniture"
+        elif is_title_line(p.text):
+            p.role = "title"
+    author = None
+    if paras and paras[0].role == "title" and looks_like_name(paras[0].text):
+        author = paras[0].text.strip()
+        paras[0].role = "author"
+        # a profile bio: prose right under the name, closed by more header lines
+        for p in paras[1:3]:
+            if p.role != "body":
+                break
+            nxt = paras[paras.index(p) + 1] if paras.index(p) + 1 < len(paras) else None
+            if nxt is not None and nxt.role != "body":
+                p.role = "bio"
+    return author
+
+
+# ---- boundaries -----------------------------------------------------------------
+
+def _cosine(a: Counter, b: Counter) -> float:
+    dot = sum(v * b[k] for k, v in a.items())
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str | None) -> dict[str, float]:
+    """Evidence for and against a comment boundary between the last of `prev` and the first of `nxt`."""
+    a, b = prev[-1], nxt[0]
+    f: dict[str, float] = {}
+    head = b.text.lstrip("“\"'‘ ")
+    if CONTINUATION_RE.match(head):
+        f["continuation opener"] = -1.0
+    elif head.startswith("("):
+        f["parenthetical aside"] = -0.8
+    elif BULLET_RE.match(b.text):
+        f["list item"] = -1.0
+    elif REPLY_OPENER_RE.match(head):
+        f["reply opener"] = 0.5
+    elif ANAPHORA_RE.match(head):
+        f["refers back"] = -0.3
+    if a.text.rstrip().endswith(":"):
+        f["previous ends with colon"] = -1.0
+    if a.quote >= 0.5:
+        f["previous is a quote"] = -1.0
+    if b.quote >= 0.5:
+        interleaved = b.text.startswith(">") and any(p.text.startswith(">") for p in prev)
+        f["another > quote in the same reply" if interleaved else "opens with a quote"] = -0.8 if interleaved else 0.6
+    if SIGNOFF_RE.match(a.text.strip()):
+        f["previous is a sign-off"] = 1.0
+    left = Counter(w for p in prev[-2:] for w in content_words(p.text))
+    right = Counter(w for p in nxt[:2] for w in content_words(p.text))
+    f["cohesion"] = round(max(-0.6, min(0.4, 0.15 - 2.0 * _cosine(left, right))), 3)
+    return f
+
+
+def segment_text(text: str, source: str = "", *, strategy: str = "auto",
+                 page_author: str | None = None) -> Segmentation:
+    """Find the comments of a flat text. `strategy='paragraph'` makes each paragraph a comment."""
+    paras = split_paragraphs(text)
+    found_author = classify_furniture(paras)
+    author = page_author or found_author
+    body_runs = _runs(paras)
+    for run in body_runs:
+        for i, p in enumerate(run):
+            p.quote, p.quote_reasons = quote_features(run, i, author)
+    boundaries: list[Boundary] = []
+    groups: list[tuple[list[Paragraph], str | None]] = []
+    for title, run in _titled_runs(paras):
+        groups += [(g, title) for g in _group(run, author, strategy, boundaries, paras)]
+    comments = [_comment(text, g, i, source, title) for i, (g, title) in enumerate(groups)]
+    _dedupe_ids(comments)
+    furniture = [p.text for p in paras if p.role != "body"]
+    titles = [p.text for p in paras if p.role == "title"]
+    return Segmentation(comments, boundaries, author, titles, furniture)
+
+
+def _runs(paras: list[Paragraph]) -> list[list[Paragraph]]:
+    return [run for _, run in _titled_runs(paras)]
+
+
+def _titled_runs(paras: list[Paragraph]) -> list[tuple[str | None, list[Paragraph]]]:
+    """Maximal runs of body paragraphs, each with the title line just above it (if any)."""
+    runs: list[tuple[str | None, list[Paragraph]]] = []
+    title: str | None = None
+    current: list[Paragraph] = []
+    for p in paras:
+        if p.role == "body":
+            current.append(p)
+            continue
+        if current:
+            runs.append((title, current))
+            current, title = [], None
+        if p.role == "title":
+            title = p.text.strip()
+    if current:
+        runs.append((title, current))
+    header_titles = runs and runs[0][0]
+    # a title in the page header (a nav word, a sequence name) is not the first comment's post
+    return [(t if not (i == 0 and header_titles and paras[0].role == "author") else None, r)
+            for i, (t, r) in enumerate(runs)]
+
+
+def _group(run: list[Paragraph], author: str | None, strategy: str, boundaries: list[Boundary],
+           paras: list[Paragraph]) -> list[list[Paragraph]]:
+    groups = [[run[0]]]
+    for j in range(1, len(run)):
+        f = {} if strategy == "paragraph" else gap_features(groups[-1], run[j:], author)
+        score = round(sum(f.values()), 3) if f else 1.0
+        cut = score > 0
+        boundaries.append(Boundary(paragraph=paras.index(run[j]), score=score, is_boundary=cut,
+                                   features=f, preview=run[j].text[:60]))
+        if cut:
+            groups.append([run[j]])
+        else:
+            groups[-1].append(run[j])
+    return groups
+
+
+def _comment(text: str, group: list[Paragraph], index: int, source: str, title: str | None) -> Comment:
+    start, end = group[0].start, group[-1].end
+    body = text[start:end]
+    quotes = [Quote(start=p.start - start, end=p.end - start, text=p.text, score=min(1.0, p.quote),
+                    reasons=p.quote_reasons) for p in group if p.quote >= 0.5]
+    return Comment(id="c-" + digest(body, 10), text=body, index=index, source=source,
+                   post_title=title, quotes=quotes)
+
+
+def _dedupe_ids(comments: list[Comment]) -> None:
+    """The same text twice keeps one id each: the second gets '-2', and so on."""
+    seen: Counter = Counter()
+    for c in comments:
+        seen[c.id] += 1
+        if seen[c.id] > 1:
+            c.id = f"{c.id}-{seen[c.id]}"

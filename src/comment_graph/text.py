@@ -1,0 +1,85 @@
+"""Small text utilities shared by the stages: tokens with offsets, content words, normalisation."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+# A token: a word with inner hyphens/apostrophes/dots (e.g. "model-based", "Yann’s", "e.g."),
+# a number, or a single other non-space character.
+TOKEN_RE = re.compile(r"[@#]?[^\W_](?:[\w]|[-'’.&/+](?=[^\W_]))*|\S", re.UNICODE)
+APOSTROPHES = "'’"
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """Split text into (token, start, end) with offsets into `text`."""
+    return [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+
+
+def fold(s: str) -> str:
+    """Compare-friendly form: NFKC, curly apostrophes straight, lower case, single spaces."""
+    s = unicodedata.normalize("NFKC", s).replace("’", "'").lower()
+    return " ".join(s.split())
+
+
+def singular(word: str) -> str:
+    """A cautious singular for a lower-case English word ("circuits" -> "circuit")."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return word[:-2]
+    if word.endswith(("ss", "us", "is", "ous", "ics")):
+        return word
+    if word.endswith("s"):
+        return word[:-1]
+    return word
+
+
+def concept_key(phrase: str) -> str:
+    """The merge key of a term: case, hyphens/spaces and a final plural folded away."""
+    s = fold(phrase)
+    s = re.sub(r"[-_/‐–]+", " ", s)
+    s = re.sub(r"[^\w\s']", "", s)
+    words = s.split()
+    if not words:
+        return ""
+    words[-1] = singular(words[-1])
+    return " ".join(words)
+
+
+def slug(s: str, limit: int = 60) -> str:
+    """A readable, IRI-safe slug; non-ASCII text falls back to a short hash."""
+    ascii_ = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+    out = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:limit].strip("-")
+    return out or "x" + digest(s, 8)
+
+
+def digest(s: str, n: int = 12) -> str:
+    return hashlib.sha256(s.encode("utf-8")).hexdigest()[:n]
+
+
+@lru_cache(maxsize=None)
+def data_lines(name: str) -> frozenset[str]:
+    """A shipped word list (one entry a line, '#' comments) as a set."""
+    text = resources.files("comment_graph.data").joinpath(name).read_text(encoding="utf-8")
+    return frozenset(ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
+
+
+def stopwords() -> frozenset[str]:
+    return data_lines("stopwords.txt")
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-case, singular content words (for cohesion and similarity)."""
+    stop = stopwords()
+    out = []
+    for tok, _, _ in tokens(text):
+        w = fold(tok).strip("'")
+        if len(w) > 2 and w[0].isalpha() and w not in stop:
+            out.append(singular(w))
+    return out

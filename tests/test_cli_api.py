@@ -1,0 +1,94 @@
+"""The CLI and the Python API, end to end on the sample."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+import comment_graph
+from comment_graph.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_build_writes_outputs_and_prints_summary(tmp_path):
+    r = run("build", "--out", str(tmp_path))
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "graph.ttl").exists() and (tmp_path / "graph.html").exists()
+    assert "comments" in r.output and "top persons" in r.output and "graph.html" in r.output
+
+
+def test_query_formats(tmp_path):
+    assert run("build", "--out", str(tmp_path), "-q").exit_code == 0
+    q = "SELECT ?n WHERE { ?p a foaf:Person ; foaf:name ?n } ORDER BY ?n"
+    table = run("query", str(tmp_path / "graph.ttl"), q)
+    assert table.exit_code == 0 and "Yann LeCun" in table.output
+    as_json = json.loads(run("query", str(tmp_path), q, "--format", "json").output)
+    assert {"n": "Yann LeCun"} in as_json
+    as_csv = run("query", str(tmp_path / "graph.ttl"), q, "--format", "csv").output.splitlines()
+    assert as_csv[0] == "n"
+
+
+def test_related_command(sample_kg):
+    cid = sample_kg.comments[0].id
+    r = run("related", str(comment_graph.sample_path()), cid, "-k", "3", "--format", "json")
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.output)
+    assert rows and all(row["comment_id"] != cid for row in rows)
+
+
+@pytest.mark.parametrize("args, message", [
+    (("build", "/no/such/file.txt"), "no such file"),
+    (("query", "/no/such.ttl", "SELECT * {}"), "no such graph file"),
+    (("related", "-", "x"), "no such file"),
+])
+def test_errors_are_one_line(args, message, tmp_path):
+    r = run(*args)
+    assert r.exit_code != 0
+    assert message in r.output and "Traceback" not in r.output
+
+
+def test_bad_sparql_is_one_line(tmp_path):
+    run("build", "--out", str(tmp_path), "-q")
+    r = run("query", str(tmp_path), "SELECT WHERE {")
+    assert r.exit_code == 1 and r.output.startswith("error: SPARQL failed")
+
+
+def test_console_script_is_installed():
+    out = subprocess.run([sys.executable, "-m", "comment_graph.cli", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 or "Usage" in out.stdout + out.stderr
+
+
+def test_api_surface(sample_kg):
+    kg = sample_kg
+    assert kg.comments and all(c.id and c.text for c in kg.comments)
+    g = kg.to_networkx()
+    assert isinstance(g, nx.MultiDiGraph)
+    kinds = {d["kind"] for _, d in g.nodes(data=True)}
+    assert {"comment", "person", "concept", "work"} <= kinds
+    res = kg.related(kg.comments[1].id, k=5)
+    assert all(r.comment_id != kg.comments[1].id for r in res)
+    assert [r.score for r in res] == sorted((r.score for r in res), reverse=True)
+    assert all(r.reasons for r in res)
+
+
+def test_unknown_extractor_lists_choices():
+    with pytest.raises(comment_graph.ConfigError, match="available: concepts, organizations, people, works"):
+        comment_graph.build(extractors=["peeple"])
+
+
+def test_schemas_are_current():
+    from pathlib import Path
+
+    from comment_graph.schemas import schema_texts
+
+    folder = Path(__file__).parent.parent / "schemas"
+    for name, text in schema_texts().items():
+        assert (folder / name).read_text(encoding="utf-8") == text, f"{name} is stale: python -m comment_graph.schemas"

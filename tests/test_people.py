@@ -1,0 +1,56 @@
+"""People: patterns that must be found, and the ones that must not become people."""
+
+from __future__ import annotations
+
+from conftest import build_text
+
+
+def people(kg):
+    return {e.label for e in kg.entities_of("person")}
+
+
+def test_two_jacobs_stay_two(tmp_path):
+    kg = build_text(tmp_path, "I disagree with Jacob Cannell on compute, and Jacob Steinhardt makes the forecasting "
+                              "point better. Thanks both!")
+    assert {"Jacob Cannell", "Jacob Steinhardt"} <= people(kg)
+
+
+def test_first_name_resolves_to_the_one_full_name_in_the_corpus(tmp_path):
+    kg = build_text(tmp_path, "I agree with Priya Raman that the benchmark leaks.\n\n"
+                              "Thanks for the link! As Priya said, the test split overlaps the training set.")
+    assert people(kg) == {"Priya Raman"}
+
+
+def test_ambiguous_first_name_stays_unresolved(tmp_path):
+    kg = build_text(tmp_path, "I agree with Priya Raman and Priya Shah about the audit.\n\n"
+                              "Thanks for the link! But what Priya said about sampling seems wrong.")
+    labels = people(kg)
+    assert {"Priya Raman", "Priya Shah"} <= labels
+    unresolved = [e for e in kg.entities_of("person") if e.unresolved]
+    assert [e.label for e in unresolved] == ["Priya"]
+
+
+def test_possessives_handles_and_hyphen_compounds(tmp_path):
+    kg = build_text(tmp_path, "I agree with what-Tomasz-believes here, and Tomasz Kowalczyk’s framing is fine.\n\n"
+                              "Thanks! (cc @Ingrid Solberg )")
+    assert {"Tomasz Kowalczyk", "Ingrid Solberg"} <= people(kg)
+    surfaces = {m.surface for m in kg.mentions if m.kind == "person"}
+    assert "Tomasz" in surfaces and "@Ingrid Solberg" in surfaces and "Tomasz Kowalczyk" in surfaces
+
+
+def test_lexicon_first_name_and_surname(tmp_path):
+    kg = build_text(tmp_path, "I think the argument of hi Eliezer! is not the point. What LeCun says is different.")
+    assert {"Eliezer Yudkowsky", "Yann LeCun"} <= people(kg)
+
+
+def test_products_organizations_and_pronouns_are_not_people(tmp_path):
+    kg = build_text(tmp_path, "I agree the CoinRun results hold. You should ask Anthropic or Customers Bank. "
+                              "Seems fine to you?")
+    assert not people(kg)
+    assert {"Anthropic", "Customers Bank"} <= {e.label for e in kg.entities_of("organization")}
+
+
+def test_page_author_variants_merge(sample_kg):
+    author = [e for e in sample_kg.entities_of("person") if e.is_page_author]
+    assert [e.label for e in author] == ["Steve Byrnes"]
+    assert "Steven Byrnes" in author[0].aliases

@@ -1,0 +1,63 @@
+"""Works and concepts: patterns, abbreviations, merging of spellings, and the filter."""
+
+from __future__ import annotations
+
+from conftest import build_text
+
+from comment_graph.text import concept_key
+
+
+def works(kg):
+    return {e.label: e for e in kg.entities_of("work")}
+
+
+def test_possessive_post_paper_and_explainer(tmp_path):
+    kg = build_text(tmp_path, "I agree. See Helena Voss’s post here, the AlphaFold paper, and the Tom Berger explainer.")
+    w = works(kg)
+    assert {"Helena Voss’s post", "AlphaFold paper", "Tom Berger explainer"} <= set(w)
+    creator = kg.entities[w["Helena Voss’s post"].creator]
+    assert creator.label == "Helena Voss"
+
+
+def test_here_alone_is_not_a_work_but_a_url_is(tmp_path):
+    kg = build_text(tmp_path, "I agree, details here. Thanks! See https://example.org/a-post for the data.")
+    assert set(works(kg)) == {"https://example.org/a-post"}
+    assert works(kg)["https://example.org/a-post"].url == "https://example.org/a-post"
+
+
+def test_series_title(tmp_path):
+    kg = build_text(tmp_path, "I think that if you read the Guide to Sparse Dictionary Learning series first, "
+                              "this post is easier.")
+    assert "Guide to Sparse Dictionary Learning" in works(kg)
+
+
+def test_defined_abbreviation_merges_with_its_long_form(tmp_path):
+    kg = build_text(tmp_path, "I agree that the value of information (VOI) matters here. Computing VOI for every "
+                              "query is expensive, and VOI estimates are noisy.")
+    concepts = {e.label: e for e in kg.entities_of("concept")}
+    assert "value of information" in concepts
+    assert "VOI" in concepts["value of information"].aliases
+    assert "VOI" not in concepts
+
+
+def test_spellings_merge(tmp_path):
+    kg = build_text(tmp_path, "I agree reward-shaping helps. Reward shaping and reward shapings differ only in "
+                              "name; RL people use reinforcement learning terms loosely.")
+    keys = [concept_key(e.label) for e in kg.entities_of("concept")]
+    assert keys.count("reward shaping") == 1
+    rl = [e for e in kg.entities_of("concept") if e.label == "reinforcement learning"]
+    assert rl and "RL" in rl[0].aliases
+
+
+def test_filter_drops_fragments_and_generic_words(tmp_path):
+    kg = build_text(tmp_path, "I’m not sure what you think my expectations are. The thing is, a lot of stuff "
+                              "happens. Gradient descent on cross-entropy loss still converges.")
+    labels = {e.label.lower() for e in kg.entities_of("concept")}
+    for junk in ("my expectations", "sure what", "thing", "lot", "stuff"):
+        assert junk not in labels
+    assert "gradient descent" in labels
+
+
+def test_concept_keys():
+    assert concept_key("Reward-Shaping") == concept_key("reward shapings") == "reward shaping"
+    assert concept_key("large language models") == "large language model"
