@@ -12,7 +12,7 @@ from scipy import sparse
 
 from .models import Comment, Entity, Mention, Reason, RelatedResult, Subject
 
-WEIGHTS = {"entities": 0.6, "text": 0.3, "neighbourhood": 0.1}
+WEIGHTS = {"entities": 0.55, "text": 0.3, "neighbourhood": 0.15}
 THREAD_BONUS = {"reply": 0.1, "same post": 0.05}
 KIND_SIGNAL = {"concept": "concept", "person": "person", "organization": "organization", "work": "work"}
 
@@ -64,7 +64,7 @@ def build_index(comments: list[Comment], entities: dict[str, Entity], mentions: 
     ent = sparse.csr_matrix((v, (r, c)), shape=(n, len(entity_ids)))
     links = _concept_links(entities, col)
     neigh = ent @ links if links.nnz else sparse.csr_matrix(ent.shape)
-    return RelatedIndex(ids, row, entity_ids, _normalise(ent), _normalise(neigh.tocsr()),
+    return RelatedIndex(ids, row, entity_ids, _normalise(ent), _normalise(neigh),
                         _text_matrix(comments), {c.id: c.parent_id for c in comments},
                         {c.id: (c.post_url or c.post_title) for c in comments})
 
@@ -108,7 +108,7 @@ def related(index: RelatedIndex, entities: dict[str, Entity], comment_id: str, k
             min_score: float = 0.05) -> list[RelatedResult]:
     q = index.row[comment_id]
     ent = np.asarray((index.entities @ index.entities[q].T).todense()).ravel()
-    neigh = np.asarray((index.neighbours @ index.entities[q].T).todense()).ravel()
+    neigh = np.asarray((index.neighbours @ index.neighbours[q].T).todense()).ravel()
     text = np.asarray((index.text @ index.text[q].T).todense()).ravel()
     score = WEIGHTS["entities"] * ent + WEIGHTS["text"] * text + WEIGHTS["neighbourhood"] * neigh
     score = score + _thread_bonus(index, comment_id)
@@ -147,6 +147,6 @@ def _reasons(index: RelatedIndex, entities: dict[str, Entity], q: int, j: int, t
         reasons.append(Reason(signal="text", label="similar wording (TF-IDF cosine)",
                               contribution=round(WEIGHTS["text"] * float(text), 4)))
     if neigh > 0:
-        reasons.append(Reason(signal="neighbourhood", label="related concepts (broader/narrower)",
+        reasons.append(Reason(signal="neighbourhood", label="neighbouring concepts (broader/narrower)",
                               contribution=round(WEIGHTS["neighbourhood"] * float(neigh), 4)))
     return sorted(reasons, key=lambda r: (-r.contribution, r.label))

@@ -222,13 +222,20 @@ def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str |
     if a.quote >= 0.5:
         f["previous is a quote"] = -1.0
     if b.quote >= 0.5:
-        interleaved = b.text.startswith(">") and any(p.text.startswith(">") for p in prev)
-        f["another > quote in the same reply" if interleaved else "opens with a quote"] = -0.8 if interleaved else 0.6
+        if b.text.startswith(">") and any(p.text.startswith(">") for p in prev):
+            f["another > quote in the same reply"] = -0.8
+        else:
+            f["opens with a quote"] = 0.6
+            if any(p.quote >= 0.5 for p in prev):
+                f["point-by-point: this comment already quoted"] = -0.5
+    if len(_words(a.text)) <= 12 and a.text.rstrip().endswith(("!", ":")) and len(prev) == 1:
+        f["short preamble before it"] = -0.6
     if SIGNOFF_RE.match(a.text.strip()):
         f["previous is a sign-off"] = 1.0
     left = Counter(w for p in prev[-2:] for w in content_words(p.text))
-    right = Counter(w for p in nxt[:2] for w in content_words(p.text))
-    f["cohesion"] = round(max(-0.6, min(0.4, 0.15 - 2.0 * _cosine(left, right))), 3)
+    right = Counter(w for p in nxt[:1] for w in content_words(p.text))
+    if min(sum(left.values()), sum(right.values())) >= 8:  # too few words say nothing about cohesion
+        f["cohesion"] = round(max(-0.6, min(0.4, 0.15 - 2.0 * _cosine(left, right))), 3)
     return f
 
 
@@ -283,8 +290,8 @@ def _group(run: list[Paragraph], author: str | None, strategy: str, boundaries: 
            paras: list[Paragraph]) -> list[list[Paragraph]]:
     groups = [[run[0]]]
     for j in range(1, len(run)):
-        f = {} if strategy == "paragraph" else gap_features(groups[-1], run[j:], author)
-        score = round(sum(f.values()), 3) if f else 1.0
+        f = {"paragraph strategy": 1.0} if strategy == "paragraph" else gap_features(groups[-1], run[j:], author)
+        score = round(sum(f.values()), 3)
         cut = score > 0
         boundaries.append(Boundary(paragraph=paras.index(run[j]), score=score, is_boundary=cut,
                                    features=f, preview=run[j].text[:60]))

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from ..models import Comment, Mention
-from ..text import concept_key, fold, stopwords, tokens
+from ..text import concept_key, fold, singular, stopwords, tokens
 from . import Extractor, register
 from .context import Context
-from .names import covered
+from .names import covered, sentence_initial
 
 NAME = "concepts"
 NOUN_TAGS = {"NN", "NNS"}
@@ -61,31 +61,63 @@ def specificity(words: list[str]) -> float:
     return min(1.0, max(0.0, (6.0 - min(zipf(p) for p in parts)) / 4.0))
 
 
-def _vocab_matches(c: Comment, toks, ctx: Context, spans: list) -> Iterator[Mention]:
-    vocab, acr = ctx.lexicons.concepts, ctx.lexicons.acronyms
+FINE_TOKEN_RE = re.compile(r"[^\W_](?:\w|['’.&+](?=[^\W_]))*")
+# What may follow a term inside a hyphen compound: "wireheading-adjacent", "CoinRun-style".
+RELATIONAL_SUFFIXES = {"adjacent", "like", "style", "based", "related", "type", "ish", "esque", "specific",
+                       "free", "level", "oriented", "driven", "aware", "relevant", "shaped", "inspired", "scale",
+                       "sized", "proof", "centric", "focused", "heavy", "laden", "agnostic", "friendly"}
+
+
+def _fine_tokens(text: str) -> list[tuple[str, int, int]]:
+    """Words with hyphen compounds split into their parts (offsets kept)."""
+    return [(m.group(), m.start(), m.end()) for m in FINE_TOKEN_RE.finditer(text)]
+
+
+def _compound_ok(text: str, s: int, e: int) -> bool:
+    """A match inside a hyphen compound must start at its start or after a function word,
+    and end at its end or before a relational suffix ("-adjacent", "-style")."""
+    if s > 0 and text[s - 1] == "-":
+        before = re.search(r"([^\W_]+)-$", text[:s])
+        if not before or fold(before.group(1)) not in stopwords():
+            return False
+    if e < len(text) and text[e] == "-":
+        after = re.match(r"-([^\W_]+)", text[e:])
+        if not after or after.group(1).lower() not in RELATIONAL_SUFFIXES and fold(after.group(1)) not in stopwords():
+            return False
+    return True
+
+
+def _vocab_hit(c: Comment, window, ctx: Context):
+    s, e = window[0][1], window[-1][2]
+    gaps = [c.text[a[2]:b[1]] for a, b in zip(window, window[1:])]
+    if any(g not in (" ", "-", " ") for g in gaps) or not _compound_ok(c.text, s, e):
+        return None
+    surface = re.sub(r"[’']s$", "", c.text[s:e])
+    e = s + len(surface)
+    acr = ctx.lexicons.acronyms
+    if len(window) == 1 and (surface in acr or (surface.endswith("s") and surface[:-1] in acr)):
+        return s, e, (acr.get(surface) or acr[surface[:-1]]).pref
+    vc = ctx.lexicons.concepts.get(concept_key(surface))
+    if vc is None:
+        return None
+    if len(window) == 1 and surface[:1].isupper() and not surface.isupper() and not sentence_initial(c.text, s):
+        return None  # a capitalised word mid-sentence is a name, not the common noun
+    return s, e, vc.pref
+
+
+def _vocab_matches(c: Comment, ctx: Context) -> Iterator[Mention]:
+    """Longest vocabulary match at each position, over words and the parts of hyphen compounds."""
+    toks = _fine_tokens(c.text)
     i = 0
     while i < len(toks):
-        hit = None
         for n in range(min(6, len(toks) - i), 0, -1):
-            window = toks[i:i + n]
-            if not all(_is_word(t) or t in "-/" for t, _, _ in window):
-                continue
-            s, e = window[0][1], window[-1][2]
-            surface = re.sub(r"[’']s$", "", c.text[s:e])
-            e = s + len(surface)
-            if n == 1 and (surface in acr or surface.rstrip("s") in acr):
-                hit = (s, e, (acr.get(surface) or acr[surface.rstrip("s")]).pref, n)
+            hit = _vocab_hit(c, toks[i:i + n], ctx)
+            if hit:
+                s, e, pref = hit
+                yield Mention(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e,
+                              extractor=NAME, score=1.0, key=concept_key(pref), attrs={"source": "vocabulary"})
+                i += n
                 break
-            vc = vocab.get(concept_key(surface))
-            if vc and not (n == 1 and surface[:1].isupper() and surface.upper() != surface and s > 0):
-                hit = (s, e, vc.pref, n)
-                break
-        if hit:
-            s, e, pref, n = hit
-            spans.append((s, e))
-            yield Mention(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e,
-                          extractor=NAME, score=1.0, key=concept_key(pref), attrs={"source": "vocabulary"})
-            i += n
         else:
             i += 1
 
@@ -144,51 +176,93 @@ def _trim(run: list[int], toks, tags) -> Iterator[list[int]]:
         yield run[-MAX_WORDS:]
 
 
-def _best_suffix(idx: list[int], toks, ctx: Context) -> tuple[list[int], float] | None:
-    """The most term-like suffix of a noun phrase ("government money market funds" -> "money market funds")."""
-    best = None
+def _occurrences(text: str, words: list[str]) -> int:
+    """How often a phrase occurs in a text, ignoring case, hyphens and a final plural."""
+    pattern = r"[\s-]+".join(re.escape(w.lower()) for w in words[:-1])
+    last = re.escape(singular(words[-1].lower()))
+    pattern = (pattern + r"[\s-]+" if pattern else "") + last + r"(?:s|es)?\b"
+    return len(re.findall(r"(?<![\w-])" + pattern, text.lower().replace("’", "'")))
+
+
+def _best_suffix(idx: list[int], toks, tags, text: str) -> tuple[list[int], float] | None:
+    """The most term-like suffix of a noun phrase: everyday leading adjectives and gerunds are dropped
+    unless the whole phrase recurs ("negative reward" four times is a term; "different slices" is not)."""
     for k in range(len(idx)):
         sub = idx[k:]
         words = [toks[i][0] for i in sub]
-        spec = specificity(words)
-        if len(sub) == 1:
-            if not ACRONYM_RE.match(words[0]) and spec < 0.55:
+        first, first_tag = words[0], tags[sub[0]]
+        if len(sub) > 1:
+            if first_tag == "VBG" and k == 0:
+                continue  # "following social norms" is a verb phrase
+            if first_tag in ("JJ", "VBN", "VBG", "NNP") and "-" not in first and zipf(first.lower()) >= 4.0 \
+                    and _occurrences(text, words) < 2:
                 continue
-            score = 0.35 + 0.4 * spec
-        else:
-            if specificity(words[:1]) < 0.05 and k + 1 < len(idx):
-                continue  # an everyday leading modifier ("good", "whole"): try the shorter phrase
-            score = 0.5 + 0.4 * spec + 0.05 * min(len(sub), 3)
-        if best is None or score > best[1] + 0.02:
-            best = (sub, round(min(score, 0.95), 3))
-    return best
+            score = 0.5 + 0.4 * specificity(words) + 0.05 * min(len(sub), 3)
+            return sub, round(min(score, 0.95), 3)
+        spec = specificity(words)
+        if ACRONYM_RE.match(first) or spec >= 0.55 or ("-" in first and spec >= 0.3):
+            return sub, round(0.35 + 0.4 * spec, 3)
+    return None
 
 
-def _phrases(c: Comment, toks, ctx: Context, spans: list) -> Iterator[Mention]:
-    tags = _tag(toks)
+def _phrases(c: Comment, toks, tags, spans: list, vocab: list[Mention]) -> Iterator[Mention]:
     for idx in _chunks(toks, tags):
-        best = _best_suffix(idx, toks, ctx)
+        best = _best_suffix(idx, toks, tags, c.text)
         if not best:
             continue
         sub, score = best
         s, e = toks[sub[0]][1], toks[sub[-1]][2]
         if covered(spans, s, e):
             continue
+        overlapping = [v for v in vocab if v.start < e and s < v.end]
+        if overlapping and (any(v.start < s or v.end > e for v in overlapping)
+                            or not _extends_term(c.text, s, e, overlapping, [toks[i][0] for i in sub])):
+            continue  # a vocabulary term crosses the phrase's edge, or the phrase adds nothing to it
         surface = c.text[s:e]
         spans.append((s, e))
         yield Mention(comment_id=c.id, kind="concept", surface=surface, start=s, end=e, extractor=NAME,
                       score=score, key=concept_key(surface), attrs={"source": "noun phrase"})
 
 
+def _extends_term(text: str, s: int, e: int, inside: list[Mention], words: list[str]) -> bool:
+    """A phrase around a vocabulary term is a term of its own when its head differs ("reward signal")
+    or it recurs or its modifier is specific ("negative reward" x4, "misaligned motivation")."""
+    if all(v.end < e for v in inside):
+        return True
+    if (s, e) in {(v.start, v.end) for v in inside}:
+        return False
+    return _occurrences(text, words) >= 2 or specificity(words[:1]) >= 0.6
+
+
+QUOTED_TERM_RE = re.compile(r"[“\"]([a-z][\w’' -]{1,48}?)[”\"]")
+INNER_PREPOSITIONS = {"of", "from", "for", "to", "in", "on", "with", "as"}
+
+
+def _quoted_terms(c: Comment, spans: list) -> Iterator[Mention]:
+    """A short lower-case phrase in quotation marks, headed by a noun: a term under discussion."""
+    stop = stopwords()
+    for m in QUOTED_TERM_RE.finditer(c.text):
+        words = m.group(1).split()
+        if not 1 < len(words) <= 4 or covered(spans, m.start(1), m.end(1)):
+            continue
+        inner_ok = all(w not in stop or (0 < i < len(words) - 1 and w in INNER_PREPOSITIONS)
+                       for i, w in enumerate(words))
+        tags = _tag([(w, 0, 0) for w in words])
+        if inner_ok and tags[-1] in NOUN_TAGS and all(_is_word(w) for w in words):
+            spans.append((m.start(1), m.end(1)))
+            yield Mention(comment_id=c.id, kind="concept", surface=m.group(1), start=m.start(1), end=m.end(1),
+                          extractor=NAME, score=0.75, key=concept_key(m.group(1)), attrs={"source": "quoted term"})
+
+
 def find_concepts(c: Comment, ctx: Context) -> Iterator[Mention]:
     toks = tokens(c.text)
+    tags = _tag(toks)
     spans: list[tuple[int, int]] = []
     yield from _abbreviation_definitions(c, spans)
-    for m in _vocab_matches(c, toks, ctx, []):
-        if not covered(spans, m.start, m.end):
-            spans.append((m.start, m.end))
-            yield m
-    yield from _phrases(c, toks, ctx, spans)
+    vocab = [m for m in _vocab_matches(c, ctx) if not covered(spans, m.start, m.end)]
+    yield from vocab
+    yield from _quoted_terms(c, spans)
+    yield from _phrases(c, toks, tags, spans, vocab)
 
 
 register(Extractor(NAME, ("concept",), find_concepts))
