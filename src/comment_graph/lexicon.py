@@ -41,6 +41,12 @@ class Lexicons:
     first_names: frozenset[str]
     nicknames: dict[str, set[str]]           # any given name -> its equivalence class
 
+    def first_words(self) -> frozenset[str]:
+        """First words of every vocabulary key: a cheap test before trying a match at a position."""
+        if not hasattr(self, "_first_words"):
+            self._first_words = frozenset(k.split()[0] for k in self.concepts if k)
+        return self._first_words
+
     def same_given_name(self, a: str, b: str) -> bool:
         return a == b or b in self.nicknames.get(a, set())
 

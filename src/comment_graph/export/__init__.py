@@ -9,6 +9,12 @@ from pathlib import Path
 from ..errors import ExportError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write to a temporary file beside `path`, then move it into place: never a half-written output."""
     path = Path(path)
@@ -18,6 +24,7 @@ def write_atomic(path: Path, data: bytes) -> Path:
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -34,12 +34,18 @@ def register(extractor: Extractor) -> Extractor:
     return extractor
 
 
+_LOADED: list[bool] = []
+
+
 def _load_builtins() -> None:
+    if _LOADED:
+        return
     from . import concepts, organizations, people, works  # noqa: F401  (they register themselves)
 
     for ep in entry_points(group="comment_graph.extractors"):
         if ep.name not in _REGISTRY:
             register(ep.load())
+    _LOADED.append(True)
 
 
 def get_extractor(name: str) -> Extractor:

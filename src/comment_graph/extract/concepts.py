@@ -108,8 +108,16 @@ def _vocab_hit(c: Comment, window, ctx: Context):
 def _vocab_matches(c: Comment, ctx: Context) -> Iterator[Mention]:
     """Longest vocabulary match at each position, over words and the parts of hyphen compounds."""
     toks = _fine_tokens(c.text)
+    lex = ctx.lexicons
+    firsts = lex.first_words()
     i = 0
     while i < len(toks):
+        word = toks[i][0]
+        low = re.sub(r"'s$", "", fold(word))
+        if low not in firsts and singular(low) not in firsts and word not in lex.acronyms \
+                and word[:-1] not in lex.acronyms:
+            i += 1  # no vocabulary term starts with this word
+            continue
         for n in range(min(6, len(toks) - i), 0, -1):
             hit = _vocab_hit(c, toks[i:i + n], ctx)
             if hit:
