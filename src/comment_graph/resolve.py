@@ -168,6 +168,19 @@ def _abbreviations(mentions: list[Mention], lex: Lexicons) -> dict[str, str]:
     return table
 
 
+NEGATIONS = ("un", "non ", "non")
+
+
+def _negation_merge(keys: set[str]) -> dict[str, str]:
+    """'unkind agi' -> 'kind agi' when both appear: one topic, seen from both sides."""
+    out = {}
+    for k in keys:
+        for prefix in NEGATIONS:
+            if k.startswith(prefix) and k[len(prefix):] in keys:
+                out[k] = k[len(prefix):]
+    return out
+
+
 def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
                       entities: dict[str, Entity]) -> None:
     abbr = _abbreviations(mentions, lex)
@@ -176,6 +189,8 @@ def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
         key = abbr.get(m.key, m.key)
         vc = lex.concepts.get(key)
         by_key[concept_key(vc.pref) if vc else key].append(m)
+    for neg, pos in _negation_merge(set(by_key)).items():
+        by_key[pos] += by_key.pop(neg)
     for key, ms in sorted(by_key.items()):
         vc = lex.concepts.get(key)
         label = vc.pref if vc else _preferred_surface(ms, abbr)

@@ -27,8 +27,12 @@
   var options = {
     physics: data.physics ? {stabilization: {iterations: 200}, barnesHut: {gravitationalConstant: -8000, springLength: 120}} : false,
     edges: {smooth: false, width: 1}, nodes: {font: {size: 12}}, interaction: {hover: true, tooltipDelay: 150},
-    layout: {improvedLayout: data.nodes.length < 300}
+    layout: {improvedLayout: data.nodes.length < 300},
+    groups: {}
   };
+  KINDS.forEach(function (k) {  // vis colours nodes by group: give each kind the legend's colour and shape
+    options.groups[k] = {color: {background: data.style[k].color, border: data.style[k].color}, shape: data.style[k].shape};
+  });
   var network = new vis.Network(document.getElementById("graph"), {nodes: view, edges: edges}, options);
   network.once("stabilizationIterationsDone", function () { network.setOptions({physics: false}); });
   window.commentGraph = {network: network, nodes: nodes, data: data, ready: false};
@@ -104,7 +108,7 @@
       d.appendChild(renderText(i));
     } else {
       d.appendChild(el("p", {"class": "muted"}, i.kind + (i.unresolved ? " (unresolved)" : "") + " · " + i.mentions + " mention(s) in " + i.comments + " comment(s)"));
-      if (i.aliases.length) d.appendChild(el("p", {}, "Also written: " + i.aliases.join(", ")));
+      if (i.aliases.length) d.appendChild(el("p", {}, "Also known as: " + i.aliases.join(", ")));
       var ul = el("ul", {});
       network.getConnectedNodes(id).forEach(function (n) {
         var li = el("li", {}), a = el("a", {href: "#"}, data.info[n].label + (data.info[n].kind === "comment" ? ": " + data.info[n].text.slice(0, 80) + "…" : ""));

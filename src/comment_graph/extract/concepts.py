@@ -168,6 +168,10 @@ def _chunks(toks, tags) -> Iterator[list[int]]:
     stop = stopwords()
     run: list[int] = []
     for i, ((tok, _, _), tag) in enumerate(zip(toks, tags)):
+        if re.search(r"[’']s?$", tok):  # a possessive ends one noun phrase and starts the next
+            yield from _trim(run, toks, tags)
+            run = []
+            continue
         if _is_word(tok) and tag in MODIFIER_TAGS and fold(tok) not in stop and not tok[:1].isupper() \
                 or (ACRONYM_RE.match(tok) and tag.startswith("NN")):
             run.append(i)
@@ -208,8 +212,9 @@ def _best_suffix(idx: list[int], toks, tags, text: str) -> tuple[list[int], floa
             score = 0.5 + 0.4 * specificity(words) + 0.05 * min(len(sub), 3)
             return sub, round(min(score, 0.95), 3)
         spec = specificity(words)
-        if ACRONYM_RE.match(first) or spec >= 0.55 or ("-" in first and spec >= 0.3):
-            return sub, round(0.35 + 0.4 * spec, 3)
+        recurs = _occurrences(text, words) >= 2
+        if ACRONYM_RE.match(first) or ("-" in first and spec >= 0.3) or spec >= 0.85 or (recurs and spec >= 0.5):
+            return sub, round(0.35 + 0.4 * spec, 3)  # a lone word must be rare in English, or recur here
     return None
 
 
@@ -235,11 +240,13 @@ def _phrases(c: Comment, toks, tags, spans: list, vocab: list[Mention]) -> Itera
 def _extends_term(text: str, s: int, e: int, inside: list[Mention], words: list[str]) -> bool:
     """A phrase around a vocabulary term is a term of its own when its head differs ("reward signal")
     or it recurs or its modifier is specific ("negative reward" x4, "misaligned motivation")."""
-    if all(v.end < e for v in inside):
-        return True
     if (s, e) in {(v.start, v.end) for v in inside}:
         return False
-    return _occurrences(text, words) >= 2 or specificity(words[:1]) >= 0.6
+    if all(v.end < e for v in inside):
+        return True  # the head is not a known term: "reward signal" is a kind of signal
+    if any(v.start > s for v in inside if v.end == e) and len(inside) > 1:
+        return False  # two known terms side by side ("situationally-aware AI"): both are already found
+    return _occurrences(text, words) >= 2  # "negative reward" four times is a term of its own
 
 
 QUOTED_TERM_RE = re.compile(r"[“\"]([a-z][\w’' -]{1,48}?)[”\"]")

@@ -16,8 +16,9 @@ SUFFIX_RE = re.compile(
     r"(?<![\w-])((?:[A-Z][\w&’'.-]*\s+){1,3}(?:Bank|Labs?|Institute|University|Foundation|Inc\.?|"
     r"Corp\.?|Corporation|Company|Fund|Capital|Partners|Association|Society|Council|Agency|"
     r"Commission|College|Trust|Research|Bio|Technologies|Ltd\.?|LLC))(?![\w])")
-LIST_ITEM_RE = re.compile(r"(?:^|,\s*|\band\s+|\bor\s+)((?:[A-Z][\w&.-]*)(?:\s+[A-Z][\w&.-]*){0,2})"
+LIST_ITEM_RE = re.compile(r"(?:^|[,:;]\s*|\band\s+|\bor\s+)((?:[A-Z][\w&.-]*)(?:\s+[A-Z][\w&.-]*){0,2})"
                           r"(?=\s*(?:\(|,|$|\.|\band\b|\bor\b))")
+SENTENCE_RE = re.compile(r".+?(?:[.!?](?=\s|$)|$)", re.DOTALL)
 
 
 def _mention(c: Comment, s: int, e: int, score: float, key: str | None = None) -> Mention:
@@ -28,7 +29,7 @@ def _mention(c: Comment, s: int, e: int, score: float, key: str | None = None) -
 
 def _list_mates(c: Comment, found: list[Mention], spans: list) -> Iterator[Mention]:
     """In a comma list that contains a known organization, the other capitalised items are organizations too."""
-    for sentence in re.finditer(r"[^.!?\n]+", c.text):
+    for sentence in SENTENCE_RE.finditer(c.text):
         s0 = sentence.start()
         if not any(s0 <= m.start < sentence.end() for m in found):
             continue
