@@ -125,3 +125,24 @@ def test_comment_ids_are_content_derived_and_stable():
     a = segment_text(PROFILE)
     b = segment_text("Extra first comment that says something new about kernels.\n\n" + PROFILE)
     assert {c.id for c in a.comments} <= {c.id for c in b.comments}
+
+
+def test_bylines_give_authors_and_are_not_text():
+    page = ("tptacek 3 hours ago | parent | next [–]\n"
+            "I agree that the planner is the problem; the indexes were fine.\n"
+            "reply\n"
+            "jsmith 2 hours ago | parent | next [–]\n"
+            "Thanks! Vacuuming more often fixed our bloat issue.\n"
+            "reply\n")
+    seg = segment_text(page)
+    assert [c.author for c in seg.comments] == ["tptacek", "jsmith"]
+    assert not any("hours ago" in c.text or c.text == "reply" for c in seg.comments)
+
+
+def test_byline_with_points_and_full_name():
+    page = ("12 points by Jane Doe 2 days ago\n\n"
+            "I agree the benchmark is flawed, but the fix is easy.\n\n"
+            "Jane Doe · 3d\n\n"
+            "Thanks for running it again! The numbers look right now.\n")
+    seg = segment_text(page)
+    assert [c.author for c in seg.comments] == ["Jane Doe", "Jane Doe"]

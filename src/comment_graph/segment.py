@@ -31,7 +31,8 @@ FURNITURE_RE = re.compile(
 META_TOKEN_RE = re.compile(
     r"^([-+−]?\d+|\d+[smhdwy]|\d+(\.\d+)?k?|points?|karma|votes?|pts|ω|agreement|ago|days?|hours?|"
     r"minutes?|weeks?|months?|years?|[·•|,]|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|"
-    r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|am|pm|utc|by|reply|edited|score)$",
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|am|pm|utc|by|reply|edited|score|parent|next|prev|root|flag|favorite|"
+    r"hide|past|context|on|\[[–+-]\]|[–-])$",
     re.IGNORECASE,
 )
 SMALL_WORDS = {"a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "vs", "with", "at", "by", "from", "is"}
@@ -66,6 +67,7 @@ class Paragraph:
     quote: float = 0.0
     quote_reasons: list[str] = field(default_factory=list)
     trailing_space: bool = False
+    byline: str | None = None
 
 
 @dataclass
@@ -143,11 +145,29 @@ def _words(s: str) -> list[str]:
     return re.findall(r"[^\W\d_][\w’'&.-]*", s)
 
 
+def _meta_tokens(s: str) -> list[str]:
+    return re.findall(r"\[[–+-]\]|[@\w:.'-]+|[·•|,]", s.replace("\u00a0", " "))
+
+
 def is_meta_line(s: str) -> bool:
     """Karma, points, dates, 'Reply' and the like: a line made only of metadata tokens."""
-    toks = re.findall(r"[\w:.-]+|[·•|,]", s.replace("\u00a0", " "))
+    toks = _meta_tokens(s)
     return bool(toks) and len(toks) <= 12 and all(META_TOKEN_RE.match(t) for t in toks) \
         and any(ch.isdigit() for ch in s)
+
+
+def byline(s: str) -> str | None:
+    """The author of a line like 'tptacek 3 hours ago | parent | next' or '12 points by Jane Doe 2d'."""
+    toks = _meta_tokens(s)
+    if not 2 <= len(toks) <= 14 or not any(ch.isdigit() for ch in s) or s.rstrip().endswith((".", "?", "!")):
+        return None
+    other = [i for i, t in enumerate(toks) if not META_TOKEN_RE.match(t)]
+    if not other or len(other) > 3 or other != list(range(other[0], other[-1] + 1)):
+        return None  # the name must be one run of 1-3 words; everything else metadata
+    name = " ".join(toks[i] for i in other).lstrip("@")
+    if len(other) > 1 and not all(toks[i][:1].isupper() for i in other):
+        return None
+    return name if re.fullmatch(r"[\w.' -]{2,40}", name) and not name.isdigit() else None
 
 
 def is_title_line(s: str) -> bool:
@@ -177,6 +197,8 @@ def classify_furniture(paras: list[Paragraph]) -> str | None:
     for p in paras:
         if p.text.startswith("#") or FURNITURE_RE.match(p.text.strip()) or is_meta_line(p.text):
             p.role = "furniture"
+        elif byline(p.text):
+            p.role, p.byline = "byline", byline(p.text)
         elif is_title_line(p.text):
             p.role = "title"
     author = None
@@ -250,10 +272,10 @@ def segment_text(text: str, source: str = "", *, strategy: str = "auto",
         for i, p in enumerate(run):
             p.quote, p.quote_reasons = quote_features(run, i, author)
     boundaries: list[Boundary] = []
-    groups: list[tuple[list[Paragraph], str | None]] = []
-    for title, run in _titled_runs(paras):
-        groups += [(g, title) for g in _group(run, author, strategy, boundaries, paras)]
-    comments = [_comment(text, g, i, source, title) for i, (g, title) in enumerate(groups)]
+    groups: list[tuple[list[Paragraph], dict]] = []
+    for meta, run in _runs_in_context(paras):
+        groups += [(g, meta) for g in _group(run, author, strategy, boundaries, paras)]
+    comments = [_comment(text, g, i, source, meta) for i, (g, meta) in enumerate(groups)]
     _dedupe_ids(comments)
     furniture = [p.text for p in paras if p.role != "body"]
     titles = [p.text for p in paras if p.role == "title"]
@@ -261,29 +283,31 @@ def segment_text(text: str, source: str = "", *, strategy: str = "auto",
 
 
 def _runs(paras: list[Paragraph]) -> list[list[Paragraph]]:
-    return [run for _, run in _titled_runs(paras)]
+    return [run for _, run in _runs_in_context(paras)]
 
 
-def _titled_runs(paras: list[Paragraph]) -> list[tuple[str | None, list[Paragraph]]]:
-    """Maximal runs of body paragraphs, each with the title line just above it (if any)."""
-    runs: list[tuple[str | None, list[Paragraph]]] = []
-    title: str | None = None
+def _runs_in_context(paras: list[Paragraph]) -> list[tuple[dict, list[Paragraph]]]:
+    """Maximal runs of body paragraphs, each with the post title and byline just above it (if any)."""
+    runs: list[tuple[dict, list[Paragraph]]] = []
+    meta: dict = {}
     current: list[Paragraph] = []
     for p in paras:
         if p.role == "body":
             current.append(p)
             continue
         if current:
-            runs.append((title, current))
-            current, title = [], None
+            runs.append((meta, current))
+            current, meta = [], {}
         if p.role == "title":
-            title = p.text.strip()
+            meta = {"title": p.text.strip()}
+        elif p.role == "byline":
+            meta = {**meta, "author": p.byline}
     if current:
-        runs.append((title, current))
-    header_titles = runs and runs[0][0]
-    # a title in the page header (a nav word, a sequence name) is not the first comment's post
-    return [(t if not (i == 0 and header_titles and paras[0].role == "author") else None, r)
-            for i, (t, r) in enumerate(runs)]
+        runs.append((meta, current))
+    if runs and paras[0].role == "author":
+        # a title in a profile header (a nav word, a sequence name) is not the first comment's post
+        runs[0] = ({k: v for k, v in runs[0][0].items() if k != "title"}, runs[0][1])
+    return runs
 
 
 def _group(run: list[Paragraph], author: str | None, strategy: str, boundaries: list[Boundary],
@@ -302,13 +326,13 @@ def _group(run: list[Paragraph], author: str | None, strategy: str, boundaries: 
     return groups
 
 
-def _comment(text: str, group: list[Paragraph], index: int, source: str, title: str | None) -> Comment:
+def _comment(text: str, group: list[Paragraph], index: int, source: str, meta: dict) -> Comment:
     start, end = group[0].start, group[-1].end
     body = text[start:end]
     quotes = [Quote(start=p.start - start, end=p.end - start, text=p.text, score=min(1.0, p.quote),
                     reasons=p.quote_reasons) for p in group if p.quote >= 0.5]
     return Comment(id="c-" + digest(body, 10), text=body, index=index, source=source,
-                   post_title=title, quotes=quotes)
+                   post_title=meta.get("title"), author=meta.get("author"), quotes=quotes)
 
 
 def _dedupe_ids(comments: list[Comment]) -> None:
