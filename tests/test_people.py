@@ -54,3 +54,26 @@ def test_page_author_variants_merge(sample_kg):
     author = [e for e in sample_kg.entities_of("person") if e.is_page_author]
     assert [e.label for e in author] == ["Steve Byrnes"]
     assert "Steven Byrnes" in author[0].aliases
+
+
+def test_pairs_and_people_file_with_same_as(tmp_path):
+    people = tmp_path / "people.json"
+    people.write_text('[{"name": "Ada Kowalczyk", "aliases": ["Ada K"], '
+                      '"same_as": "https://www.wikidata.org/wiki/Q000001"}]', encoding="utf-8")
+    page = tmp_path / "page.txt"
+    page.write_text("I agree with Ada K and Owain Evans & Jacob Steinhardt here. Thanks!", encoding="utf-8")
+    import comment_graph
+
+    kg = comment_graph.build(page, people_files=[people])
+    assert {"Ada Kowalczyk", "Owain Evans", "Jacob Steinhardt"} <= people_labels(kg)
+    rows = kg.sparql("SELECT ?s WHERE { ?p foaf:name ?n ; owl:sameAs ?s }", n="Ada Kowalczyk")
+    assert rows == [{"s": "https://www.wikidata.org/wiki/Q000001"}]
+
+
+def people_labels(kg):
+    return {e.label for e in kg.entities_of("person")}
+
+
+def test_sentence_initial_capitalised_words_are_not_people(tmp_path):
+    kg = build_text(tmp_path, "Grace notes aside, Sterling work. Rose petals fell. Will it work? Mark my words.")
+    assert not people_labels(kg)

@@ -61,3 +61,16 @@ def test_filter_drops_fragments_and_generic_words(tmp_path):
 def test_concept_keys():
     assert concept_key("Reward-Shaping") == concept_key("reward shapings") == "reward shaping"
     assert concept_key("large language models") == "large language model"
+
+
+def test_quoted_title_and_possessive_work_with_title(tmp_path):
+    kg = build_text(tmp_path, "I agree. The essay “Against Almost Every Theory of Impact” makes the case well.")
+    assert "Against Almost Every Theory of Impact" in works(kg)
+
+
+def test_cooccurrence_is_weighted_in_rdf(sample_kg):
+    rows = sample_kg.sparql("SELECT ?a ?b ?n WHERE { ?x a cg:Cooccurrence ; cg:concept ?a, ?b ; cg:count ?n "
+                            "FILTER(STR(?a) < STR(?b)) }")
+    assert rows and all(r["n"] >= 1 for r in rows)
+    weights = sample_kg.sparql("SELECT ?w WHERE { ?a a oa:Annotation ; cg:weight ?w }")
+    assert weights and all(0 < r["w"] <= 1 for r in weights)

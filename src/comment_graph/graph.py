@@ -140,10 +140,19 @@ class CommentGraph:
         return write_html(self, Path(path))
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
-        """Write graph.ttl and graph.html into a folder (created if missing)."""
+        """Write graph.ttl and graph.html into a folder (created if missing).
+
+        Both are rendered in memory first and then moved into place, so a failure
+        leaves the folder's previous outputs as they were."""
+        from .export import write_atomic
+        from .export.html import render_html
+        from .export.rdf import serialize
+
         out = Path(out_dir)
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise ExportError(f"{out}: cannot create output folder: {e.strerror or e}") from e
-        return {"turtle": self.write_turtle(out / "graph.ttl"), "html": self.write_html(out / "graph.html")}
+        rendered = {"turtle": (out / "graph.ttl", serialize(self._rdf, "turtle")),
+                    "html": (out / "graph.html", render_html(self).encode("utf-8"))}
+        return {kind: write_atomic(path, data) for kind, (path, data) in rendered.items()}

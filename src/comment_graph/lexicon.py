@@ -129,6 +129,18 @@ def _nicknames() -> dict[str, set[str]]:
 
 def load_lexicons(people_files: list[Path] = (), vocab_files: list[Path] = (), *,
                   default_people: bool = True, default_vocab: bool = True) -> Lexicons:
+    """The lexicons for a build; cached per set of files (and their modification times)."""
+    def stamp(paths):
+        return tuple((str(p), Path(p).stat().st_mtime_ns if Path(p).exists() else None) for p in paths)
+
+    return _load_lexicons(stamp(people_files), stamp(vocab_files), default_people, default_vocab)
+
+
+@lru_cache(maxsize=16)
+def _load_lexicons(people_files: tuple, vocab_files: tuple, default_people: bool,
+                   default_vocab: bool) -> Lexicons:
+    people_files = [Path(p) for p, _ in people_files]
+    vocab_files = [Path(p) for p, _ in vocab_files]
     people: dict[str, NamedEntry] = {}
     if default_people:
         people.update(_named(_read_json(None, "people.json"), "people.json"))
