@@ -146,13 +146,13 @@ class CommentGraph:
         leaves the folder's previous outputs as they were."""
         from .export import write_atomic
         from .export.html import render_html
-        from .export.rdf import serialize
+        from .export.rdf import serialize, triples
 
         out = Path(out_dir)
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise ExportError(f"{out}: cannot create output folder: {e.strerror or e}") from e
-        rendered = {"turtle": (out / "graph.ttl", serialize(self._rdf, "turtle")),
+        rendered = {"turtle": (out / "graph.ttl", serialize(triples(self), "turtle")),
                     "html": (out / "graph.html", render_html(self).encode("utf-8"))}
         return {kind: write_atomic(path, data) for kind, (path, data) in rendered.items()}

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import ConfigError
-from .text import concept_key, data_lines
+from .text import concept_key, data_lines, singular
 
 
 @dataclass
@@ -41,18 +41,25 @@ class Lexicons:
     first_names: frozenset[str]
     nicknames: dict[str, set[str]]           # any given name -> its equivalence class
 
-    def first_words(self) -> frozenset[str]:
-        """First words of every vocabulary key: a cheap test before trying a match at a position."""
-        if not hasattr(self, "_first_words"):
-            self._first_words = frozenset(k.split()[0] for k in self.concepts if k)
-        return self._first_words
-
     def same_given_name(self, a: str, b: str) -> bool:
         return a == b or b in self.nicknames.get(a, set())
 
     def alias_pattern(self, kind: str) -> re.Pattern | None:
-        table = self.people if kind == "person" else self.organizations
-        return _alias_regex(tuple(sorted(table, key=lambda s: (-len(s), s))))
+        cache = self.__dict__.setdefault("_patterns", {})
+        if kind not in cache:
+            table = self.people if kind == "person" else self.organizations
+            cache[kind] = _alias_regex(tuple(sorted(table, key=lambda s: (-len(s), s))))
+        return cache[kind]
+
+    def key_prefixes(self) -> frozenset[tuple[str, ...]]:
+        """Every word prefix of every vocabulary key, words made singular: lets a match stop early."""
+        if "_prefixes" not in self.__dict__:
+            out = set()
+            for key in self.concepts:
+                words = tuple(singular(w) for w in key.split())
+                out.update(words[:i] for i in range(1, len(words) + 1))
+            self.__dict__["_prefixes"] = frozenset(out)
+        return self.__dict__["_prefixes"]
 
 
 @lru_cache(maxsize=8)

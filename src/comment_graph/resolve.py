@@ -68,6 +68,10 @@ class PeopleResolver:
             if " " in entry.name:
                 self._by_surname[entry.name.split()[-1]].append(entry.name)
         self.full = {self.canonical_full(n) for n in full_names}
+        self._by_part: dict[str, set[str]] = defaultdict(set)  # first name or surname -> full names
+        for n in self.full:
+            self._by_part[n.split()[0]].add(n)
+            self._by_part[n.split()[-1]].add(n)
 
     def canonical_full(self, name: str) -> str:
         if name not in self._memo:
@@ -89,8 +93,7 @@ class PeopleResolver:
 
     def single(self, word: str) -> tuple[str, bool]:
         """(canonical name, resolved?) for a first name or surname alone."""
-        fits = sorted(n for n in self.full
-                      if word == n.split()[-1] or self.lex.same_given_name(word, n.split()[0]))
+        fits = sorted({n for w in self.lex.nicknames.get(word, {word}) | {word} for n in self._by_part.get(w, ())})
         if len(fits) == 1:
             return fits[0], True
         if not fits:

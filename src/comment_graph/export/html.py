@@ -36,8 +36,14 @@ def _vis_assets() -> tuple[str, str]:
 
 
 def _network(kg: "CommentGraph"):
-    """Nodes and edges through pyvis (imported only here: it pulls in IPython)."""
+    """Nodes and edges as pyvis objects (pyvis is imported only here: it pulls in IPython).
+
+    pyvis's own add_node/add_edge scan every existing node and edge on each call
+    (quadratic); links here are already unique, so its Node and Edge records are
+    built directly."""
+    from pyvis.edge import Edge
     from pyvis.network import Network
+    from pyvis.node import Node
 
     net = Network(directed=False, cdn_resources="in_line")
     ids: dict[str, str] = {}
@@ -45,23 +51,23 @@ def _network(kg: "CommentGraph"):
     for m in kg.mentions:
         degree[m.comment_id] = degree.get(m.comment_id, 0) + 1
         degree[m.entity_id] = degree.get(m.entity_id, 0) + 1
+
+    def node(key: str, label: str, kind: str, size: int) -> None:
+        ids[key] = f"n{len(ids)}"
+        n = Node(ids[key], shape=STYLE[kind][1], label=label, color=STYLE[kind][0], size=size, group=kind)
+        net.nodes.append(n.options)
+        net.node_ids.append(ids[key])
+        net.node_map[ids[key]] = n.options
+
     for c in kg.comments:
-        ids[c.id] = f"n{len(ids)}"
-        net.add_node(ids[c.id], label=f"#{c.index + 1}", shape=STYLE["comment"][1], color=STYLE["comment"][0],
-                     size=8 + min(20, degree.get(c.id, 0)), group="comment")
+        node(c.id, f"#{c.index + 1}", "comment", 8 + min(20, degree.get(c.id, 0)))
     for e in kg.entities.values():
-        ids[e.id] = f"n{len(ids)}"
-        net.add_node(ids[e.id], label=e.label[:40], shape=STYLE[e.kind][1], color=STYLE[e.kind][0],
-                     size=10 + min(30, 3 * e.comment_count), group=e.kind)
-    seen = set()
-    for m in kg.mentions:
-        pair = (ids[m.comment_id], ids[m.entity_id])
-        if pair not in seen:
-            seen.add(pair)
-            net.add_edge(*pair, color="#c9ced6")
+        node(e.id, e.label[:40], e.kind, 10 + min(30, 3 * e.comment_count))
+    pairs = dict.fromkeys((ids[m.comment_id], ids[m.entity_id]) for m in kg.mentions)
+    net.edges.extend(Edge(a, b, False, color="#c9ced6").options for a, b in pairs)
     for e in kg.entities.values():
         if e.creator and e.creator in ids:
-            net.add_edge(ids[e.id], ids[e.creator], color="#6a4c93", dashes=True)
+            net.edges.append(Edge(ids[e.id], ids[e.creator], False, color="#6a4c93", dashes=True).options)
     return net, ids
 
 

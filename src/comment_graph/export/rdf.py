@@ -140,10 +140,31 @@ def _provenance(g: Graph, iri: Iris, kg: "CommentGraph") -> None:
         g.add((used, DCTERMS.format, Literal(info.format)))
 
 
+class TripleSink:
+    """Collects triples without an rdflib store (adding to rdflib's memory store is the slow part)."""
+
+    def __init__(self) -> None:
+        self.triples: dict[tuple, None] = {}
+
+    def add(self, triple: tuple) -> None:
+        self.triples[triple] = None
+
+    def __iter__(self):
+        return iter(self.triples)
+
+
 def to_rdf(kg: "CommentGraph") -> Graph:
+    """The graph as an rdflib Graph (for SPARQL in memory and rdflib users)."""
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True)
+    g.addN((s, p, o, g) for s, p, o in triples(kg))
+    return g
+
+
+def triples(kg: "CommentGraph") -> TripleSink:
+    """Every triple of the export, in no particular order (serialisers sort)."""
+    g = TripleSink()
     iri = Iris(kg.config.base_iri)
     nodes = {c.id: _comment(g, iri, c) for c in kg.comments}
     for e in kg.entities.values():
@@ -180,7 +201,7 @@ def _ox_term(term):
     return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
 
 
-def serialize(graph: Graph, fmt: str = "turtle") -> bytes:
+def serialize(graph, fmt: str = "turtle") -> bytes:
     """Turtle or N-Triples through Oxigraph (dozens of times faster than rdflib's serialiser),
     triples sorted so the same graph always gives the same bytes."""
     import pyoxigraph as ox
@@ -192,7 +213,8 @@ def serialize(graph: Graph, fmt: str = "turtle") -> bytes:
             cache[t] = _ox_term(t)
         return cache[t]
 
-    rows = sorted(graph, key=lambda t: (str(t[0]), str(t[1]) != str(RDF.type), str(t[1]), t[2].n3()))
+    rows = sorted(graph, key=lambda t: (str(t[0]), t[1] != RDF.type, str(t[1]), isinstance(t[2], Literal),
+                                        str(t[2]), str(getattr(t[2], "datatype", "") or "")))
     triples = [ox.Triple(term(s), term(p), term(o)) for s, p, o in rows]
     formats = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if fmt == "turtle" else None
@@ -200,8 +222,8 @@ def serialize(graph: Graph, fmt: str = "turtle") -> bytes:
 
 
 def write_turtle(kg: "CommentGraph", path: Path) -> Path:
-    return write_atomic(path, serialize(kg.to_rdf(), "turtle"))
+    return write_atomic(path, serialize(triples(kg), "turtle"))
 
 
 def write_ntriples(kg: "CommentGraph", path: Path) -> Path:
-    return write_atomic(path, serialize(kg.to_rdf(), "nt"))
+    return write_atomic(path, serialize(triples(kg), "nt"))

@@ -109,23 +109,27 @@ def _vocab_matches(c: Comment, ctx: Context) -> Iterator[Mention]:
     """Longest vocabulary match at each position, over words and the parts of hyphen compounds."""
     toks = _fine_tokens(c.text)
     lex = ctx.lexicons
-    firsts = lex.first_words()
+    prefixes = lex.key_prefixes()
+    words = [singular(re.sub(r"'s$", "", fold(t[0]))) for t in toks]
     i = 0
     while i < len(toks):
-        word = toks[i][0]
-        low = re.sub(r"'s$", "", fold(word))
-        if low not in firsts and singular(low) not in firsts and word not in lex.acronyms \
-                and word[:-1] not in lex.acronyms:
-            i += 1  # no vocabulary term starts with this word
-            continue
-        for n in range(min(6, len(toks) - i), 0, -1):
+        longest = 0
+        for n in range(1, min(6, len(toks) - i) + 1):  # grow while some key still starts this way
+            if tuple(words[i:i + n]) not in prefixes:
+                break
+            longest = n
+        hit = None
+        for n in range(longest, 0, -1):
             hit = _vocab_hit(c, toks[i:i + n], ctx)
             if hit:
-                s, e, pref = hit
-                yield Mention(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e,
-                              extractor=NAME, score=1.0, key=concept_key(pref), attrs={"source": "vocabulary"})
-                i += n
                 break
+        if hit is None and (toks[i][0] in lex.acronyms or toks[i][0][:-1] in lex.acronyms):
+            n, hit = 1, _vocab_hit(c, toks[i:i + 1], ctx)
+        if hit:
+            s, e, pref = hit
+            yield Mention(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e,
+                          extractor=NAME, score=1.0, key=concept_key(pref), attrs={"source": "vocabulary"})
+            i += n
         else:
             i += 1
 
@@ -190,10 +194,20 @@ def _trim(run: list[int], toks, tags) -> Iterator[list[int]]:
 
 def _occurrences(text: str, words: list[str]) -> int:
     """How often a phrase occurs in a text, ignoring case, hyphens and a final plural."""
-    pattern = r"[\s-]+".join(re.escape(w.lower()) for w in words[:-1])
-    last = re.escape(singular(words[-1].lower()))
+    return len(_phrase_re(tuple(w.lower() for w in words)).findall(_lower(text)))
+
+
+@lru_cache(maxsize=4096)
+def _phrase_re(words: tuple[str, ...]) -> re.Pattern:
+    pattern = r"[\s-]+".join(re.escape(w) for w in words[:-1])
+    last = re.escape(singular(words[-1]))
     pattern = (pattern + r"[\s-]+" if pattern else "") + last + r"(?:s|es)?\b"
-    return len(re.findall(r"(?<![\w-])" + pattern, text.lower().replace("’", "'")))
+    return re.compile(r"(?<![\w-])" + pattern)
+
+
+@lru_cache(maxsize=64)
+def _lower(text: str) -> str:
+    return text.lower().replace("’", "'")
 
 
 def _best_suffix(idx: list[int], toks, tags, text: str) -> tuple[list[int], float] | None:
