@@ -122,8 +122,11 @@ def test_paragraph_strategy_splits_every_paragraph():
 
 
 def test_comment_ids_are_content_derived_and_stable():
-    a = segment_text(PROFILE)
-    b = segment_text("Extra first comment that says something new about kernels.\n\n" + PROFILE)
+    page = ("I agree that sparse autoencoders leave reconstruction error unexplained.\n\n"
+            "Thanks for the detailed writeup on the tokenizer bug! I reproduced it.\n")
+    a = segment_text(page)
+    b = segment_text("Seems wrong: the kernel scheduler is not the bottleneck here at all.\n\n" + page)
+    assert len(b.comments) == 3
     assert {c.id for c in a.comments} <= {c.id for c in b.comments}
 
 

@@ -29,5 +29,5 @@ class BuildConfig(BaseModel):
     default_people: bool = True
     default_vocab: bool = True
     page_author: str | None = Field(default=None, description="the page's author, if the page does not say")
-    max_concepts_per_comment: int = Field(default=10, ge=1, le=100)
+    max_concepts_per_comment: int = Field(default=12, ge=1, le=100)
     base_iri: str = DEFAULT_BASE_IRI

@@ -108,7 +108,9 @@ def related(index: RelatedIndex, entities: dict[str, Entity], comment_id: str, k
             min_score: float = 0.05) -> list[RelatedResult]:
     q = index.row[comment_id]
     ent = np.asarray((index.entities @ index.entities[q].T).todense()).ravel()
-    neigh = np.asarray((index.neighbours @ index.neighbours[q].T).todense()).ravel()
+    # one comment's concept next to a broader or narrower concept of the other, both ways
+    neigh = 0.5 * np.asarray((index.neighbours @ index.entities[q].T + index.entities @ index.neighbours[q].T)
+                             .todense()).ravel()
     text = np.asarray((index.text @ index.text[q].T).todense()).ravel()
     score = WEIGHTS["entities"] * ent + WEIGHTS["text"] * text + WEIGHTS["neighbourhood"] * neigh
     score = score + _thread_bonus(index, comment_id)

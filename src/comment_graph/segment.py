@@ -16,27 +16,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .models import Boundary, Comment, Quote
+from .furniture import classify_block, looks_like_name, words_of
 from .quotes import quote_features
-from .text import content_words, data_lines, digest
+from .text import content_words, digest
 
-# Lines that are page furniture wherever they appear.
-FURNITURE_RE = re.compile(
-    r"^(load more|load more comments|show more|see more|read more|more|reply|replies|share|report|edit|"
-    r"delete|permalink|parent|context|link|collapse|expand|\[[-+]\]|continue this thread|"
-    r"view more comments?|show \d+ more( replies| comments)?|\d+ (more )?(comments?|replies)|"
-    r"wiki contributions|comments|posts|sequences|tags|about|subscribe|follow|message)$",
-    re.IGNORECASE,
-)
-# Karma, points, votes, dates and ages, alone or joined by separators.
-META_TOKEN_RE = re.compile(
-    r"^([-+−]?\d+|\d+[smhdwy]|\d+(\.\d+)?k?|points?|karma|votes?|pts|ω|agreement|ago|days?|hours?|"
-    r"minutes?|weeks?|months?|years?|[·•|,]|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|"
-    r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|am|pm|utc|by|reply|edited|score|parent|next|prev|root|flag|favorite|"
-    r"hide|past|context|on|\[[–+-]\]|[–-])$",
-    re.IGNORECASE,
-)
-SMALL_WORDS = {"a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "vs", "with", "at", "by", "from", "is"}
-TERMINAL = tuple(".!?:;)\"”’…")
 CONTINUATION_RE = re.compile(
     r"^(so|and|but|or|i\.e\.|e\.g\.|for example|for instance|also|specifically|separately|again|"
     r"anyway|still|then|thus|however|moreover|furthermore|similarly|relatedly|in other words|"
@@ -68,6 +51,7 @@ class Paragraph:
     quote_reasons: list[str] = field(default_factory=list)
     trailing_space: bool = False
     byline: str | None = None
+    title: str | None = None
 
 
 @dataclass
@@ -141,78 +125,48 @@ def _join_bullets(text: str, paras: list[Paragraph]) -> list[Paragraph]:
 
 # ---- page furniture -------------------------------------------------------------
 
-def _words(s: str) -> list[str]:
-    return re.findall(r"[^\W\d_][\w’'&.-]*", s)
-
-
-def _meta_tokens(s: str) -> list[str]:
-    return re.findall(r"\[[–+-]\]|[@\w:.'-]+|[·•|,]", s.replace("\u00a0", " "))
-
-
-def is_meta_line(s: str) -> bool:
-    """Karma, points, dates, 'Reply' and the like: a line made only of metadata tokens."""
-    toks = _meta_tokens(s)
-    return bool(toks) and len(toks) <= 12 and all(META_TOKEN_RE.match(t) for t in toks) \
-        and any(ch.isdigit() for ch in s)
-
-
-def byline(s: str) -> str | None:
-    """The author of a line like 'tptacek 3 hours ago | parent | next' or '12 points by Jane Doe 2d'."""
-    toks = _meta_tokens(s)
-    if not 2 <= len(toks) <= 14 or not any(ch.isdigit() for ch in s) or s.rstrip().endswith((".", "?", "!")):
-        return None
-    other = [i for i, t in enumerate(toks) if not META_TOKEN_RE.match(t)]
-    if not other or len(other) > 3 or other != list(range(other[0], other[-1] + 1)):
-        return None  # the name must be one run of 1-3 words; everything else metadata
-    name = " ".join(toks[i] for i in other).lstrip("@")
-    if len(other) > 1 and not all(toks[i][:1].isupper() for i in other):
-        return None
-    return name if re.fullmatch(r"[\w.' -]{2,40}", name) and not name.isdigit() else None
-
-
-def is_title_line(s: str) -> bool:
-    """A short line in Title Case without sentence punctuation: a name, post title or nav word."""
-    s = s.strip()
-    words = _words(s)
-    if not words or len(words) > 12 or s.endswith(TERMINAL) or not s[0].isupper():
-        return False
-    big = [w for w in words if w.lower() not in SMALL_WORDS]
-    return bool(big) and sum(w[0].isupper() for w in big) / len(big) >= 0.75
-
-
-def looks_like_name(s: str) -> bool:
-    """Two or three capitalised words led by a known given name, or ending in a rare word (a surname)."""
-    from .extract.concepts import zipf
-
-    words = s.split()
-    if not (2 <= len(words) <= 3 and all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words)):
-        return False
-    if any(w.lower() in SMALL_WORDS for w in words):
-        return False
-    return words[0] in data_lines("first_names.txt") or zipf(words[-1].lower()) < 3.5
-
-
 def classify_furniture(paras: list[Paragraph]) -> str | None:
     """Mark furniture paragraphs in place; return the page author's name if the header gives one."""
-    for p in paras:
-        if p.text.startswith("#") or FURNITURE_RE.match(p.text.strip()) or is_meta_line(p.text):
-            p.role = "furniture"
-        elif byline(p.text):
-            p.role, p.byline = "byline", byline(p.text)
-        elif is_title_line(p.text):
-            p.role = "title"
-    author = None
-    if paras and paras[0].role == "title" and looks_like_name(paras[0].text):
-        author = paras[0].text.strip()
-        paras[0].role = "author"
-        # a profile bio: prose right under the name, closed by more header lines
-        for p in paras[1:3]:
-            if p.role != "body":
-                break
-            nxt = paras[paras.index(p) + 1] if paras.index(p) + 1 < len(paras) else None
-            if nxt is not None and nxt.role != "body":
-                p.role = "bio"
-    return author
+    seen_body = False
+    for i, p in enumerate(paras):
+        info = classify_block(p.text, at_page_start=not seen_body)
+        if info is None:
+            seen_body = True
+            continue
+        p.role, p.title, p.byline = info.role, info.title, info.author
+    _page_title_before_meta(paras)
+    return _profile_header(paras)
+
+
+def _page_title_before_meta(paras: list[Paragraph]) -> None:
+    """A short line opening the page right above a metadata line is the page's title."""
+    if len(paras) > 1 and paras[0].role == "body" and paras[1].role != "body" and len(paras[0].text.split()) <= 25 \
+            and "\n" not in paras[0].text and not paras[0].text.endswith("."):
+        paras[0].role, paras[0].title = "title", paras[0].text.strip()
+
+
+def _profile_header(paras: list[Paragraph]) -> str | None:
+    """A profile page opens with its owner's name, maybe a bio, then navigation."""
+    if not paras or paras[0].role == "body":
+        return None
+    first_line = paras[0].text.strip().split("\n")[0]
+    if not looks_like_name(first_line):
+        return None
+    paras[0].role = "author"
+    for k in (1, 2):  # a bio: prose right under the name, closed by more header lines
+        if k + 1 < len(paras) and paras[k].role == "body" and paras[k + 1].role != "body":
+            paras[k].role = "bio"
+            break
+        if k < len(paras) and paras[k].role == "body":
+            break
+    return first_line
+
+
+def is_delimited(paras: list[Paragraph]) -> bool:
+    """Whether furniture (bylines, titles, karma lines) stands between the comments of this page."""
+    between = sum(1 for a, b in zip(paras, paras[1:]) if a.role == "body" and b.role in ("byline", "title", "furniture")
+                  and b is not paras[-1])
+    return between >= 2
 
 
 # ---- boundaries -----------------------------------------------------------------
@@ -250,7 +204,7 @@ def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str |
             f["opens with a quote"] = 0.6
             if any(p.quote >= 0.5 for p in prev):
                 f["point-by-point: this comment already quoted"] = -0.5
-    if len(_words(a.text)) <= 12 and a.text.rstrip().endswith(("!", ":")) and len(prev) == 1:
+    if len(words_of(a.text)) <= 12 and a.text.rstrip().endswith(("!", ":")) and len(prev) == 1:
         f["short preamble before it"] = -0.6
     if SIGNOFF_RE.match(a.text.strip()):
         f["previous is a sign-off"] = 1.0
@@ -273,12 +227,14 @@ def segment_text(text: str, source: str = "", *, strategy: str = "auto",
             p.quote, p.quote_reasons = quote_features(run, i, author)
     boundaries: list[Boundary] = []
     groups: list[tuple[list[Paragraph], dict]] = []
+    # where bylines or title lines separate the comments, only strong evidence splits a run further
+    threshold = 1.0 if is_delimited(paras) and strategy == "auto" else 0.0
     for meta, run in _runs_in_context(paras):
-        groups += [(g, meta) for g in _group(run, author, strategy, boundaries, paras)]
+        groups += [(g, meta) for g in _group(run, author, strategy, boundaries, paras, threshold)]
     comments = [_comment(text, g, i, source, meta) for i, (g, meta) in enumerate(groups)]
     _dedupe_ids(comments)
     furniture = [p.text for p in paras if p.role != "body"]
-    titles = [p.text for p in paras if p.role == "title"]
+    titles = [p.title for p in paras if p.title]
     return Segmentation(comments, boundaries, author, titles, furniture)
 
 
@@ -298,9 +254,9 @@ def _runs_in_context(paras: list[Paragraph]) -> list[tuple[dict, list[Paragraph]
         if current:
             runs.append((meta, current))
             current, meta = [], {}
-        if p.role == "title":
-            meta = {"title": p.text.strip()}
-        elif p.role == "byline":
+        if p.title:
+            meta = {**meta, "title": p.title}
+        if p.byline:
             meta = {**meta, "author": p.byline}
     if current:
         runs.append((meta, current))
@@ -311,12 +267,12 @@ def _runs_in_context(paras: list[Paragraph]) -> list[tuple[dict, list[Paragraph]
 
 
 def _group(run: list[Paragraph], author: str | None, strategy: str, boundaries: list[Boundary],
-           paras: list[Paragraph]) -> list[list[Paragraph]]:
+           paras: list[Paragraph], threshold: float) -> list[list[Paragraph]]:
     groups = [[run[0]]]
     for j in range(1, len(run)):
         f = {"paragraph strategy": 1.0} if strategy == "paragraph" else gap_features(groups[-1], run[j:], author)
         score = round(sum(f.values()), 3)
-        cut = score > 0
+        cut = score > threshold
         boundaries.append(Boundary(paragraph=paras.index(run[j]), score=score, is_boundary=cut,
                                    features=f, preview=run[j].text[:60]))
         if cut:

@@ -223,6 +223,8 @@ def _best_suffix(idx: list[int], toks, tags, text: str) -> tuple[list[int], floa
             if first_tag in ("JJ", "VBN", "VBG", "NNP") and "-" not in first and zipf(first.lower()) >= 4.0 \
                     and _occurrences(text, words) < 2:
                 continue
+            if _occurrences(text, words) < 2 and (len(sub) > 3 or _recurring_tail(idx[k + 1:], toks, text)):
+                continue  # prefer the nested phrase that recurs on its own (C-value), and at most 3 words
             score = 0.5 + 0.4 * specificity(words) + 0.05 * min(len(sub), 3)
             return sub, round(min(score, 0.95), 3)
         spec = specificity(words)
@@ -230,6 +232,11 @@ def _best_suffix(idx: list[int], toks, tags, text: str) -> tuple[list[int], floa
         if ACRONYM_RE.match(first) or ("-" in first and spec >= 0.3) or spec >= 0.85 or (recurs and spec >= 0.5):
             return sub, round(0.35 + 0.4 * spec, 3)  # a lone word must be rare in English, or recur here
     return None
+
+
+def _recurring_tail(idx: list[int], toks, text: str) -> bool:
+    """Whether a shorter multi-word ending of the phrase occurs at least twice in the text."""
+    return any(_occurrences(text, [toks[i][0] for i in idx[k:]]) >= 2 for k in range(len(idx) - 1))
 
 
 def _phrases(c: Comment, toks, tags, spans: list, vocab: list[Mention]) -> Iterator[Mention]:
@@ -247,6 +254,8 @@ def _phrases(c: Comment, toks, tags, spans: list, vocab: list[Mention]) -> Itera
             continue  # a vocabulary term crosses the phrase's edge, or the phrase adds nothing to it
         surface = c.text[s:e]
         spans.append((s, e))
+        if overlapping and _occurrences(c.text, [toks[i][0] for i in sub]) < 2:
+            score = min(score, 0.6)  # a one-off phrase around a known term ranks below the term itself
         yield Mention(comment_id=c.id, kind="concept", surface=surface, start=s, end=e, extractor=NAME,
                       score=score, key=concept_key(surface), attrs={"source": "noun phrase"})
 

@@ -1,0 +1,147 @@
+"""Page furniture: what a scraped page carries around its comments.
+
+Profile headers (name, karma line, bio, navigation words), post-title lines
+("Re: …"), bylines ("tptacek 3 hours ago | parent | next", "Started by X ·
+date", a handle over a rank line), breadcrumbs, karma and date lines, "Reply",
+"Load More". Each line of a block is classified; a block made only of such
+lines is furniture, and what it says (a title, an author) is kept for the
+comment that follows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import data_lines
+
+FURNITURE_RE = re.compile(
+    r"^(load more|load more comments|show more|see more|read more|more|reply|replies|share|report|edit|"
+    r"delete|permalink|parent|context|link|collapse|expand|\[[-+–]\]|continue this thread|go up|top|"
+    r"view more comments?|show \d+ more( replies| comments)?|\d+ (more )?(comments?|replies)|quote|"
+    r"wiki contributions|comments|posts|sequences|tags|about|subscribe|follow|message|sorted by \w+)$",
+    re.IGNORECASE,
+)
+MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|" \
+         "august|september|october|november|december"
+# Tokens that make up karma, points, dates, ranks and navigation.
+META_TOKEN_RE = re.compile(
+    rf"^([-+−]?[\d,]+(\.\d+)?k?|\d+(st|nd|rd|th)|\d+(s|m|h|d|w|y|mo|min|hr|hrs|yr|yrs)|#\d+|\[\d+\]|"
+    rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}:\d{{2}}(:\d{{2}})?|{MONTHS}|"
+    r"points?|karma|votes?|pts|ω|agreement|ago|seconds?|minutes?|hours?|days?|weeks?|months?|years?|"
+    r"am|pm|utc|by|on|at|reply|replies|edited|score|parent|next|prev|root|flag|favorite|hide|past|context|"
+    r"posts?:?|joined|member|members|newbie|jr\.?|sr\.?|full|hero|moderator|admin|rank|online|offline|"
+    r"comments?|views?|likes?|started|posted|sorted|new|top|best|old|pages?:?|go|up|"
+    r"[·•|,›»/\[\]–-]|\[[–+-]\])$",
+    re.IGNORECASE,
+)
+TITLE_PREFIX_RE = re.compile(r"^(re|ask hn|show hn|tell hn|launch hn|topic|thread|subject)\s*:", re.IGNORECASE)
+SMALL_WORDS = {"a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "vs", "with", "at", "by", "from", "is"}
+TERMINAL = tuple(".!?:;)\"”’…")
+HANDLE_RE = re.compile(r"^@?[A-Za-z][\w.-]{1,30}$")
+
+
+def _tokens(s: str) -> list[str]:
+    return re.findall(r"\[[–+-]\]|[@#\w:.,'’-]+|[·•|›»/]", s.replace("\u00a0", " "))
+
+
+def words_of(s: str) -> list[str]:
+    return re.findall(r"[^\W\d_][\w’'&.-]*", s)
+
+
+def is_meta_line(s: str) -> bool:
+    """Karma, points, dates, ranks, breadcrumbs or navigation words: no sentence in it."""
+    s = s.strip()
+    if FURNITURE_RE.match(s):
+        return True
+    toks = [t.rstrip(",") for t in _tokens(s)]
+    if not toks or len(toks) > 16 or s.endswith((".", "?", "!")):
+        return False
+    meta = sum(bool(META_TOKEN_RE.match(t)) for t in toks)
+    if meta == len(toks):
+        return True
+    crumbs = re.split(r"\s[›»]\s|\s>\s", s)
+    if len(crumbs) >= 2 and all(len(c.split()) <= 5 for c in crumbs):
+        return True  # a breadcrumb: Home › Forum › Board
+    return any(ch.isdigit() for ch in s) and meta / len(toks) >= 0.6
+
+
+def byline(s: str) -> str | None:
+    """The author of a line like 'tptacek 3 hours ago | parent', '12 points by Jane Doe 2d',
+    or 'Started by kestrel_grey · February 11, 2024'."""
+    toks = [t.rstrip(",") for t in _tokens(s)]
+    if not 2 <= len(toks) <= 16 or not any(ch.isdigit() for ch in s) or s.rstrip().endswith((".", "?", "!")):
+        return None
+    other = [i for i, t in enumerate(toks) if not META_TOKEN_RE.match(t)]
+    if not other or len(other) > 3 or other != list(range(other[0], other[-1] + 1)):
+        return None  # the name must be one run of 1-3 words; everything else metadata
+    if other[0] > 0 and toks[other[0] - 1].lower() not in ("by", "posted", "started") and other[0] > 3:
+        return None
+    name = " ".join(toks[i] for i in other).lstrip("@")
+    if len(other) > 1 and not all(toks[i][:1].isupper() for i in other):
+        return None
+    return name if re.fullmatch(r"[\w.' -]{2,40}", name) and not name.isdigit() else None
+
+
+def is_title_line(s: str) -> bool:
+    """A short line in Title Case without sentence punctuation: a name, post title or nav word."""
+    s = s.strip()
+    if TITLE_PREFIX_RE.match(s) and len(s.split()) <= 30:
+        return True
+    words = words_of(s)
+    if not words or len(words) > 12 or s.endswith(TERMINAL) or not s[0].isupper():
+        return False
+    big = [w for w in words if w.lower() not in SMALL_WORDS]
+    return bool(big) and sum(w[0].isupper() for w in big) / len(big) >= 0.75
+
+
+def looks_like_name(s: str) -> bool:
+    """Two or three capitalised words led by a known given name, or ending in a rare word (a surname)."""
+    from .extract.concepts import zipf
+
+    words = s.split()
+    if not (2 <= len(words) <= 3 and all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words)):
+        return False
+    if any(w.lower() in SMALL_WORDS for w in words):
+        return False
+    return words[0] in data_lines("first_names.txt") or zipf(words[-1].lower()) < 3.5
+
+
+@dataclass
+class BlockInfo:
+    """What a furniture block says: its kind, and a post title or author if it gives one."""
+
+    role: str  # furniture | title | byline
+    title: str | None = None
+    author: str | None = None
+
+
+def classify_block(text: str, at_page_start: bool = False) -> BlockInfo | None:
+    """None for a block of prose; otherwise what kind of furniture it is."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    kinds = [_line_kind(ln) for ln in lines]
+    if len(lines) > 1 and kinds[0] is None and all(k in ("meta", "byline") for k in kinds[1:]):
+        # a handle or a title over metadata lines: "kestrel_grey / Newbie · Posts: 12 / Reply #4 on: …"
+        if HANDLE_RE.match(lines[0]) or looks_like_name(lines[0]):
+            kinds[0] = "handle"
+        elif len(lines[0].split()) <= 30 and (at_page_start or not lines[0].endswith(".")):
+            kinds[0] = "title"
+    if any(k is None for k in kinds):
+        return None
+    title = next((ln for ln, k in zip(lines, kinds) if k == "title"), None)
+    author = next((byline(ln) for ln, k in zip(lines, kinds) if k == "byline"), None)
+    author = author or next((ln.lstrip("@") for ln, k in zip(lines, kinds) if k == "handle"), None)
+    if title and TITLE_PREFIX_RE.match(title):
+        title = TITLE_PREFIX_RE.sub("", title).strip()
+    role = "byline" if author else ("title" if title and len(lines) == 1 else "furniture")
+    return BlockInfo(role, title if (title and (len(lines) > 1 or role == "title")) else None, author)
+
+
+def _line_kind(line: str) -> str | None:
+    if byline(line):
+        return "byline"
+    if is_meta_line(line):
+        return "meta"
+    if is_title_line(line):
+        return "title"
+    return None
