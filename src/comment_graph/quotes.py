@@ -25,6 +25,12 @@ REPLY_RE = re.compile(
     re.IGNORECASE,
 )
 QUOTED_WORD_RE = re.compile(r"[“\"]([^”\"]{2,40})[”\"]")
+WHOLLY_QUOTED_RE = re.compile(r"^[“\"][^“”\"]{8,}[”\"]$", re.DOTALL)
+# The next paragraph judges this one: "I think this is about half right", "Honestly, I don't think…"
+EVALUATION_RE = re.compile(
+    r"^(i think (this|that)|this is|that[’']?s|that is|honestly|agreed|fair|true|not sure|i disagree|i agree|"
+    r"partly|sort of|kind of|depends|yes|no\b|strong(ly)? (dis)?agree|i[’']m not sure (this|that))",
+    re.IGNORECASE)
 
 
 def _typography(text: str) -> tuple[int, int]:
@@ -46,6 +52,10 @@ def quote_features(run: list[_Para], i: int, page_author: str | None) -> tuple[f
 
     if p.startswith(">"):
         add(1.0, "starts with >")
+    if WHOLLY_QUOTED_RE.match(p):
+        add(0.8, "the whole paragraph is in quotation marks")
+    if i == 0 and nxt and EVALUATION_RE.match(nxt) and getattr(run[i], "opens_comment", False):
+        add(0.5, "opens a reply and the next paragraph judges it")
     if p[:1].islower() and not p.endswith(tuple(".!?)")):
         add(0.7, "lower-case fragment without a sentence end")
     straight, curly = _typography(p)

@@ -34,7 +34,7 @@ REPLY_OPENER_RE = re.compile(
     r"i don[’']t think|i do not think|seems|nice|thanks|thank you|great|yes\b|no,|agreed|hmm|"
     r"interesting|follow-up|followup|this post|this comment|good point|strong upvote|fair|"
     r"sure,|right,|huh|hi\b|hello|oh\b|wait|re:|@|congrat|kudos|minor|nitpick|typo|"
-    r"i think that if|i[’']d|i have|i[’']ve)",
+    r"i think that if)",
     re.IGNORECASE,
 )
 SIGNOFF_RE = re.compile(r"^\(?\s*(cc|h/t|ht|edit|update|ps|p\.s\.)\b.*\)?$", re.IGNORECASE | re.DOTALL)
@@ -52,6 +52,7 @@ class Paragraph:
     trailing_space: bool = False
     byline: str | None = None
     title: str | None = None
+    opens_comment: bool = False
 
 
 @dataclass
@@ -210,7 +211,8 @@ def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str |
         f["previous is a sign-off"] = 1.0
     left = Counter(w for p in prev[-2:] for w in content_words(p.text))
     right = Counter(w for p in nxt[:1] for w in content_words(p.text))
-    if min(sum(left.values()), sum(right.values())) >= 8:  # too few words say nothing about cohesion
+    # too few words say nothing about cohesion, and a quote repeats the words of what it answers
+    if min(sum(left.values()), sum(right.values())) >= 8 and b.quote < 0.5:
         f["cohesion"] = round(max(-0.6, min(0.4, 0.15 - 2.0 * _cosine(left, right))), 3)
     return f
 
@@ -222,13 +224,15 @@ def segment_text(text: str, source: str = "", *, strategy: str = "auto",
     found_author = classify_furniture(paras)
     author = page_author or found_author
     body_runs = _runs(paras)
+    delimited = is_delimited(paras)
     for run in body_runs:
+        run[0].opens_comment = delimited and len(run) > 1  # furniture above it starts a comment here
         for i, p in enumerate(run):
             p.quote, p.quote_reasons = quote_features(run, i, author)
     boundaries: list[Boundary] = []
     groups: list[tuple[list[Paragraph], dict]] = []
     # where bylines or title lines separate the comments, only strong evidence splits a run further
-    threshold = 1.0 if is_delimited(paras) and strategy == "auto" else 0.0
+    threshold = 1.0 if delimited and strategy == "auto" else 0.0
     for meta, run in _runs_in_context(paras):
         groups += [(g, meta) for g in _group(run, author, strategy, boundaries, paras, threshold)]
     comments = [_comment(text, g, i, source, meta) for i, (g, meta) in enumerate(groups)]
