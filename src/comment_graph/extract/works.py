@@ -14,18 +14,21 @@ from ..models import Comment, Mention
 from ..text import concept_key
 from . import Extractor, register
 from .context import Context
-from .names import covered
+from .names import covered, sentence_initial
 
 NAME = "works"
-WORK_NOUNS = (r"post|paper|essay|article|book|sequence|series|video|talk|podcast|explainer|"
-              r"blog ?post|report|review|thread|interview|lecture|newsletter|preprint|study|survey|agenda")
+WORK_NOUNS = (r"(?:blog |wiki )?posts?|papers?|essays?|articles?|books?|sequences?|series|videos?|talks?|podcasts?|"
+              r"explainers?|reports?|reviews?|interviews?|lectures?|newsletters?|preprints?|study|studies|"
+              r"surveys?|agenda|course|tutorials?|playlist|analys[ie]s|release|episodes?|chapter|textbook|"
+              r"slides|notebook|write-?up|wiki(?: page)?|handbook|guide|report card|follow-up")
 CAP = r"[A-Z][\w]*(?:[-‐][\w]+)*"
 PERSON = rf"{CAP}(?:\s{CAP}){{0,2}}"
-POSSESSIVE_WORK_RE = re.compile(rf"(?<![\w])({PERSON})[’']s\s+((?:[a-z-]+\s)?(?:{WORK_NOUNS}))\b")
-THE_X_WORK_RE = re.compile(rf"\b[Tt]he\s+((?:[A-Z][\w-]*[A-Z0-9][\w-]*|{CAP}(?:\s{CAP})?)\s+(?:{WORK_NOUNS}))\b")
+POSSESSIVE_WORK_RE = re.compile(rf"(?<![\w])({PERSON})[’']s?\s+((?:[\w-]+\s){{0,2}}?(?:{WORK_NOUNS}))\b")
+THE_X_WORK_RE = re.compile(rf"\b[Tt]he\s+((?:[A-Z][\w-]*[A-Z0-9][\w-]*|{CAP})(?:\s[\w-]+){{0,3}}?\s(?:{WORK_NOUNS}))\b")
 AUTHOR_WORK_RE = re.compile(rf"(?<![\w’'])({CAP}\s{CAP})\s+(explainer|video|talk|podcast|lecture|interview)\b")
-SMALL = r"(?:to|of|the|a|an|in|on|for|and|vs\.?|with|from|is|are|at|by)"
-TITLE_RUN_RE = re.compile(rf"(?<![\w-])({CAP}(?:\s(?:{SMALL}\s)*{CAP}){{2,9}})(?:\s(series|sequence|book|post|paper))?")
+SMALL = r"(?:to|of|the|a|an|in|on|for|and|vs\.?|with|from|is|are|at)"
+TITLE_RUN_RE = re.compile(rf"(?<![\w-])({CAP}(?:(?:\s{SMALL})+\s{CAP}|(?:\s{CAP}){{1,9}})(?:(?:\s{SMALL})*\s{CAP}){{0,8}})"
+                          rf"(?:\s(series|sequence|book|post|paper))?")
 QUOTED_RE = re.compile(r"[“\"]([A-Z][^”\"\n]{3,120})[”\"]")
 URL_RE = re.compile(r"https?://[^\s<>\"“”)\]]+[^\s<>\"“”)\].,;:!?’']")
 
@@ -76,8 +79,12 @@ def _titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
         if covered(spans, s, e) or not _title_case(words):
             continue
         is_known = concept_key(m.group(1)) in known
-        if not (is_known or m.group(2) or re.search(rf"\s{SMALL}\s", m.group(1))):
-            continue  # a run of capitalised words alone may be a name or an organization
+        caps = [w for w in words if w[0].isupper()]
+        smalls = {w.lower() for w in words if not w[0].isupper()}
+        coordination = len(caps) == 2 and smalls <= {"and", "or", "to", "vs", "vs.", "with", "from", "at", "on"}
+        inner_small = smalls and not coordination and not sentence_initial(t, s)
+        if not (is_known or m.group(2) or inner_small):
+            continue  # a run of capitalised words alone may be a name, a place or an organization
         spans.append((s, e))
         creator = ctx.page_author if is_known else None
         yield _work(c, s, e, known.get(concept_key(m.group(1)), m.group(1)), 0.8 if is_known else 0.65,
@@ -87,6 +94,24 @@ def _titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
         if len(words) >= 2 and _title_case(words) and not covered(spans, m.start(1), m.end(1)):
             spans.append((m.start(1), m.end(1)))
             yield _work(c, m.start(1), m.end(1), m.group(1), 0.7)
+
+
+POSSESSIVE_TITLE_RE = re.compile(rf"(?<![\w])({PERSON})[’']s?\s+({CAP}(?:\s(?:{SMALL}\s)*{CAP}){{0,7}})(?![\w’'])")
+
+
+def _possessive_titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+    """"Tetlock’s Superforecasting", "Anthropic's Towards Monosemanticity": a Title Case name after a possessive."""
+    for m in POSSESSIVE_TITLE_RE.finditer(c.text):
+        s, e = m.start(2), m.end(2)
+        title = m.group(2)
+        if covered(spans, s, e) or title.split()[0] in ctx.lexicons.first_names or title in ctx.lexicons.people \
+                or title in ctx.lexicons.organizations or title.isupper():
+            continue
+        owner = m.group(1).split()[-1]
+        creator = m.group(1) if owner not in ctx.lexicons.organizations and m.group(1)[0].isupper() else None
+        spans.append((s, e))
+        yield _work(c, s, e, title, 0.6, creator=creator if creator and not sentence_initial(c.text, m.start(1))
+                    or (creator and " " in creator) else None)
 
 
 def _urls(c: Comment, spans: list) -> Iterator[Mention]:
@@ -100,6 +125,7 @@ def find_works(c: Comment, ctx: Context) -> Iterator[Mention]:
     yield from _urls(c, spans)
     yield from _patterns(c, ctx, spans)
     yield from _titles(c, ctx, spans)
+    yield from _possessive_titles(c, ctx, spans)
 
 
 register(Extractor(NAME, ("work",), find_works))
