@@ -109,7 +109,8 @@ def build(sources: str | Path | Sequence[str | Path] | None = None, config: Buil
                         default_vocab=config.default_vocab)
     ctx = Context(lex, page_author, [t for s in segs for t in s.page_titles])
     ctx.corpus_full_names = {n for c in comments for _, _, n in full_names(c.text, ctx)}
-    ctx.corpus_full_names |= {a for a in (c.author for c in comments) if a and " " in a}
+    ctx.authors = {c.author for c in comments if c.author}
+    ctx.corpus_full_names |= {a for a in ctx.authors if " " in a and a[0].isupper()}
     mentions = []
     for i, c in enumerate(comments):
         mentions += run_extractors(c, config.extractors, ctx)

@@ -18,6 +18,7 @@ from .names import (FULL_NAME_RE, HANDLE_RE, NOT_SURNAME, ORG_SUFFIXES, covered,
 
 NAME = "people"
 PART_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)*")
+DETERMINER_BEFORE_RE = re.compile(r"\b(?:the|a|an|this|that|these|those|our|their|its)\s+(?:[a-z-]+\s+)?$", re.IGNORECASE)
 
 
 def _mention(c: Comment, start: int, end: int, form: str, score: float) -> Mention:
@@ -38,11 +39,21 @@ def full_names(text: str, ctx: Context) -> Iterator[tuple[int, int, str]]:
             continue
         if ctx.lexicons.organizations.get(f"{given} {surname}"):
             continue
+        if _common_word_then_noun(text, surname, m.end(2)) or DETERMINER_BEFORE_RE.search(text[:m.start()]):
+            continue  # "the Gemma Scope release": a product named like a person
         end = m.end(2)
         if third and third not in NOT_SURNAME and third[0].isupper() and not sentence_initial(text, m.start(3)):
             end = m.end(3) if third not in ctx.lexicons.first_names else end
         surface = strip_possessive(text[m.start():end])
         yield m.start(), m.start() + len(surface), surface
+
+
+def _common_word_then_noun(text: str, surname: str, end: int) -> bool:
+    from ..text import stopwords
+    from .concepts import zipf
+
+    nxt = re.match(r"\s+([a-z][a-z-]+)\b", text[end:])
+    return bool(nxt) and zipf(surname.lower()) >= 4.3 and nxt.group(1) not in stopwords()
 
 
 def _lexicon(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
@@ -74,7 +85,8 @@ def _single_words(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
         if e < len(c.text) and c.text[e].isalnum():
             continue
         in_compound = (s and c.text[s - 1] == "-") or (c.text[e:e + 1] == "-" and c.text[e + 1:e + 2].islower())
-        if word in firsts or word in surnames:
+        product_like = word not in surnames and DETERMINER_BEFORE_RE.search(c.text[max(0, s - 40):s])
+        if (word in firsts or word in surnames) and not product_like:  # "the wider Gemma SAEs" is no person
             possessive = c.text[e:e + 1] in "’'"
             initial = sentence_initial(c.text, s) and not in_compound
             if initial and not possessive:
@@ -83,14 +95,67 @@ def _single_words(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
             yield _mention(c, s, e, "first" if word in firsts else "last", 0.6 if initial else 0.8)
 
 
+SURNAME = r"[A-Z][a-z]+(?:[A-Z][a-z]+)?"
+# Cues that a capitalised word alone is a surname: "Elhage et al.", "by Ongaro and Ousterhout",
+# "Miguel and Kremer started", "Kleppmann's book".
+SURNAME_CUES = [
+    re.compile(rf"\b({SURNAME})\s+et\s+al\b"),
+    re.compile(rf"\bby\s+({SURNAME})(?:\s*(?:,|and|&)\s*({SURNAME}))?\b"),
+    re.compile(rf"\b({SURNAME})\s+(?:and|&)\s+({SURNAME})\s+(?:started|showed|found|argued?|wrote|proposed|"
+               rf"show|find|write|ran|did|have|had|say|said|claim(?:ed)?)\b"),
+    re.compile(rf"\b({SURNAME})[’']s?\s+(?:\w+\s)?(?:book|paper|post|essay|blog|lecture|talk|course|thesis|"
+               rf"newsletter|argument|work|model|team|lab|group)\b"),
+]
+
+
+def _rare_capitalised(word: str, ctx: Context) -> bool:
+    """A word that can stand for a person alone: rare in English, not a known organization or term."""
+    from .concepts import zipf
+
+    lex = ctx.lexicons
+    return (zipf(word.lower()) < 3.5 and word not in lex.organizations and word not in lex.acronyms
+            and word.lower() not in lex.concepts)
+
+
+def _cued_surnames(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+    for pattern in SURNAME_CUES:
+        for m in pattern.finditer(c.text):
+            for g in range(1, (m.lastindex or 0) + 1):
+                s, e = m.span(g)
+                if s >= 0 and not covered(spans, s, e) and _rare_capitalised(m.group(g), ctx):
+                    spans.append((s, e))
+                    yield _mention(c, s, e, "last", 0.8)
+
+
+def _author_handles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+    """Forum users named by their handle, or the handle's first part ("marisol" for marisol_fi)."""
+    forms = {}
+    for a in ctx.authors:
+        forms[a] = a
+        head = re.split(r"[_.\d]", a)[0]
+        if len(head) >= 4 and head != a:
+            forms.setdefault(head, a)
+    if not forms:
+        return
+    for m in re.finditer(r"(?<![\w@])[\w.]+(?![\w])", c.text):
+        author = forms.get(m.group())
+        if author and not covered(spans, m.start(), m.end()) and (m.group() != m.group().lower() or "_" in author):
+            spans.append((m.start(), m.end()))
+            mention = _mention(c, m.start(), m.end(), "handle", 0.85)
+            mention.key = author
+            yield mention
+
+
 def find_people(c: Comment, ctx: Context) -> Iterator[Mention]:
     spans: list[tuple[int, int]] = []
     yield from _lexicon(c, ctx, spans)
     yield from _handles(c, spans)
+    yield from _author_handles(c, ctx, spans)
     for s, e, _ in full_names(c.text, ctx):
         if not covered(spans, s, e):
             spans.append((s, e))
             yield _mention(c, s, e, "full", 0.9)
+    yield from _cued_surnames(c, ctx, spans)
     yield from _single_words(c, ctx, spans)
 
 
