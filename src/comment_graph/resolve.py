@@ -235,7 +235,7 @@ def rank_concepts(comments: list[Comment], mentions: list[Mention], max_per_comm
             idf = math.log((n + 1) / (df[eid] + 0.5)) / math.log(n + 1.5)
             w = max(m.score for m in ms) * (1 + 0.5 * math.log(tf)) * (0.75 + 0.25 * idf) if tf else 0
             scored.append((round(w, 4), eid))
-        budget = max(3, min(max_per_comment, 4 + words.get(cid, 0) // 30))
+        budget = max(5, min(max_per_comment, 5 + words.get(cid, 0) // 25))
         top = sorted(scored, key=lambda x: (-x[0], x[1]))[:budget]
         best = top[0][0] if top else 1.0
         for w, eid in top:

@@ -185,7 +185,14 @@ def _chunks(toks, tags) -> Iterator[list[int]]:
     yield from _trim(run, toks, tags)
 
 
+VERB_CONTEXT_TAGS = {"DT", "PRP", "PRP$", "IN", "RB", "TO", "RP", "JJ"}
+
+
 def _trim(run: list[int], toks, tags) -> Iterator[list[int]]:
+    # "the article undersells the", "post links the": a plural-looking last word before a determiner,
+    # pronoun or preposition is a verb in the present tense, not part of the noun phrase
+    if len(run) > 1 and tags[run[-1]] == "NNS" and run[-1] + 1 < len(tags) and tags[run[-1] + 1] in VERB_CONTEXT_TAGS:
+        run = run[:-1]
     while run and tags[run[-1]] not in NOUN_TAGS | {"NNP"}:
         run = run[:-1]
     if run:
@@ -227,9 +234,11 @@ def _best_suffix(idx: list[int], toks, tags, text: str) -> tuple[list[int], floa
                 continue  # prefer the nested phrase that recurs on its own (C-value), and at most 3 words
             score = 0.5 + 0.4 * specificity(words) + 0.05 * min(len(sub), 3)
             return sub, round(min(score, 0.95), 3)
+        if len(first) < 2:
+            return None  # a lone character ("ツ" of a shrug) is no term
         spec = specificity(words)
         recurs = _occurrences(text, words) >= 2
-        if ACRONYM_RE.match(first) or ("-" in first and spec >= 0.3) or spec >= 0.85 or (recurs and spec >= 0.5):
+        if ACRONYM_RE.match(first) or ("-" in first and spec >= 0.3) or spec >= 0.6 or (recurs and spec >= 0.4):
             return sub, round(0.35 + 0.4 * spec, 3)  # a lone word must be rare in English, or recur here
     return None
 
