@@ -70,7 +70,7 @@ def test_bad_files(tmp_path):
     binary = tmp_path / "bin.txt"
     binary.write_bytes(b"abc\x00def")
     cases = [(tmp_path / "missing.txt", "no such file"), (tmp_path, "is a directory"), (empty, "empty"),
-             (blank, "no text"), (latin, "bad byte at offset 3"), (binary, "NUL character at offset 3")]
+             (blank, "no text"), (latin, "bad byte at offset 3"), (binary, "NUL byte at offset 3")]
     for path, message in cases:
         with pytest.raises(InputError, match=message):
             comment_graph.build(path)

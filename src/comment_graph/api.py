@@ -60,7 +60,7 @@ def _ingest(paths: Sequence[Path], config: BuildConfig) -> tuple[list[Comment], 
     infos: list[InputInfo] = []
     warnings: list[str] = []
     for p in paths:
-        loaded = load(p, config.input_format)
+        loaded = load(p, config.input_format, strict=config.strict, max_chars=config.max_comment_chars)
         warnings += loaded.warnings
         infos.append(InputInfo(str(p), loaded.format, hashlib.sha256(Path(p).read_bytes()).hexdigest()))
         if loaded.text is not None:

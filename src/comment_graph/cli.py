@@ -89,16 +89,20 @@ def _progress_printer(quiet: bool):
 @click.option("--vocab", "vocab_files", multiple=True, type=click.Path(path_type=Path),
               help="Extra SKOS vocabulary (Turtle). Repeatable.")
 @click.option("--page-author", default=None, help="The page's author, when the page header does not name one.")
+@click.option("--rdf", "rdf_formats", default="ttl", show_default=True,
+              help="RDF files to write, comma-separated: ttl, nt, jsonld.")
+@click.option("--strict", is_flag=True, help="Fail on a malformed JSON line instead of skipping it.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @friendly_errors
-def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, page_author, quiet):
+def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, page_author, rdf_formats, strict,
+          quiet):
     """Build the graph of INPUTS (default: the bundled sample page) into --out."""
     from .api import build as build_graph
 
     kg = build_graph(list(inputs) or None, input_format=input_format, segmenter=segmenter,
                      people_files=list(people_files), vocab_files=list(vocab_files), page_author=page_author,
-                     progress=_progress_printer(quiet))
-    paths = kg.write(out_dir)
+                     strict=strict, progress=_progress_printer(quiet))
+    paths = kg.write(out_dir, tuple(f.strip() for f in rdf_formats.split(",") if f.strip()))
     if quiet:
         return
     for w in kg.warnings:
@@ -110,8 +114,8 @@ def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, p
     for kind, rows in s.top.items():
         if rows:
             click.echo(f"  top {kind}s: " + "; ".join(f"{r.label} ({r.comments})" for r in rows))
-    click.echo(f"Wrote {paths['html']}")
-    click.echo(f"Wrote {paths['turtle']}")
+    for path in paths.values():
+        click.echo(f"Wrote {path}")
 
 
 @main.command()

@@ -31,3 +31,5 @@ class BuildConfig(BaseModel):
     page_author: str | None = Field(default=None, description="the page's author, if the page does not say")
     max_concepts_per_comment: int = Field(default=12, ge=1, le=100)
     base_iri: str = DEFAULT_BASE_IRI
+    strict: bool = Field(default=False, description="fail on a malformed JSON line instead of skipping it")
+    max_comment_chars: int = Field(default=1_000_000, ge=1, description="longest comment (or text line) accepted")

@@ -139,20 +139,24 @@ class CommentGraph:
 
         return write_html(self, Path(path))
 
-    def write(self, out_dir: str | Path) -> dict[str, Path]:
-        """Write graph.ttl and graph.html into a folder (created if missing).
+    def write(self, out_dir: str | Path, formats: tuple[str, ...] = ("ttl",)) -> dict[str, Path]:
+        """Write graph.html and the RDF formats asked for (ttl, nt, jsonld) into a folder.
 
-        Both are rendered in memory first and then moved into place, so a failure
+        Everything is rendered in memory first and then moved into place, so a failure
         leaves the folder's previous outputs as they were."""
         from .export import write_atomic
         from .export.html import render_html
-        from .export.rdf import serialize, triples
+        from .export.rdf import RDF_FORMATS, render, triples
 
+        unknown = set(formats) - set(RDF_FORMATS)
+        if unknown:
+            raise ExportError(f"unknown RDF format(s) {', '.join(sorted(unknown))}; choose from {', '.join(RDF_FORMATS)}")
         out = Path(out_dir)
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise ExportError(f"{out}: cannot create output folder: {e.strerror or e}") from e
-        rendered = {"turtle": (out / "graph.ttl", serialize(triples(self), "turtle")),
-                    "html": (out / "graph.html", render_html(self).encode("utf-8"))}
+        rdf = triples(self)
+        rendered = {fmt: (out / RDF_FORMATS[fmt], render(rdf, fmt)) for fmt in formats}
+        rendered["html"] = (out / "graph.html", render_html(self).encode("utf-8"))
         return {kind: write_atomic(path, data) for kind, (path, data) in rendered.items()}

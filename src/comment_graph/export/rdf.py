@@ -221,6 +221,18 @@ def serialize(graph, fmt: str = "turtle") -> bytes:
     return ox.serialize(triples, format=formats[fmt], prefixes=prefixes)
 
 
+RDF_FORMATS = {"ttl": "graph.ttl", "nt": "graph.nt", "jsonld": "graph.jsonld"}
+
+
+def render(triples_: "TripleSink", fmt: str) -> bytes:
+    """The export in one of RDF_FORMATS: Turtle, N-Triples or JSON-LD."""
+    if fmt == "jsonld":
+        from .jsonld import serialize_jsonld
+
+        return serialize_jsonld(triples_)
+    return serialize(triples_, {"ttl": "turtle", "nt": "nt"}[fmt])
+
+
 def write_turtle(kg: "CommentGraph", path: Path) -> Path:
     return write_atomic(path, serialize(triples(kg), "turtle"))
 

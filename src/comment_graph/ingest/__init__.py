@@ -45,10 +45,21 @@ def detect_format(path: Path, text: str) -> str:
     return "text"
 
 
-def load(path: str | Path, fmt: str = "auto", *, strict: bool = False) -> Loaded:
+def _check_lengths(text: str, path: str, max_chars: int) -> None:
+    """Refuse a line longer than any comment could be (a 50 MB minified blob, say), naming it."""
+    if len(text) <= max_chars:
+        return
+    for n, line in enumerate(text.split("\n"), start=1):
+        if len(line) > max_chars:
+            raise InputError(f"line is {len(line):,} characters long; the limit is {max_chars:,} "
+                             "(BuildConfig.max_comment_chars)", path=path, line=n)
+
+
+def load(path: str | Path, fmt: str = "auto", *, strict: bool = False, max_chars: int = 1_000_000) -> Loaded:
     """Read one input file in the given format (`auto` detects it)."""
     p = Path(path)
     text = read_text(p)
+    _check_lengths(text, str(p), max_chars)
     chosen = detect_format(p, text) if fmt == "auto" else fmt
     if chosen not in FORMATS:
         raise InputError(f"unknown format '{chosen}'; choose one of: auto, {', '.join(FORMATS)}", path=str(p))

@@ -23,10 +23,12 @@ def read_text(path: Path) -> str:
     if not data:
         raise InputError("the file is empty", path=str(path))
     encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), "utf-8")
+    if encoding != "utf-16" and b"\x00" in data:
+        raise InputError(f"binary data, not text: NUL byte at offset {data.index(0)}", path=str(path))
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as e:
         raise InputError(f"not valid {encoding.upper()}: bad byte at offset {e.start}", path=str(path)) from e
     if "\x00" in text:
-        raise InputError(f"binary data: NUL character at offset {text.index(chr(0))}", path=str(path))
+        raise InputError(f"binary data, not text: NUL character at offset {text.index(chr(0))}", path=str(path))
     return text.replace("\r\n", "\n").replace("\r", "\n")

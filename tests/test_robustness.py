@@ -1,0 +1,124 @@
+"""Bad input and hostile text through the CLI: one clear line, a non-zero exit, the previous
+output left as it was; and every export parses back whatever the text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+from rdflib.compare import isomorphic
+
+import comment_graph
+from comment_graph.cli import main
+from comment_graph.export.rdf import render, triples
+
+GOOD = "I agree that reward shaping helps. Thanks for the link!\n"
+
+
+def _bad_inputs(tmp):
+    """name -> (file contents as bytes, or a callable making the path), expected message part."""
+    rec = {"id": "a", "text": "fine"}
+    return {
+        "missing file": (None, "no such file"),
+        "directory": ("dir", "is a directory"),
+        "empty file": (b"", "the file is empty"),
+        "whitespace only": (b" \n\t\n  ", "holds no text"),
+        "binary data": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data, not text: NUL byte at offset 8"),
+        "invalid utf-8": (b"caf\xe9 au lait", "bad byte at offset 3"),
+        "nul byte in text": (b"hello\x00world", "NUL byte at offset 5"),
+        "latin-1 in jsonl": (b'{"text": "caf\xe9"}\n', "bad byte at offset"),
+        "50 MB single line": (b"x" * 50_000_001, "line is 50,000,001 characters long"),
+        "json array of numbers": (b"[1, 2, 3]", "expected a JSON object"),
+        "json not records": (b'{"nope": 1}\n', "field 'text'"),
+        "jsonl wrong type": (json.dumps({"id": "a", "text": ["x"]}).encode(), "field 'text'"),
+        "jsonl bad date": (json.dumps({"text": "x", "created_at": "soon"}).encode(), "field 'created_at'"),
+        "jsonl duplicate ids": ((json.dumps(rec) + "\n" + json.dumps(rec)).encode(), "duplicate comment id 'a'"),
+        "jsonl bool id": (json.dumps({"id": True, "text": "x"}).encode(), "field 'id'"),
+        "jsonl null text": (json.dumps({"id": "a", "text": None}).encode(), "field 'text'"),
+        "jsonl only blank lines": (b"\n\n\n", "no comment records found"),
+        "truncated json array": (b'[{"text": "a"}, {"text": ', "invalid JSON"),
+        "jsonl strict bad line": ((json.dumps(rec) + "\n{oops\n").encode(), ":2: invalid JSON"),
+        "unknown format override": (GOOD.encode(), "Invalid value for '--format'"),
+    }
+
+
+CASES = sorted(_bad_inputs(None))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_fails_cleanly_and_keeps_previous_output(case, tmp_path):
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "--out", str(out), "-q"]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    content, message = _bad_inputs(tmp_path)[case]
+    suffix = ".jsonl" if "json" in case else ".txt"
+    path = tmp_path / f"input{suffix}"
+    if content == "dir":
+        path = tmp_path
+    elif content is not None:
+        path.write_bytes(content)
+    args = ["build", str(path), "--out", str(out)]
+    if "strict" in case:
+        args.append("--strict")
+    if case == "unknown format override":
+        args += ["--format", "xml"]
+    r = runner.invoke(main, args)
+    assert r.exit_code != 0
+    assert message in r.output, r.output
+    assert "Traceback" not in r.output and len(r.output.strip().splitlines()) <= 4
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_there_are_at_least_twenty_bad_input_cases():
+    assert len(CASES) >= 20
+
+
+def test_malformed_line_is_skipped_and_counted_without_strict(tmp_path):
+    p = tmp_path / "c.jsonl"
+    p.write_text('{"text": "I agree."}\n{oops\n{"text": "Thanks!"}\n', encoding="utf-8")
+    r = CliRunner().invoke(main, ["build", str(p), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 0 and "skipped a line that is not valid JSON" in r.output
+
+
+def test_lone_cr_line_ends(tmp_path):
+    p = tmp_path / "mac.txt"
+    p.write_bytes(b"I agree with the plan.\r\rThanks for writing it up!\r")
+    kg = comment_graph.build(p)
+    assert len(kg.comments) == 2
+
+
+HOSTILE = ('I agree with "Bob \\" O\'Brien" <script>alert(1)</script> \\n """ triple """ and '
+           '<http://evil> > < names, tab\there, RTL \u202e mark, emoji 🤖, control \x07 char.\n\n'
+           'Thanks, Zoë Ångström! @"><img src=x onerror=alert(2)> wrote "A Title With \\"Quotes\\""')
+
+
+@pytest.mark.parametrize("fmt, parser", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
+def test_hostile_text_round_trips_in_every_rdf_format(tmp_path, fmt, parser):
+    p = tmp_path / "h.txt"
+    p.write_text(HOSTILE, encoding="utf-8")
+    kg = comment_graph.build(p)
+    back = rdflib.Graph().parse(data=render(triples(kg), fmt).decode("utf-8"), format=parser)
+    assert isomorphic(back, kg.to_rdf())
+
+
+def test_all_outputs_are_byte_identical_across_builds(tmp_path):
+    a = tmp_path / "a"
+    b = tmp_path / "b"
+    for out in (a, b):
+        r = CliRunner().invoke(main, ["build", "--out", str(out), "--rdf", "ttl,nt,jsonld", "-q"])
+        assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in a.iterdir()) == ["graph.html", "graph.jsonld", "graph.nt", "graph.ttl"]
+    for f in a.iterdir():
+        assert f.read_bytes() == (b / f.name).read_bytes(), f.name
+
+
+def test_context_file_is_current():
+    from pathlib import Path
+
+    from comment_graph.export.jsonld import context
+
+    shipped = json.loads((Path(__file__).parent.parent / "schemas" / "context.jsonld").read_text())
+    assert shipped == {"@context": context()}
