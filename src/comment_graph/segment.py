@@ -37,6 +37,9 @@ REPLY_OPENER_RE = re.compile(
     r"i think that if)",
     re.IGNORECASE,
 )
+# A new participant situating themselves: "more optimistic than most of this thread", "as others said upthread".
+THREAD_REFERENCE_RE = re.compile(r"\b(this thread|the thread|upthread|up-thread|the OP|OP's|parent comment|"
+                                 r"other commenters|others here|everyone here|sibling comment)\b", re.IGNORECASE)
 SIGNOFF_RE = re.compile(r"^\(?\s*(cc|h/t|ht|edit|update|ps|p\.s\.)\b.*\)?$", re.IGNORECASE | re.DOTALL)
 BULLET_RE = re.compile(r"^\s*([•◦▪\-*–]|\d+[.)])\s+")
 
@@ -194,6 +197,8 @@ def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str |
         f["reply opener"] = 0.5
     elif ANAPHORA_RE.match(head):
         f["refers back"] = -0.3
+    if THREAD_REFERENCE_RE.search(b.text[:200]):
+        f["speaks of the thread itself"] = 0.4
     if a.text.rstrip().endswith(":"):
         f["previous ends with colon"] = -1.0
     if a.quote >= 0.5:
