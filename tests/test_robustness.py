@@ -122,3 +122,14 @@ def test_context_file_is_current():
 
     shipped = json.loads((Path(__file__).parent.parent / "schemas" / "context.jsonld").read_text())
     assert shipped == {"@context": context()}
+
+
+def test_very_long_names_and_titles_make_short_safe_iris(tmp_path):
+    long_name = "Bartholomew " + "Xylo" * 150
+    p = tmp_path / "long.txt"
+    p.write_text(f"I agree with {long_name} on this. Thanks! See “{'Very Long Title ' * 40}Here”.", encoding="utf-8")
+    kg = comment_graph.build(p)
+    g = kg.to_rdf()
+    assert all(len(str(s)) < 200 for s in g.subjects())
+    back = rdflib.Graph().parse(data=render(triples(kg), "ttl").decode("utf-8"), format="turtle")
+    assert isomorphic(back, g)

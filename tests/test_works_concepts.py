@@ -74,3 +74,9 @@ def test_cooccurrence_is_weighted_in_rdf(sample_kg):
     assert rows and all(r["n"] >= 1 for r in rows)
     weights = sample_kg.sparql("SELECT ?w WHERE { ?a a oa:Annotation ; cg:weight ?w }")
     assert weights and all(0 < r["w"] <= 1 for r in weights)
+
+
+def test_abbreviation_long_form_span_is_exact(tmp_path):
+    kg = build_text(tmp_path, "I agree: seasonal malaria chemoprevention (SMC) works, and SMC is cheap.")
+    labels = {e.label for e in kg.entities_of("concept")}
+    assert "seasonal malaria chemoprevention" in labels

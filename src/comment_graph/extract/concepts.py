@@ -140,7 +140,8 @@ def _abbreviation_definitions(c: Comment, spans: list) -> Iterator[Mention]:
         abbr = m.group(1).rstrip("s") if m.group(1).endswith("s") and m.group(1)[:-1].isupper() else m.group(1)
         if not any(ch.isupper() for ch in abbr[1:] + abbr[0]) or len(abbr) < 2:
             continue
-        before = c.text[max(0, m.start() - 120):m.start()].rstrip()
+        base = max(0, m.start() - 120)
+        before = c.text[base:m.start()]
         words = list(re.finditer(r"[\w-]+", before))[-min(len(abbr) + 5, 2 * len(abbr)):]
         for k in range(len(words)):
             cand = words[k:]
@@ -148,8 +149,7 @@ def _abbreviation_definitions(c: Comment, spans: list) -> Iterator[Mention]:
             if initials == abbr.lower() or (cand[0].group()[0].lower() == abbr[0].lower()
                                             and _letters_in_order(abbr.lower(), " ".join(w.group() for w in cand).lower())
                                             and len(cand) <= len(abbr)):
-                off = m.start() - len(before)
-                s, e = off + cand[0].start(), off + cand[-1].end()
+                s, e = base + cand[0].start(), base + cand[-1].end()
                 spans.append((s, e))
                 yield Mention(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e,
                               extractor=NAME, score=0.95, key=concept_key(c.text[s:e]),
