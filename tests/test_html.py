@@ -26,3 +26,24 @@ def test_hostile_comment_text_is_only_data(tmp_path):
     assert "alert(3)" in data  # the text is there, as escaped JSON
     benign = build_text(tmp_path, "I agree, thanks.").write_html(tmp_path / "b.html").read_text(encoding="utf-8")
     assert html.count("<script") == benign.count("<script")  # nothing injected
+
+
+def test_page_around_an_entity_and_graphml(tmp_path, sample_kg):
+    import networkx as nx
+
+    part = sample_kg.around("Quintin Pope", depth=2)
+    assert len(part.comments) == 1 and "Quintin Pope" in {e.label for e in part.entities.values()}
+    assert all(m.comment_id == part.comments[0].id for m in part.mentions)
+    g = nx.read_graphml(sample_kg.write_graphml(tmp_path / "g.graphml"))
+    assert g.number_of_nodes() == len(sample_kg.comments) + len(sample_kg.entities)
+
+
+def test_large_graph_opens_on_hubs_with_precomputed_positions(tmp_path, monkeypatch):
+    from comment_graph.export import html as page
+
+    monkeypatch.setattr(page, "PHYSICS_LIMIT", 2)
+    monkeypatch.setattr(page, "BOUNDED_LIMIT", 2)
+    kg = build_text(tmp_path, "I agree with Jacob Cannell on reward shaping.\n\nThanks! RLHF and RL differ, Yann.")
+    data = page.page_data(kg)
+    assert data["physics"] is False and all("x" in n and "y" in n for n in data["nodes"])
+    assert data["initial"] and set(data["initial"]) <= {n["id"] for n in data["nodes"]}

@@ -148,3 +148,23 @@ def related(source, comment_id, k, min_score, fmt):
              "reasons": "; ".join(f"{x.signal}: {x.label} (+{x.contribution})" for x in r.reasons[:4]),
              "preview": r.preview} for r in kg.related(comment_id, k=k, min_score=min_score)]
     click.echo(render_rows(rows, fmt))
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path), required=False)
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=Path("output/graph.html"),
+              show_default=True, help="The page to write.")
+@click.option("--around", default=None, help="Only the part of the graph around this person, concept or work.")
+@click.option("--depth", type=click.IntRange(1, 6), default=2, show_default=True, help="Links out from --around.")
+@click.option("--graphml", type=click.Path(path_type=Path), default=None, help="Also write GraphML (for Gephi).")
+@friendly_errors
+def html(source, out_file, around, depth, graphml):
+    """Write the HTML page for SOURCE (default: the sample), whole or around one entity."""
+    from .api import build as build_graph
+
+    kg = build_graph(source)
+    if around:
+        kg = kg.around(around, depth)
+    click.echo(f"Wrote {kg.write_html(out_file)} ({len(kg.comments)} comments, {len(kg.entities)} entities)")
+    if graphml:
+        click.echo(f"Wrote {kg.write_graphml(graphml)}")

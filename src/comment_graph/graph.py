@@ -99,6 +99,27 @@ class CommentGraph:
                 out.setdefault(m.comment_id, []).append(m)
         return [(self._by_id[cid], ms) for cid, ms in out.items()]
 
+    def around(self, name: str, depth: int = 2) -> "CommentGraph":
+        """The part of the graph within `depth` links of an entity (by label, alias or id)."""
+        import networkx as nx
+
+        from dataclasses import replace
+
+        centre = self.find_entity(name)
+        keep = set(nx.ego_graph(self.to_networkx().to_undirected(as_view=True), centre.id, radius=depth))
+        comments = [c for c in self.comments if c.id in keep]
+        mentions = [m for m in self.mentions if m.comment_id in keep and m.entity_id in keep]
+        linked = {m.entity_id for m in mentions} | {centre.id}
+        entities = {k: e for k, e in self.entities.items() if k in linked}
+        subjects = [s for s in self.subjects if s.comment_id in keep and s.entity_id in linked]
+        return replace(self, comments=comments, entities=entities, mentions=mentions, subjects=subjects)
+
+    def write_graphml(self, path: str | Path) -> Path:
+        """GraphML for Gephi, yEd or Cytoscape: lists become '; '-joined text, empty values are left out."""
+        from .export.nx import write_graphml
+
+        return write_graphml(self, Path(path))
+
     # ---- views and exports ----------------------------------------------------------
     def summary(self, top: int = 5) -> BuildSummary:
         counts = Counter(e.kind for e in self.entities.values())

@@ -53,3 +53,26 @@ def to_networkx(kg: "CommentGraph") -> nx.MultiDiGraph:
         if c.parent_id in ids:
             g.add_edge(c.id, c.parent_id, key="reply_of", relation="reply_of", weight=1.0)
     return g
+
+
+def _scalar(v):
+    if isinstance(v, (list, tuple)):
+        return "; ".join(" ".join(str(x) for x in item) if isinstance(item, tuple) else str(item) for item in v)
+    return v
+
+
+def write_graphml(kg: "CommentGraph", path):
+    """GraphML of the networkx view, attributes made scalar, written atomically."""
+    import io
+
+    from . import write_atomic
+
+    g = to_networkx(kg)
+    flat = nx.MultiDiGraph()
+    for n, d in g.nodes(data=True):
+        flat.add_node(n, **{k: _scalar(v) for k, v in d.items() if v is not None})
+    for a, b, key, d in g.edges(keys=True, data=True):
+        flat.add_edge(a, b, key=key, **{k: _scalar(v) for k, v in d.items() if v is not None})
+    buf = io.BytesIO()
+    nx.write_graphml(flat, buf, encoding="utf-8")
+    return write_atomic(path, buf.getvalue())

@@ -10,20 +10,24 @@
     if (text !== undefined && text !== null) e.textContent = String(text);
     return e;
   }
-  function tooltip(id) {
-    var i = data.info[id], box = el("div", {style: "max-width:320px;white-space:normal"});
-    box.appendChild(el("strong", {}, i.label));
-    if (i.kind === "comment") {
-      box.appendChild(el("div", {}, i.text.slice(0, 160) + (i.text.length > 160 ? "…" : "")));
-    } else {
-      box.appendChild(el("div", {}, i.kind + " · " + i.mentions + " mention(s) in " + i.comments + " comment(s)"));
-      if (i.aliases.length) box.appendChild(el("div", {}, "also: " + i.aliases.join(", ")));
-    }
-    return box;
+  function tooltip(id) {  // a plain string: vis-network shows string titles with innerText, never as HTML
+    var i = data.info[id];
+    if (i.kind === "comment") return i.label + "\n" + i.text.slice(0, 160) + (i.text.length > 160 ? "…" : "");
+    return i.label + "\n" + i.kind + " · " + i.mentions + " mention(s) in " + i.comments + " comment(s)" +
+      (i.aliases.length ? "\nalso: " + i.aliases.join(", ") : "");
   }
   var nodes = new vis.DataSet(data.nodes.map(function (n) { n.title = tooltip(n.id); return n; }));
   var edges = new vis.DataSet(data.edges);
-  var view = new vis.DataView(nodes, {filter: function (n) { return !hidden[n.group]; }});
+  // a large graph opens on its most connected entities; a click on one brings its comments
+  var shown = data.initial ? new Set(data.initial) : null;
+  var view = new vis.DataView(nodes, {filter: function (n) { return !hidden[n.group] && (!shown || shown.has(n.id)); }});
+  var edgeView = new vis.DataView(edges, {filter: function (e) { return !shown || (shown.has(e.from) && shown.has(e.to)); }});
+  function reveal(id) {
+    if (!shown) return;
+    shown.add(id);
+    edges.get({filter: function (e) { return e.from === id || e.to === id; }}).forEach(function (e) { shown.add(e.from); shown.add(e.to); });
+    view.refresh(); edgeView.refresh();
+  }
   var options = {
     physics: data.physics ? {stabilization: {iterations: 200}, barnesHut: {gravitationalConstant: -8000, springLength: 120}} : false,
     edges: {smooth: false, width: 1}, nodes: {font: {size: 12}}, interaction: {hover: true, tooltipDelay: 150},
@@ -33,7 +37,7 @@
   KINDS.forEach(function (k) {  // vis colours nodes by group: give each kind the legend's colour and shape
     options.groups[k] = {color: {background: data.style[k].color, border: data.style[k].color}, shape: data.style[k].shape};
   });
-  var network = new vis.Network(document.getElementById("graph"), {nodes: view, edges: edges}, options);
+  var network = new vis.Network(document.getElementById("graph"), {nodes: view, edges: edgeView}, options);
   network.once("stabilizationIterationsDone", function () { network.setOptions({physics: false}); });
   window.commentGraph = {network: network, nodes: nodes, data: data, ready: false};
   network.once("afterDrawing", function () { window.commentGraph.ready = true; });
@@ -59,12 +63,15 @@
       var i = data.info[id], names = [i.label].concat(i.aliases || []);
       if (names.some(function (n) { return n.toLowerCase().indexOf(q) >= 0; })) hits.push(id);
     });
-    network.selectNodes(hits);
+    if (shown && hits.length && hits.length < 50) hits.forEach(function (h) { shown.add(h); });
+    if (shown) view.refresh();
+    network.selectNodes(hits.filter(function (h) { return !shown || shown.has(h); }));
     document.getElementById("matches").textContent = q.length > 1 ? hits.length + " match(es)" : "";
-    if (hits.length) { network.fit({nodes: hits, animation: false}); if (hits.length === 1) show(hits[0]); }
+    var visible = hits.filter(function (h) { return !shown || shown.has(h); });
+    if (visible.length) { network.fit({nodes: visible, animation: false}); if (hits.length === 1) show(hits[0]); }
   });
 
-  function focus(id) { network.selectNodes([id]); network.focus(id, {scale: 1.2, animation: false}); show(id); }
+  function focus(id) { reveal(id); network.selectNodes([id]); network.focus(id, {scale: 1.2, animation: false}); show(id); }
 
   function renderText(i) {
     var box = el("div", {"class": "text"}), text = i.text, marks = i.mentions.slice().sort(function (a, b) { return a[0] - b[0]; });
@@ -110,7 +117,9 @@
       d.appendChild(el("p", {"class": "muted"}, i.kind + (i.unresolved ? " (unresolved)" : "") + " · " + i.mentions + " mention(s) in " + i.comments + " comment(s)"));
       if (i.aliases.length) d.appendChild(el("p", {}, "Also known as: " + i.aliases.join(", ")));
       var ul = el("ul", {});
-      network.getConnectedNodes(id).forEach(function (n) {
+      var around = edges.get({filter: function (e) { return e.from === id || e.to === id; }})
+        .map(function (e) { return e.from === id ? e.to : e.from; });
+      around.forEach(function (n) {
         var li = el("li", {}), a = el("a", {href: "#"}, data.info[n].label + (data.info[n].kind === "comment" ? ": " + data.info[n].text.slice(0, 80) + "…" : ""));
         a.addEventListener("click", function (ev) { ev.preventDefault(); focus(n); });
         li.appendChild(a); ul.appendChild(li);
@@ -118,7 +127,7 @@
       d.appendChild(ul);
     }
   }
-  network.on("click", function (p) { if (p.nodes.length) show(p.nodes[0]); });
+  network.on("click", function (p) { if (p.nodes.length) { reveal(p.nodes[0]); show(p.nodes[0]); } });
 
   // overview: counts and bar charts of the most mentioned entities (inline SVG)
   var ov = document.getElementById("overview"), s = data.summary, NS = "http://www.w3.org/2000/svg";
