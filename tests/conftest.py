@@ -29,3 +29,25 @@ def build_text(tmp_path: Path, text: str, **options):
     p = tmp_path / "page.txt"
     p.write_text(text, encoding="utf-8")
     return comment_graph.build(p, **options)
+
+
+def make_corpus(n: int, path: Path) -> Path:
+    """A deterministic JSONL corpus of n comments recombined from the bundled sample's sentences."""
+    import json
+    import random
+    import re
+
+    text = comment_graph.sample_path().read_text(encoding="utf-8")
+    sentences = [s for p in re.split(r"\n\s*\n", text)[4:-1] for s in re.split(r"(?<=[.!?])\s+", p) if len(s) > 20]
+    rng = random.Random(7)
+    first = "Ada Ben Carla Dana Elena Farid Grace Hiro Ines Jonas Kavya Leon Maya Omar Priya".split()
+    last = "Abbott Baptiste Castillo Dimitrov Eriksen Fontaine Haddad Jansen Moreau Okafor".split()
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            body = " ".join(rng.choice(sentences) for _ in range(rng.randint(1, 4)))
+            if rng.random() < 0.3:
+                body += f" I think {rng.choice(first)} {rng.choice(last)} made a similar point."
+            f.write(json.dumps({"id": f"g{i}", "author": f"{rng.choice(first)} {rng.choice(last)}", "text": body,
+                                "post_title": f"Post {i % 40}", "parent_id": f"g{i - 1}" if i % 3 else None,
+                                "created_at": f"2024-01-{1 + i % 28:02d}T12:00:00Z"}) + "\n")
+    return path

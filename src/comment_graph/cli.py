@@ -91,18 +91,22 @@ def _progress_printer(quiet: bool):
 @click.option("--page-author", default=None, help="The page's author, when the page header does not name one.")
 @click.option("--rdf", "rdf_formats", default="ttl", show_default=True,
               help="RDF files to write, comma-separated: ttl, nt, jsonld.")
+@click.option("--store", "with_store", is_flag=True,
+              help="Also load the graph into an Oxigraph store in DIR/store (fast SPARQL for large corpora).")
+@click.option("--base-iri", default=None, help="Base for the IRIs the graph mints.")
 @click.option("--strict", is_flag=True, help="Fail on a malformed JSON line instead of skipping it.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @friendly_errors
-def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, page_author, rdf_formats, strict,
-          quiet):
+def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, page_author, rdf_formats, with_store,
+          base_iri, strict, quiet):
     """Build the graph of INPUTS (default: the bundled sample page) into --out."""
     from .api import build as build_graph
+    from .config import DEFAULT_BASE_IRI
 
     kg = build_graph(list(inputs) or None, input_format=input_format, segmenter=segmenter,
                      people_files=list(people_files), vocab_files=list(vocab_files), page_author=page_author,
-                     strict=strict, progress=_progress_printer(quiet))
-    paths = kg.write(out_dir, tuple(f.strip() for f in rdf_formats.split(",") if f.strip()))
+                     strict=strict, base_iri=base_iri or DEFAULT_BASE_IRI, progress=_progress_printer(quiet))
+    paths = kg.write(out_dir, tuple(f.strip() for f in rdf_formats.split(",") if f.strip()), store=with_store)
     if quiet:
         return
     for w in kg.warnings:
@@ -118,18 +122,40 @@ def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, p
         click.echo(f"Wrote {path}")
 
 
+def _bindings(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"'{pair}' is not NAME=VALUE", param_hint="--bind")
+        out[name.strip().lstrip("?")] = value
+    return out
+
+
 @main.command()
-@click.argument("graph_file", type=click.Path(path_type=Path))
-@click.argument("sparql")
+@click.argument("args", nargs=-1)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+@click.option("--bind", "binds", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query variable to a string value (repeatable); never pasted into the query.")
 @output_options
 @friendly_errors
-def query(graph_file, sparql, fmt):
-    """Run a SPARQL query over GRAPH_FILE (a .ttl, or an output folder holding graph.ttl)."""
-    from .store import open_graph
-    from .query import run_sparql
+def query(args, list_queries, binds, fmt):
+    """Run SPARQL over a built graph: `query SOURCE "SELECT ..."` or `query NAME SOURCE`.
 
-    rows = run_sparql(open_graph(graph_file), sparql)
-    click.echo(render_rows(rows, fmt))
+    SOURCE is a .ttl/.nt/.jsonld file, an Oxigraph store folder, or an output folder (its store
+    if it has one, else its graph.ttl). NAME is a named query (see --list); the standard
+    prefixes are declared for you."""
+    from .store import named_queries
+    from .store import query as run_query
+
+    if list_queries:
+        click.echo(render_rows([{"name": n, "description": d} for n, (d, _) in named_queries().items()], fmt))
+        return
+    if len(args) != 2:
+        raise click.UsageError("give SOURCE and a query (text or name), or --list")
+    first, second = args
+    source, text = (second, first) if first in named_queries() else (first, second)
+    click.echo(render_rows(run_query(source, text, _bindings(binds)), fmt))
 
 
 @main.command()
@@ -168,3 +194,28 @@ def html(source, out_file, around, depth, graphml):
     click.echo(f"Wrote {kg.write_html(out_file)} ({len(kg.comments)} comments, {len(kg.entities)} entities)")
     if graphml:
         click.echo(f"Wrote {kg.write_graphml(graphml)}")
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path), default=Path("output"))
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (localhost by default).")
+@friendly_errors
+def serve(source, port, host):
+    """Serve SOURCE's Oxigraph store read-only as a SPARQL 1.1 endpoint (http://HOST:PORT/query)."""
+    from .server import serve_store
+
+    serve_store(source, host, port, on_ready=lambda url: click.echo(f"SPARQL endpoint at {url}/query (Ctrl-C stops)"))
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path), default=Path("output"))
+@click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://localhost:3030/ds/data.")
+@click.option("--graph", "graph_iri", default=None, help="Named graph to replace (default: the default graph).")
+@friendly_errors
+def push(source, endpoint, graph_iri):
+    """Load SOURCE's graph.ttl into any store that speaks the SPARQL 1.1 Graph Store Protocol."""
+    from .server import push_graph
+
+    n = push_graph(source, endpoint, graph_iri)
+    click.echo(f"Pushed {n:,} bytes of Turtle to {endpoint}")

@@ -160,7 +160,7 @@ class CommentGraph:
 
         return write_html(self, Path(path))
 
-    def write(self, out_dir: str | Path, formats: tuple[str, ...] = ("ttl",)) -> dict[str, Path]:
+    def write(self, out_dir: str | Path, formats: tuple[str, ...] = ("ttl",), *, store: bool = False) -> dict[str, Path]:
         """Write graph.html and the RDF formats asked for (ttl, nt, jsonld) into a folder.
 
         Everything is rendered in memory first and then moved into place, so a failure
@@ -180,4 +180,9 @@ class CommentGraph:
         rdf = triples(self)
         rendered = {fmt: (out / RDF_FORMATS[fmt], render(rdf, fmt)) for fmt in formats}
         rendered["html"] = (out / "graph.html", render_html(self).encode("utf-8"))
-        return {kind: write_atomic(path, data) for kind, (path, data) in rendered.items()}
+        written = {kind: write_atomic(path, data) for kind, (path, data) in rendered.items()}
+        if store:
+            from .store import STORE_DIR, load_store
+
+            written["store"] = load_store(out / STORE_DIR, render(rdf, "nt"))
+        return written

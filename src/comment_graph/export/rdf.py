@@ -93,6 +93,13 @@ def _entity(g: Graph, iri: Iris, e: "Entity") -> None:
         g.add((node, SKOS.broader, iri(*b.split("/"))))
 
 
+def _decimal(x: float) -> Literal:
+    """An xsd:decimal literal with three places (a float would be ill-typed as decimal)."""
+    from decimal import Decimal
+
+    return Literal(Decimal(str(round(x, 3))), datatype=XSD.decimal)
+
+
 def _annotation(g: Graph, iri: Iris, ms: list["Mention"], comment: URIRef, weight: float | None) -> None:
     """One annotation per link (comment, entity): its evidence is the first own-words occurrence
     (a quoted one only when the comment never uses the words itself); the count says how many more.
@@ -110,7 +117,7 @@ def _annotation(g: Graph, iri: Iris, ms: list["Mention"], comment: URIRef, weigh
     for t in ((ann, RDF.type, OA.Annotation), (ann, OA.hasBody, body), (ann, OA.hasTarget, target),
               (ann, OA.motivatedBy, MOTIVATION.get(m.kind, OA.identifying)),
               (ann, CG.extractor, Literal(m.extractor)),
-              (ann, CG.confidence, Literal(round(max(x.score for x in ms), 3), datatype=XSD.decimal)),
+              (ann, CG.confidence, _decimal(max(x.score for x in ms))),
               (ann, CG.inQuote, Literal(all(x.in_quote for x in ms))),
               (ann, CG.occurrences, Literal(len(ms), datatype=XSD.positiveInteger)),
               (target, RDF.type, OA.SpecificResource), (target, OA.hasSource, comment),
@@ -121,7 +128,7 @@ def _annotation(g: Graph, iri: Iris, ms: list["Mention"], comment: URIRef, weigh
               (text, RDF.type, OA.TextQuoteSelector), (text, OA.exact, Literal(m.surface))):
         g.add(t)
     if weight is not None:
-        g.add((ann, CG.weight, Literal(weight, datatype=XSD.decimal)))
+        g.add((ann, CG.weight, _decimal(weight)))
 
 
 def _provenance(g: Graph, iri: Iris, kg: "CommentGraph") -> None:

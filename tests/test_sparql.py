@@ -1,0 +1,93 @@
+"""Named queries, the Oxigraph store (same answers as rdflib in memory), and SPARQL over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.parse
+import urllib.request
+
+import pytest
+from click.testing import CliRunner
+
+from comment_graph.cli import main
+from comment_graph.server import push_graph, start_server
+from comment_graph.store import named_queries, query
+
+BINDINGS = {"mentioned-with": {"name": "Jacob Cannell"}, "comments-about": {"label": "reward"}}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    r = CliRunner().invoke(main, ["build", "--out", str(out), "--store", "-q"])
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def test_at_least_seven_named_queries():
+    assert {"top-people", "top-concepts", "mentioned-with", "comments-about", "works-and-creators",
+            "concept-cooccurrence", "quoted-vs-own"} <= set(named_queries())
+
+
+def _canon(rows):
+    return sorted(json.dumps(r, sort_keys=True) for r in rows)
+
+
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_named_query_returns_rows_and_store_agrees_with_rdflib(built, name):
+    in_memory = query(built / "graph.ttl", name, BINDINGS.get(name))
+    on_disk = query(built / "store", name, BINDINGS.get(name))
+    assert in_memory, name
+    assert _canon(in_memory) == _canon(on_disk)
+
+
+def test_query_cli_by_name_list_and_binding(built):
+    runner = CliRunner()
+    listed = runner.invoke(main, ["query", "--list"])
+    assert listed.exit_code == 0 and "top-people" in listed.output
+    r = runner.invoke(main, ["query", "top-people", str(built), "--format", "json"])
+    assert r.exit_code == 0 and json.loads(r.output)
+    r = runner.invoke(main, ["query", "mentioned-with", str(built), "--bind", 'name=x" } ; DROP ALL ; { "'])
+    assert r.exit_code == 0 and "(no rows)" in r.output
+    r = runner.invoke(main, ["query", "no-such-query", str(built)])
+    assert r.exit_code == 1 and "available: comments-about" in r.output
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sparql_over_http(url: str, q: str) -> list[dict]:
+    req = urllib.request.Request(f"{url}/query?query={urllib.parse.quote(q)}",
+                                 headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.loads(resp.read())["results"]["bindings"]
+
+
+def test_serve_answers_sparql_protocol_on_localhost(built):
+    port = free_port()
+    proc = start_server(built, "127.0.0.1", port)
+    try:
+        rows = sparql_over_http(f"http://127.0.0.1:{port}",
+                                "SELECT (COUNT(*) AS ?n) WHERE { ?c a <http://rdfs.org/sioc/ns#Post> }")
+        assert int(rows[0]["n"]["value"]) == 10
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_push_loads_the_graph_into_a_graph_store_protocol_server(built, tmp_path):
+    port = free_port()
+    proc = start_server(tmp_path / "remote", "127.0.0.1", port, writable=True)
+    try:
+        sent = push_graph(built, f"http://127.0.0.1:{port}/store")
+        assert sent == (built / "graph.ttl").stat().st_size
+        rows = sparql_over_http(f"http://127.0.0.1:{port}",
+                                "SELECT (COUNT(*) AS ?n) WHERE { ?p a <http://xmlns.com/foaf/0.1/Person> }")
+        assert int(rows[0]["n"]["value"]) == len(query(built / "graph.ttl", "SELECT ?p WHERE { ?p a foaf:Person }"))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
