@@ -120,4 +120,5 @@ def build(sources: str | Path | Sequence[str | Path] | None = None, config: Buil
                   max_concepts=config.max_concepts_per_comment)
     return CommentGraph(comments, res.entities, res.mentions, res.subjects,
                         segmentation=[b for s in segs for b in s.boundaries], inputs=infos, config=config,
-                        page_author=page_author, warnings=warnings)
+                        page_author=page_author, warnings=warnings, features=res.features,
+                        feature_entities=res.feature_entities)

@@ -38,6 +38,9 @@ class CommentGraph:
     config: BuildConfig = field(default_factory=BuildConfig)
     page_author: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # concepts beyond each comment's exported subjects, used only to compare comments in related()
+    features: list[Subject] = field(default_factory=list)
+    feature_entities: dict[str, Entity] = field(default_factory=dict)
 
     # ---- lookups ------------------------------------------------------------------
     @cached_property
@@ -73,14 +76,18 @@ class CommentGraph:
     def _related_index(self):
         from .related import build_index
 
-        return build_index(self.comments, self.entities, self.mentions, self.subjects)
+        return build_index(self.comments, self._all_entities, self.mentions, self.features or self.subjects)
+
+    @cached_property
+    def _all_entities(self) -> dict[str, Entity]:
+        return {**self.feature_entities, **self.entities}
 
     def related(self, comment_id: str, k: int = 5, *, min_score: float = 0.05) -> list[RelatedResult]:
         """The k comments most related to this one, best first, each with its reasons."""
         from .related import related
 
         c = self.comment(comment_id)
-        results = related(self._related_index, self.entities, c.id, k, min_score)
+        results = related(self._related_index, self._all_entities, c.id, k, min_score)
         for r in results:
             r.preview = self._by_id[r.comment_id].text[:100]
         return results
@@ -112,7 +119,9 @@ class CommentGraph:
         linked = {m.entity_id for m in mentions} | {centre.id}
         entities = {k: e for k, e in self.entities.items() if k in linked}
         subjects = [s for s in self.subjects if s.comment_id in keep and s.entity_id in linked]
-        return replace(self, comments=comments, entities=entities, mentions=mentions, subjects=subjects)
+        features = [s for s in self.features if s.comment_id in keep]
+        return replace(self, comments=comments, entities=entities, mentions=mentions, subjects=subjects,
+                       features=features)
 
     def write_graphml(self, path: str | Path) -> Path:
         """GraphML for Gephi, yEd or Cytoscape: lists become '; '-joined text, empty values are left out."""

@@ -27,8 +27,8 @@ class RelatedIndex:
     entities: sparse.csr_matrix      # comments x entities, idf-weighted, rows L2-normalised
     neighbours: sparse.csr_matrix    # comments x entities, spread one step along concept links
     text: sparse.csr_matrix          # comments x terms, TF-IDF, rows L2-normalised
-    parent: dict[str, str | None]
-    post: dict[str, str | None]
+    parent: np.ndarray               # row of each comment's parent, -1 for none
+    post: np.ndarray                 # id of each comment's post (title or URL), -1 for none
 
 
 def _entity_weights(mentions: list[Mention], subjects: list[Subject], entities: dict[str, Entity]):
@@ -65,8 +65,15 @@ def build_index(comments: list[Comment], entities: dict[str, Entity], mentions: 
     links = _concept_links(entities, col)
     neigh = ent @ links if links.nnz else sparse.csr_matrix(ent.shape)
     return RelatedIndex(ids, row, entity_ids, _normalise(ent), _normalise(neigh),
-                        _text_matrix(comments), {c.id: c.parent_id for c in comments},
-                        {c.id: (c.post_url or c.post_title) for c in comments})
+                        _text_matrix(comments), *_thread_arrays(comments, row))
+
+
+def _thread_arrays(comments: list[Comment], row: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    posts: dict[str, int] = {}
+    parent = np.array([row.get(c.parent_id, -1) if c.parent_id else -1 for c in comments], dtype=np.int64)
+    post = np.array([posts.setdefault(c.post_url or c.post_title, len(posts)) if (c.post_url or c.post_title)
+                     else -1 for c in comments], dtype=np.int64)
+    return parent, post
 
 
 def _concept_links(entities: dict[str, Entity], col: dict[str, int]) -> sparse.csr_matrix:
@@ -113,9 +120,11 @@ def related(index: RelatedIndex, entities: dict[str, Entity], comment_id: str, k
                              .todense()).ravel()
     text = np.asarray((index.text @ index.text[q].T).todense()).ravel()
     score = WEIGHTS["entities"] * ent + WEIGHTS["text"] * text + WEIGHTS["neighbourhood"] * neigh
-    score = score + _thread_bonus(index, comment_id)
+    score = score + _thread_bonus(index, q)
     score[q] = -1.0
-    order = np.argsort(-score, kind="stable")[: max(k, 0)]
+    k = max(0, min(k, len(score) - 1))
+    top = np.argpartition(-score, k)[:k] if 0 < k < len(score) else np.arange(len(score))[:k]
+    order = sorted(top.tolist(), key=lambda j: (-score[j], j))  # best first; ties by input order
     out = []
     for j in order:
         if score[j] < min_score:
@@ -125,15 +134,12 @@ def related(index: RelatedIndex, entities: dict[str, Entity], comment_id: str, k
     return out
 
 
-def _thread_bonus(index: RelatedIndex, cid: str) -> np.ndarray:
-    bonus = np.zeros(len(index.ids))
-    parent, post = index.parent.get(cid), index.post.get(cid)
-    for j, other in enumerate(index.ids):
-        if other == parent or index.parent.get(other) == cid:
-            bonus[j] += THREAD_BONUS["reply"]
-        elif post and index.post.get(other) == post:
-            bonus[j] += THREAD_BONUS["same post"]
-    return bonus
+def _thread_bonus(index: RelatedIndex, q: int) -> np.ndarray:
+    """A small bonus for the parent, the replies, and (less) other comments under the same post."""
+    rows = np.arange(len(index.ids))
+    reply = (rows == index.parent[q]) | (index.parent == q)
+    same_post = (index.post == index.post[q]) & (index.post[q] >= 0) & ~reply
+    return THREAD_BONUS["reply"] * reply + THREAD_BONUS["same post"] * same_post
 
 
 def _reasons(index: RelatedIndex, entities: dict[str, Entity], q: int, j: int, text: float,

@@ -25,6 +25,8 @@ class Resolution:
     entities: dict[str, Entity]
     mentions: list[Mention]
     subjects: list[Subject] = field(default_factory=list)
+    features: list[Subject] = field(default_factory=list)
+    feature_entities: dict[str, Entity] = field(default_factory=dict)
 
 
 class _Ids:
@@ -217,7 +219,7 @@ def _preferred_surface(ms: list[Mention], abbr: dict[str, str]) -> str:
 
 
 def rank_concepts(comments: list[Comment], mentions: list[Mention], max_per_comment: int) -> tuple[
-        list[Mention], list[Subject]]:
+        list[Mention], list[Subject], list[Subject]]:
     """Keep each comment's best concepts: termhood x frequency in the comment x mild rarity in the corpus."""
     concept_ms = [m for m in mentions if m.kind == "concept"]
     df = Counter(eid for _, eid in {(m.comment_id, m.entity_id) for m in concept_ms})
@@ -228,6 +230,7 @@ def rank_concepts(comments: list[Comment], mentions: list[Mention], max_per_comm
         per_comment[m.comment_id][m.entity_id].append(m)
     keep: set[tuple[str, str]] = set()
     subjects: list[Subject] = []
+    features: list[Subject] = []  # a wider set (twice the budget) that related() compares comments by
     for cid, by_ent in per_comment.items():
         scored = []
         for eid, ms in by_ent.items():
@@ -236,14 +239,19 @@ def rank_concepts(comments: list[Comment], mentions: list[Mention], max_per_comm
             w = max(m.score for m in ms) * (1 + 0.5 * math.log(tf)) * (0.75 + 0.25 * idf) if tf else 0
             scored.append((round(w, 4), eid))
         budget = max(5, min(max_per_comment, 5 + words.get(cid, 0) // 25))
-        top = sorted(scored, key=lambda x: (-x[0], x[1]))[:budget]
-        best = top[0][0] if top else 1.0
-        for w, eid in top:
-            if w >= 0.3:
+        ranked = sorted(scored, key=lambda x: (-x[0], x[1]))
+        best = ranked[0][0] if ranked else 1.0
+        for i, (w, eid) in enumerate(ranked[:2 * budget]):
+            if w < 0.3:
+                break
+            s = Subject(comment_id=cid, entity_id=eid, weight=round(min(1.0, w / best), 3))
+            features.append(s)
+            if i < budget:
                 keep.add((cid, eid))
-                subjects.append(Subject(comment_id=cid, entity_id=eid, weight=round(min(1.0, w / best), 3)))
+                subjects.append(s)
     kept = [m for m in mentions if m.kind != "concept" or (m.comment_id, m.entity_id) in keep]
-    return kept, sorted(subjects, key=lambda s: (s.comment_id, -s.weight, s.entity_id))
+    order = lambda s: (s.comment_id, -s.weight, s.entity_id)  # noqa: E731
+    return kept, sorted(subjects, key=order), sorted(features, key=order)
 
 
 def _broader(entities: dict[str, Entity], lex: Lexicons) -> None:
@@ -284,14 +292,15 @@ def resolve(comments: list[Comment], mentions: list[Mention], lex: Lexicons, *, 
     _works(by_kind["work"], PeopleResolver(lex, page_author, full_names), ids, entities)
     _concept_entities(by_kind["concept"], lex, ids, entities)
     resolved = [m for m in mentions if m.kind != "person"] + people
-    resolved, subjects = rank_concepts(comments, resolved, max_concepts)
+    resolved, subjects, features = rank_concepts(comments, resolved, max_concepts)
+    feature_entities = {s.entity_id: entities[s.entity_id] for s in features}
     _aliases(entities, resolved)
     _counts(entities, resolved)
     live = {m.entity_id for m in resolved} | {e.creator for e in entities.values() if e.creator}
     entities = {k: v for k, v in sorted(entities.items()) if k in live}
     _broader(entities, lex)
     resolved.sort(key=lambda m: (m.comment_id, m.start, KIND_PRIORITY[m.kind], m.entity_id or ""))
-    return Resolution(entities, resolved, subjects)
+    return Resolution(entities, resolved, subjects, features, feature_entities)
 
 
 def _aliases(entities: dict[str, Entity], mentions: list[Mention]) -> None:
