@@ -92,3 +92,34 @@ def test_schemas_are_current():
     folder = Path(__file__).parent.parent / "schemas"
     for name, text in schema_texts().items():
         assert (folder / name).read_text(encoding="utf-8") == text, f"{name} is stale: python -m comment_graph.schemas"
+
+
+def test_built_output_loads_without_rebuilding(tmp_path, sample_kg):
+    assert run("build", "--out", str(tmp_path), "-q").exit_code == 0
+    kg = comment_graph.load(tmp_path)
+    assert [c.id for c in kg.comments] == [c.id for c in sample_kg.comments]
+    cid = sample_kg.comments[4].id
+    assert [r.comment_id for r in kg.related(cid)] == [r.comment_id for r in sample_kg.related(cid)]
+    r = run("related", str(tmp_path), "#5", "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.output)[0]["comment_id"] == sample_kg.related(cid)[0].comment_id
+
+
+def test_companion_queries_return_evidence(tmp_path, sample_kg):
+    about = sample_kg.comments_about("goal misgeneralization")
+    assert len(about) == 2 and all(h.evidence and "misgeneralization" in h.evidence[0].snippet for h in about)
+    near = sample_kg.near("Jacob Cannell")
+    assert {"Geoffrey Miller", "Jacob Steinhardt"} <= {h.label for h in near}
+    assert all(h.evidence for h in near)
+    assert run("build", "--out", str(tmp_path), "-q").exit_code == 0
+    for cmd in (["about", str(tmp_path), "reward"], ["mentions", str(tmp_path), "Yann"],
+                ["near", str(tmp_path), "reinforcement learning"]):
+        r = run(*cmd, "--format", "json")
+        assert r.exit_code == 0 and json.loads(r.output), cmd
+    r = run("about", str(tmp_path), "no such concept at all")
+    assert r.exit_code == 1 and "no concept called" in r.output
+
+
+def test_damaged_state_file_is_one_clear_error(tmp_path):
+    (tmp_path / "graph.json").write_text('{"format": "comment-graph", "version": 1, "comments": [{}]}')
+    r = run("related", str(tmp_path), "#1")
+    assert r.exit_code == 1 and "graph.json is damaged" in r.output

@@ -13,7 +13,8 @@ from .extract import get_extractor, run_extractors
 from .extract.context import Context
 from .extract.people import full_names
 from .graph import CommentGraph, InputInfo
-from .ingest import Loaded, load
+from .ingest import Loaded
+from .ingest import load as load_input
 from .lexicon import load_lexicons
 from .models import Comment, InputRecord
 from .quotes import quote_features
@@ -22,6 +23,13 @@ from .segment import Segmentation, segment_text
 from .text import digest
 
 Progress = Callable[[str, int, int], None]
+
+
+def load(path: str | Path) -> CommentGraph:
+    """A graph built earlier: an output folder, or its graph.json (no extraction is re-run)."""
+    from .export.state import load_state
+
+    return load_state(path)
 
 
 def sample_path() -> Path:
@@ -60,7 +68,7 @@ def _ingest(paths: Sequence[Path], config: BuildConfig) -> tuple[list[Comment], 
     infos: list[InputInfo] = []
     warnings: list[str] = []
     for p in paths:
-        loaded = load(p, config.input_format, strict=config.strict, max_chars=config.max_comment_chars)
+        loaded = load_input(p, config.input_format, strict=config.strict, max_chars=config.max_comment_chars)
         warnings += loaded.warnings
         infos.append(InputInfo(str(p), loaded.format, hashlib.sha256(Path(p).read_bytes()).hexdigest()))
         if loaded.text is not None:

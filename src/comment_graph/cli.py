@@ -6,6 +6,7 @@ import csv
 import functools
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -58,6 +59,12 @@ def friendly_errors(f):
         except KeyboardInterrupt:
             click.echo("interrupted; outputs left as they were", err=True)
             sys.exit(130)
+        except Exception as e:  # a bug: still one line, unless the user asks for the traceback
+            if os.environ.get("COMMENT_GRAPH_DEBUG"):
+                raise
+            click.echo(f"error: unexpected {type(e).__name__}: {e} (set COMMENT_GRAPH_DEBUG=1 for the traceback; "
+                       "please report it)", err=True)
+            sys.exit(2)
     return wrapper
 
 
@@ -122,6 +129,22 @@ def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, p
         click.echo(f"Wrote {path}")
 
 
+def _graph(source: Path):
+    """A built output folder or graph.json is loaded; anything else is an input to build."""
+    from .api import build as build_graph
+    from .api import load
+
+    if source.is_dir() or source.name.endswith("graph.json"):
+        return load(source)
+    return build_graph(source)
+
+
+def _hits(hits, fmt: str) -> str:
+    rows = [{"id": h.id, "label": h.label, "score": h.score,
+             "evidence": " | ".join(e.snippet for e in h.evidence[:2])} for h in hits]
+    return render_rows(rows, fmt)
+
+
 def _bindings(pairs: tuple[str, ...]) -> dict[str, str]:
     out = {}
     for pair in pairs:
@@ -166,10 +189,10 @@ def query(args, list_queries, binds, fmt):
 @output_options
 @friendly_errors
 def related(source, comment_id, k, min_score, fmt):
-    """Comments related to COMMENT_ID (an id, or '#N' for the N-th comment) in SOURCE."""
-    from .api import build as build_graph
+    """Comments related to COMMENT_ID (an id, or '#N' for the N-th comment) in SOURCE.
 
-    kg = build_graph(source)
+    SOURCE is an input file (built now) or an output folder (its graph.json, no rebuild)."""
+    kg = _graph(source)
     rows = [{"comment_id": r.comment_id, "score": r.score,
              "reasons": "; ".join(f"{x.signal}: {x.label} (+{x.contribution})" for x in r.reasons[:4]),
              "preview": r.preview} for r in kg.related(comment_id, k=k, min_score=min_score)]
@@ -219,3 +242,34 @@ def push(source, endpoint, graph_iri):
 
     n = push_graph(source, endpoint, graph_iri)
     click.echo(f"Pushed {n:,} bytes of Turtle to {endpoint}")
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("concept")
+@output_options
+@friendly_errors
+def about(source, concept, fmt):
+    """Comments about CONCEPT in SOURCE (an output folder or an input), with the words as evidence."""
+    click.echo(_hits(_graph(source).comments_about(concept), fmt))
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("name")
+@output_options
+@friendly_errors
+def mentions(source, name, fmt):
+    """Comments that name NAME (a person, organization or work), with the words as evidence."""
+    click.echo(_hits(_graph(source).comments_mentioning(name), fmt))
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("name")
+@click.option("-k", "k", type=click.IntRange(1, 1000), default=10, show_default=True)
+@output_options
+@friendly_errors
+def near(source, name, k, fmt):
+    """People near a person, or concepts near a concept: named in the same comments (or linked)."""
+    click.echo(_hits(_graph(source).near(name, k), fmt))

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from .config import BuildConfig
 from .errors import CommentGraphError, ExportError
-from .models import (ENTITY_KINDS, Boundary, BuildSummary, Comment, Entity, EntityCount, Mention, RelatedResult,
-                     Subject)
+from .models import (ENTITY_KINDS, Boundary, BuildSummary, Comment, Entity, EntityCount, Evidence, Hit, Mention,
+                     RelatedResult, Subject)
 
 if TYPE_CHECKING:
     import networkx
@@ -92,19 +92,48 @@ class CommentGraph:
             r.preview = self._by_id[r.comment_id].text[:100]
         return results
 
-    def comments_about(self, concept: str) -> list[tuple[Comment, list[Mention]]]:
-        """Comments whose subjects include this concept, with the evidence mentions."""
+    def comments_about(self, concept: str) -> list[Hit]:
+        """Comments about a concept, most central first, each with the words that show it."""
         return self._comments_linked(self.find_entity(concept, "concept"))
 
-    def comments_mentioning(self, name: str) -> list[tuple[Comment, list[Mention]]]:
+    def comments_mentioning(self, name: str) -> list[Hit]:
+        """Comments that name a person, organization or work, each with the words that show it."""
         return self._comments_linked(self.find_entity(name))
 
-    def _comments_linked(self, e: Entity) -> list[tuple[Comment, list[Mention]]]:
+    def near(self, name: str, k: int = 10) -> list[Hit]:
+        """Entities of the same kind that comments name together with this one (concepts also through
+        broader/narrower links), most shared comments first, with evidence from a shared comment."""
+        e = self.find_entity(name)
+        mine = {m.comment_id for m in self.mentions if m.entity_id == e.id}
+        shared: dict[str, set[str]] = {}
+        for m in self.mentions:
+            other = self.entities[m.entity_id]
+            if m.comment_id in mine and other.kind == e.kind and other.id != e.id:
+                shared.setdefault(other.id, set()).add(m.comment_id)
+        links = {b for b in e.broader} | {o.id for o in self.entities.values() if e.id in o.broader}
+        scored = {eid: len(cs) + (0.5 if eid in links else 0.0) for eid, cs in shared.items()}
+        scored.update({eid: 0.5 for eid in links if eid not in scored and eid in self.entities})
+        ranked = sorted(scored.items(), key=lambda x: (-x[1], self.entities[x[0]].label))[:k]
+        return [Hit(id=eid, label=self.entities[eid].label, score=s,
+                    evidence=[self._evidence(m) for m in self.mentions
+                              if m.entity_id == eid and m.comment_id in mine][:1]) for eid, s in ranked]
+
+    def _comments_linked(self, e: Entity) -> list[Hit]:
+        weight = {s.comment_id: s.weight for s in self.subjects if s.entity_id == e.id}
         out: dict[str, list[Mention]] = {}
         for m in self.mentions:
             if m.entity_id == e.id:
                 out.setdefault(m.comment_id, []).append(m)
-        return [(self._by_id[cid], ms) for cid, ms in out.items()]
+        hits = [Hit(id=cid, label=self._by_id[cid].text[:80], score=weight.get(cid, 1.0),
+                    evidence=[self._evidence(m) for m in ms]) for cid, ms in out.items()]
+        return sorted(hits, key=lambda h: (-h.score, self._by_id[h.id].index))
+
+    def _evidence(self, m: Mention, context: int = 60) -> Evidence:
+        text = self._by_id[m.comment_id].text
+        a, b = max(0, m.start - context), min(len(text), m.end + context)
+        snippet = ("…" if a else "") + " ".join(text[a:b].split()) + ("…" if b < len(text) else "")
+        return Evidence(comment_id=m.comment_id, start=m.start, end=m.end, surface=m.surface, snippet=snippet,
+                        in_quote=m.in_quote)
 
     def around(self, name: str, depth: int = 2) -> "CommentGraph":
         """The part of the graph within `depth` links of an entity (by label, alias or id)."""
@@ -177,6 +206,7 @@ class CommentGraph:
         from .export import write_atomic
         from .export.html import render_html
         from .export.rdf import RDF_FORMATS, render, triples
+        from .export.state import STATE_FILE, dump_state
 
         unknown = set(formats) - set(RDF_FORMATS)
         if unknown:
@@ -189,6 +219,7 @@ class CommentGraph:
         rdf = triples(self)
         rendered = {fmt: (out / RDF_FORMATS[fmt], render(rdf, fmt)) for fmt in formats}
         rendered["html"] = (out / "graph.html", render_html(self).encode("utf-8"))
+        rendered["state"] = (out / STATE_FILE, dump_state(self))
         written = {kind: write_atomic(path, data) for kind, (path, data) in rendered.items()}
         if store:
             from .store import STORE_DIR, load_store

@@ -152,3 +152,23 @@ class BuildSummary(_Record):
     top: dict[str, list[EntityCount]]
     inputs: list[str]
     formats: list[str]
+
+
+class Evidence(_Record):
+    """Where a comment names an entity: the words, with a little context around them."""
+
+    comment_id: str
+    start: int
+    end: int
+    surface: str
+    snippet: str
+    in_quote: bool = False
+
+
+class Hit(_Record):
+    """A comment or entity found by a companion query, with its evidence."""
+
+    id: str
+    label: str
+    score: float
+    evidence: list[Evidence] = Field(default_factory=list)
