@@ -81,3 +81,21 @@ def test_hostile_page_runs_no_injected_script(browser, tmp_path):
     assert "<script>" in page.text_content("#detail")  # shown as text, not run
     assert page.evaluate("document.querySelectorAll('#detail img, #detail script, #detail a[href^=javascript]').length") == 0
     page.close()
+
+
+def test_large_page_opens_on_hubs_and_reveals_comments_on_click(browser, tmp_path, monkeypatch):
+    from comment_graph.export import html as page_module
+
+    monkeypatch.setattr(page_module, "PHYSICS_LIMIT", 5)
+    monkeypatch.setattr(page_module, "BOUNDED_LIMIT", 5)
+    monkeypatch.setattr(page_module, "HUB_COUNT", 3)
+    kg = build_text(tmp_path, "I agree with Jacob Cannell on reward shaping and RL.\n\n"
+                              "Thanks! RLHF differs from reward shaping, Yann.\n\nSeems fine: gradient descent works.")
+    page, errors, requests, dialogs = open_page(browser, kg.write_html(tmp_path / "big.html"))
+    visible = page.evaluate("() => window.commentGraph.network.body.data.nodes.getIds().length")
+    assert visible == 3 and errors == [] and requests == []
+    hub = page.evaluate("() => window.commentGraph.data.initial[0]")
+    page.evaluate("""(id) => { const g = window.commentGraph; g.network.selectNodes([id]);
+                               g.network.emit('click', {nodes: [id]}); }""", hub)
+    assert page.evaluate("() => window.commentGraph.network.body.data.nodes.getIds().length") > 3
+    page.close()
