@@ -51,8 +51,8 @@ def drop_overlaps(mentions: list[Mention]) -> list[Mention]:
         named = [m for m in ms if m.kind != "concept"]
         for m in ms:
             rivals = [o for o in named if o is not m and o.start < m.end and m.start < o.end]
-            if m.kind == "concept" and rivals:
-                continue
+            if m.kind == "concept" and any(o.attrs.get("named_by") != "description" for o in rivals):
+                continue  # inside a name or a title; a described work ("the MVCC lecture") keeps its topic
             if m.kind == "person" and any(o.kind == "organization" and o.score >= m.score for o in rivals):
                 continue
             kept.append(m)

@@ -44,6 +44,12 @@ def _work(c: Comment, s: int, e: int, title: str, score: float, creator: str | N
                    score=score, key=concept_key(title), attrs=attrs)
 
 
+def _descriptor(m: Mention) -> Mention:
+    """A work named by description ("Andy Pavlo's MVCC lecture"): the topic words in it still count."""
+    m.attrs["named_by"] = "description"
+    return m
+
+
 def _title_case(words: list[str]) -> bool:
     big = [w for w in words if not re.fullmatch(SMALL, w)]
     return len(big) >= 2 and sum(w[0].isupper() for w in big) / len(big) >= 0.8
@@ -59,15 +65,15 @@ def _patterns(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
             continue
         start = m.start(1) + m.group(1).rindex(" ".join(words))
         spans.append((start, m.end()))
-        yield _work(c, start, m.end(), t[start:m.end()], 0.85, creator=" ".join(words))
+        yield _descriptor(_work(c, start, m.end(), t[start:m.end()], 0.85, creator=" ".join(words)))
     for m in AUTHOR_WORK_RE.finditer(t):
         if not covered(spans, m.start(), m.end()) and m.group(1).split()[0] in ctx.lexicons.first_names:
             spans.append((m.start(), m.end()))
-            yield _work(c, m.start(), m.end(), m.group(0), 0.8, creator=m.group(1))
+            yield _descriptor(_work(c, m.start(), m.end(), m.group(0), 0.8, creator=m.group(1)))
     for m in THE_X_WORK_RE.finditer(t):
         if not covered(spans, m.start(1), m.end(1)):
             spans.append((m.start(1), m.end(1)))
-            yield _work(c, m.start(1), m.end(1), m.group(1), 0.75)
+            yield _descriptor(_work(c, m.start(1), m.end(1), m.group(1), 0.75))
 
 
 def _titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
