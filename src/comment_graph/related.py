@@ -114,11 +114,10 @@ def _own_text(c: Comment) -> str:
 def related(index: RelatedIndex, entities: dict[str, Entity], comment_id: str, k: int = 5,
             min_score: float = 0.05) -> list[RelatedResult]:
     q = index.row[comment_id]
-    ent = np.asarray((index.entities @ index.entities[q].T).todense()).ravel()
+    ent = _dot(index, "entities", index.entities[q])
     # one comment's concept next to a broader or narrower concept of the other, both ways
-    neigh = 0.5 * np.asarray((index.neighbours @ index.entities[q].T + index.entities @ index.neighbours[q].T)
-                             .todense()).ravel()
-    text = np.asarray((index.text @ index.text[q].T).todense()).ravel()
+    neigh = 0.5 * (_dot(index, "neighbours", index.entities[q]) + _dot(index, "entities", index.neighbours[q]))
+    text = _dot(index, "text", index.text[q])
     score = WEIGHTS["entities"] * ent + WEIGHTS["text"] * text + WEIGHTS["neighbourhood"] * neigh
     score = score + _thread_bonus(index, q)
     score[q] = -1.0
@@ -132,6 +131,18 @@ def related(index: RelatedIndex, entities: dict[str, Entity], comment_id: str, k
         out.append(RelatedResult(comment_id=index.ids[j], score=round(float(score[j]), 4),
                                  reasons=_reasons(index, entities, q, j, text[j], neigh[j])))
     return out
+
+
+def _dot(index: RelatedIndex, name: str, row: sparse.csr_matrix) -> np.ndarray:
+    """matrix @ row.T touching only the columns the query row uses (column-major copy, made once):
+    a comment uses a few dozen terms, so this reads a small part of a 100,000-row matrix."""
+    cache = index.__dict__.setdefault("_csc", {})
+    if name not in cache:
+        cache[name] = getattr(index, name).tocsc()
+    m = cache[name]
+    if row.nnz == 0:
+        return np.zeros(m.shape[0])
+    return np.asarray(m[:, row.indices] @ row.data).ravel()
 
 
 def _thread_bonus(index: RelatedIndex, q: int) -> np.ndarray:
