@@ -133,3 +133,61 @@ def test_very_long_names_and_titles_make_short_safe_iris(tmp_path):
     assert all(len(str(s)) < 200 for s in g.subjects())
     back = rdflib.Graph().parse(data=render(triples(kg), "ttl").decode("utf-8"), format="turtle")
     assert isomorphic(back, g)
+
+
+def test_repeated_ids_across_files_stay_unique(tmp_path):
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text('{"id": "x", "text": "I agree."}\n{"id": "x-2", "text": "Thanks!"}\n', encoding="utf-8")
+    b.write_text('{"id": "x", "text": "Seems fine."}\n', encoding="utf-8")
+    kg = comment_graph.build([a, b])
+    ids = [c.id for c in kg.comments]
+    assert len(set(ids)) == 3 and ids[:2] == ["x", "x-2"]
+
+
+def test_a_comment_id_equal_to_an_entity_id_breaks_nothing(tmp_path):
+    from comment_graph.export.html import page_data
+
+    p = tmp_path / "c.jsonl"
+    p.write_text('{"id": "person/geoffrey-hinton", "text": "Geoffrey Hinton works on deep learning."}\n',
+                 encoding="utf-8")
+    kg = comment_graph.build(p)
+    data = page_data(kg)
+    assert len({n["id"] for n in data["nodes"]}) == len(data["nodes"]) == len(data["info"])
+    assert kg.to_networkx().number_of_nodes() == len(kg.comments) + len(kg.entities)
+
+
+def test_highlight_offsets_count_utf16_units_like_javascript():
+    from comment_graph.export.html import utf16
+
+    text = "😀😀 Yann LeCun"
+    assert text[3:7] == "Yann" and utf16(text, 3) == 5 and utf16(text, 7) == 9
+
+
+def test_blank_page_author_and_lone_surrogates_are_clean_errors_or_ignored(tmp_path):
+    p = tmp_path / "t.txt"
+    p.write_text("I agree with Yann LeCun.", encoding="utf-8")
+    assert comment_graph.build(p, page_author="  ").page_author is None
+    j = tmp_path / "s.jsonl"
+    j.write_text('{"text": "Yann \\ud83d said"}\n', encoding="utf-8")
+    with pytest.raises(comment_graph.InputError, match="lone UTF-16 surrogate"):
+        comment_graph.build(j)
+
+
+def test_a_one_line_title_case_comment_mid_page_is_kept():
+    from comment_graph.segment import segment_text
+
+    page = ("I agree that the benchmark leaks test data into training.\n\n"
+            "Great Answer From Geoffrey Hinton\n\n"
+            "Thanks for the link! The second table settles it for me.\n")
+    assert any("Great Answer" in c.text for c in segment_text(page).comments)
+
+
+def test_bound_values_never_become_query_syntax(tmp_path):
+    from comment_graph.store import query
+
+    r = CliRunner().invoke(main, ["build", "--out", str(tmp_path), "--store", "-q"])
+    assert r.exit_code == 0
+    q = 'SELECT ?c (CONCAT("{", ?name) AS ?z) WHERE { ?c sioc:content ?name }'
+    evil = ", '') AS ?w) WHERE { ?c sioc:content ?z } #"
+    for source in (tmp_path / "store", tmp_path / "graph.ttl"):
+        assert query(source, q, {"name": evil}) == []

@@ -20,7 +20,7 @@ from .models import Comment, InputRecord
 from .quotes import quote_features
 from .resolve import resolve
 from .segment import Segmentation, segment_text
-from .text import digest
+from .text import digest, unique_ids
 
 Progress = Callable[[str, int, int], None]
 
@@ -84,12 +84,8 @@ def _ingest(paths: Sequence[Path], config: BuildConfig) -> tuple[list[Comment], 
 
 
 def _unique_ids(comments: list[Comment]) -> None:
-    seen: dict[str, int] = {}
-    for c in comments:
-        n = seen.get(c.id, 0) + 1
-        seen[c.id] = n
-        if n > 1:
-            c.id = f"{c.id}-{n}"
+    for c, new in zip(comments, unique_ids([c.id for c in comments])):
+        c.id = new
 
 
 def build(sources: str | Path | Sequence[str | Path] | None = None, config: BuildConfig | None = None,

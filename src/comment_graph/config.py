@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 InputFormat = Literal["auto", "text", "jsonl"]
 Segmenter = Literal["auto", "paragraph"]
@@ -29,6 +29,11 @@ class BuildConfig(BaseModel):
     default_people: bool = True
     default_vocab: bool = True
     page_author: str | None = Field(default=None, description="the page's author, if the page does not say")
+
+    @field_validator("page_author")
+    @classmethod
+    def _blank_is_none(cls, v: str | None) -> str | None:
+        return " ".join(v.split()) or None if v is not None else None
     max_concepts_per_comment: int = Field(default=12, ge=1, le=100)
     base_iri: str = DEFAULT_BASE_IRI
     strict: bool = Field(default=False, description="fail on a malformed JSON line instead of skipping it")

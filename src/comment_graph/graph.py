@@ -141,9 +141,12 @@ class CommentGraph:
 
         from dataclasses import replace
 
+        from .export.nx import comment_node
+
         centre = self.find_entity(name)
         keep = set(nx.ego_graph(self.to_networkx().to_undirected(as_view=True), centre.id, radius=depth))
-        comments = [c for c in self.comments if c.id in keep]
+        comments = [c for c in self.comments if comment_node(self, c.id) in keep]
+        keep |= {c.id for c in comments}
         mentions = [m for m in self.mentions if m.comment_id in keep and m.entity_id in keep]
         linked = {m.entity_id for m in mentions} | {centre.id}
         entities = {k: e for k, e in self.entities.items() if k in linked}

@@ -22,9 +22,9 @@ def _term(v: Any):
 
 def run_sparql(graph: Graph, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Rows as dicts of Python values; the standard prefixes are declared for you."""
-    text = query if "PREFIX" in query.upper().split("SELECT")[0] else prefix_block() + query
     try:
-        result = graph.query(text, initBindings={k: _term(v) for k, v in (bindings or {}).items()})
+        result = graph.query(query, initNs=dict(PREFIXES),
+                             initBindings={k: _term(v) for k, v in (bindings or {}).items()})
     except Exception as e:  # rdflib raises parser exceptions of many types
         raise QueryError(f"SPARQL failed: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
     if result.type == "ASK":

@@ -16,9 +16,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .models import Boundary, Comment, Quote
-from .furniture import classify_block, looks_like_name, words_of
+from .furniture import TITLE_PREFIX_RE, classify_block, looks_like_name, words_of
 from .quotes import quote_features
-from .text import content_words, digest
+from .text import content_words, digest, unique_ids
 
 CONTINUATION_RE = re.compile(
     r"^(so|and|but|or|i\.e\.|e\.g\.|for example|for instance|also|specifically|separately|again|"
@@ -139,7 +139,20 @@ def classify_furniture(paras: list[Paragraph]) -> str | None:
             continue
         p.role, p.title, p.byline = info.role, info.title, info.author
     _page_title_before_meta(paras)
+    _lone_titles_are_text(paras)
     return _profile_header(paras)
+
+
+def _lone_titles_are_text(paras: list[Paragraph]) -> None:
+    """Mid-page, a one-line Title Case paragraph between comments is a short comment ("Great Answer
+    From Geoffrey Hinton"), unless furniture stands next to it or it says it is a title ("Re: …")."""
+    for i, p in enumerate(paras):
+        if p.role != "title" or "\n" in p.text.strip() or TITLE_PREFIX_RE.match(p.text.strip()):
+            continue
+        before = paras[i - 1].role if i else None
+        after = paras[i + 1].role if i + 1 < len(paras) else None
+        if i and before == "body" and after == "body":
+            p.role, p.title = "body", None
 
 
 def _page_title_before_meta(paras: list[Paragraph]) -> None:
@@ -238,8 +251,9 @@ def segment_text(text: str, source: str = "", *, strategy: str = "auto",
     groups: list[tuple[list[Paragraph], dict]] = []
     # where bylines or title lines separate the comments, only strong evidence splits a run further
     threshold = 1.0 if delimited and strategy == "auto" else 0.0
+    position = {id(p): i for i, p in enumerate(paras)}
     for meta, run in _runs_in_context(paras):
-        groups += [(g, meta) for g in _group(run, author, strategy, boundaries, paras, threshold)]
+        groups += [(g, meta) for g in _group(run, author, strategy, boundaries, position, threshold)]
     comments = [_comment(text, g, i, source, meta) for i, (g, meta) in enumerate(groups)]
     _dedupe_ids(comments)
     furniture = [p.text for p in paras if p.role != "body"]
@@ -276,13 +290,13 @@ def _runs_in_context(paras: list[Paragraph]) -> list[tuple[dict, list[Paragraph]
 
 
 def _group(run: list[Paragraph], author: str | None, strategy: str, boundaries: list[Boundary],
-           paras: list[Paragraph], threshold: float) -> list[list[Paragraph]]:
+           position: dict[int, int], threshold: float) -> list[list[Paragraph]]:
     groups = [[run[0]]]
     for j in range(1, len(run)):
         f = {"paragraph strategy": 1.0} if strategy == "paragraph" else gap_features(groups[-1], run[j:], author)
         score = round(sum(f.values()), 3)
         cut = score > threshold
-        boundaries.append(Boundary(paragraph=paras.index(run[j]), score=score, is_boundary=cut,
+        boundaries.append(Boundary(paragraph=position[id(run[j])], score=score, is_boundary=cut,
                                    features=f, preview=run[j].text[:60]))
         if cut:
             groups.append([run[j]])
@@ -302,8 +316,5 @@ def _comment(text: str, group: list[Paragraph], index: int, source: str, meta: d
 
 def _dedupe_ids(comments: list[Comment]) -> None:
     """The same text twice keeps one id each: the second gets '-2', and so on."""
-    seen: Counter = Counter()
-    for c in comments:
-        seen[c.id] += 1
-        if seen[c.id] > 1:
-            c.id = f"{c.id}-{seen[c.id]}"
+    for c, new in zip(comments, unique_ids([c.id for c in comments])):
+        c.id = new

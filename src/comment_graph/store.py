@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, QueryError
-from .query import prefix_block
 
 STORE_DIR = "store"
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
@@ -86,24 +85,72 @@ def plain(v: Any) -> Any:
     return str(v)
 
 
+def where_brace(query: str) -> int:
+    """Offset just after the '{' that opens the WHERE clause, skipping comments, strings and IRIs."""
+    i, n = 0, len(query)
+    while i < n:
+        ch = query[i]
+        if ch == "#":
+            i = query.find("\n", i)
+            i = n if i < 0 else i
+        elif query.startswith(('"""', "'''"), i):
+            end = query.find(query[i:i + 3], i + 3)
+            i = n if end < 0 else end + 3
+            continue
+        elif ch in "\"'":
+            j = i + 1
+            while j < n and query[j] != ch:
+                j += 2 if query[j] == "\\" else 1
+            i = j
+        elif ch == "<" and re.match(r"<[^\s<>\"{}|^`]*>", query[i:]):
+            i += re.match(r"<[^\s<>\"{}|^`]*>", query[i:]).end() - 1
+        elif ch == "{":
+            return i + 1
+        i += 1
+    raise QueryError("cannot bind values: the query has no WHERE clause")
+
+
+def ox_term(value: Any):
+    """A Python, rdflib or pyoxigraph value as a pyoxigraph term (typed: numbers stay numbers)."""
+    import pyoxigraph as ox
+    from rdflib import Literal, URIRef
+
+    if isinstance(value, (ox.NamedNode, ox.Literal)):
+        return value
+    if isinstance(value, (URIRef, Literal)):
+        from .export.rdf import _ox_term
+
+        return _ox_term(value)
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=ox.NamedNode(XSD + "double"))
+    return ox.Literal(str(value))
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+VARIABLE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
 def _query_store(path: Path, text: str, bindings: dict[str, Any]) -> list[dict[str, Any]]:
     import pyoxigraph as ox
 
-    full = text if "PREFIX" in text.upper().split("SELECT")[0] else prefix_block() + text
-    if bindings:  # a VALUES block opening the WHERE clause; each value written by Oxigraph's serialiser (escaped)
-        names = [k for k in bindings if k.isidentifier()]
-        terms = [v if isinstance(v, (ox.NamedNode, ox.Literal)) else ox.Literal(str(v)) for k, v in bindings.items()
-                 if k.isidentifier()]
-        values = " VALUES (" + " ".join(f"?{k}" for k in names) + ") { (" + " ".join(str(t) for t in terms) + ") } "
-        where = re.search(r"\bWHERE\s*\{|\{", full[len(prefix_block()):] if full.startswith(prefix_block()) else full,
-                          re.IGNORECASE)
-        if where is None:
-            raise QueryError("cannot bind values: the query has no WHERE clause")
-        offset = (len(prefix_block()) if full.startswith(prefix_block()) else 0) + where.end()
-        full = full[:offset] + values + full[offset:]
+    from .vocab import PREFIXES
+
+    bad = [k for k in bindings if not VARIABLE_RE.match(k)]
+    if bad:
+        raise QueryError(f"not a SPARQL variable name: {bad[0]!r}")
+    if bindings:  # a VALUES block opening the WHERE clause; each value serialised by Oxigraph (escaped)
+        names = list(bindings)
+        values = " VALUES (" + " ".join(f"?{k}" for k in names) + ") { (" + \
+            " ".join(str(ox_term(bindings[k])) for k in names) + ") } "
+        at = where_brace(text)
+        text = text[:at] + values + text[at:]
     try:
         store = ox.Store.read_only(str(path))
-        result = store.query(full)
+        result = store.query(text, prefixes={p: str(ns) for p, ns in PREFIXES.items()})
     except (SyntaxError, OSError, ValueError, RuntimeError) as e:
         raise QueryError(f"SPARQL failed: {str(e).splitlines()[0]}") from None
     if isinstance(result, bool):

@@ -83,3 +83,20 @@ def content_words(text: str) -> list[str]:
         if len(w) > 2 and w[0].isalpha() and w not in stop:
             out.append(singular(w))
     return out
+
+
+def unique_ids(ids: list[str]) -> list[str]:
+    """The same ids, a repeat suffixed '-2', '-3', … with a suffix no other id has or will have."""
+    taken = set(ids)
+    used: set[str] = set()
+    out = []
+    for i in ids:
+        new = i
+        if new in used:
+            n = 2
+            while f"{i}-{n}" in used or f"{i}-{n}" in taken:
+                n += 1
+            new = f"{i}-{n}"
+        used.add(new)
+        out.append(new)
+    return out

@@ -31,6 +31,20 @@ HUB_COUNT = 300       # entities laid out by force; in a large graph, the ones s
 BOUNDED_LIMIT = 1500  # above this many nodes the page opens on the hubs; comments come on demand
 
 
+def ck(comment_id: str) -> str:
+    return "comment\x00" + comment_id
+
+
+def ek(entity_id: str) -> str:
+    return "entity\x00" + entity_id
+
+
+def utf16(text: str, index: int) -> int:
+    """A Python string index as the UTF-16 offset JavaScript uses (they differ after an emoji)."""
+    head = text[:index]
+    return index if head.isascii() else len(head.encode("utf-16-le")) // 2
+
+
 def _vis_assets() -> tuple[str, str]:
     lib = resources.files("pyvis").joinpath("templates", "lib", "vis-9.1.2")
     return lib.joinpath("vis-network.min.js").read_text(encoding="utf-8"), \
@@ -55,21 +69,21 @@ def _network(kg: "CommentGraph"):
         degree[m.entity_id] = degree.get(m.entity_id, 0) + 1
 
     def node(key: str, label: str, kind: str, size: int) -> None:
-        ids[key] = f"n{len(ids)}"
+        ids[key] = f"n{len(ids)}"  # keys are namespaced (ck/ek): a comment id may equal an entity id
         n = Node(ids[key], shape=STYLE[kind][1], label=label, color=STYLE[kind][0], size=size, group=kind)
         net.nodes.append(n.options)
         net.node_ids.append(ids[key])
         net.node_map[ids[key]] = n.options
 
     for c in kg.comments:
-        node(c.id, f"#{c.index + 1}", "comment", 8 + min(20, degree.get(c.id, 0)))
+        node(ck(c.id), f"#{c.index + 1}", "comment", 8 + min(20, degree.get(c.id, 0)))
     for e in kg.entities.values():
-        node(e.id, e.label[:40], e.kind, 10 + min(30, 3 * e.comment_count))
-    pairs = dict.fromkeys((ids[m.comment_id], ids[m.entity_id]) for m in kg.mentions)
+        node(ek(e.id), e.label[:40], e.kind, 10 + min(30, 3 * e.comment_count))
+    pairs = dict.fromkeys((ids[ck(m.comment_id)], ids[ek(m.entity_id)]) for m in kg.mentions)
     net.edges.extend(Edge(a, b, False, color="#c9ced6").options for a, b in pairs)
     for e in kg.entities.values():
-        if e.creator and e.creator in ids:
-            net.edges.append(Edge(ids[e.id], ids[e.creator], False, color="#6a4c93", dashes=True).options)
+        if e.creator and ek(e.creator) in ids:
+            net.edges.append(Edge(ids[ek(e.id)], ids[ek(e.creator)], False, color="#6a4c93", dashes=True).options)
     return net, ids
 
 
@@ -85,13 +99,13 @@ def _positions(kg: "CommentGraph", ids: dict[str, str]) -> dict[str, tuple[float
 
     links: dict[str, set[str]] = {}
     for m in kg.mentions:
-        links.setdefault(m.comment_id, set()).add(m.entity_id)
-        links.setdefault(m.entity_id, set()).add(m.comment_id)
+        links.setdefault(ck(m.comment_id), set()).add(ek(m.entity_id))
+        links.setdefault(ek(m.entity_id), set()).add(ck(m.comment_id))
     hubs = sorted((e for e in kg.entities.values()), key=lambda e: (-e.comment_count, e.id))[:HUB_COUNT]
-    hub_ids = {e.id for e in hubs}
+    hub_ids = {ek(e.id) for e in hubs}
     g = nx.Graph()
     g.add_nodes_from(sorted(hub_ids))
-    for cid in (c.id for c in kg.comments):
+    for cid in (ck(c.id) for c in kg.comments):
         near = sorted(links.get(cid, set()) & hub_ids)
         for i, a in enumerate(near):
             for b in near[i + 1:]:
@@ -120,21 +134,23 @@ def page_data(kg: "CommentGraph") -> dict:
         for n in nodes:
             n["x"], n["y"] = pos[n["id"]]
     hubs = sorted(kg.entities.values(), key=lambda e: (-e.comment_count, e.id))[:HUB_COUNT]
-    initial = sorted(ids[e.id] for e in hubs) if len(nodes) > BOUNDED_LIMIT else None
+    initial = sorted(ids[ek(e.id)] for e in hubs) if len(nodes) > BOUNDED_LIMIT else None
     info = {}
     for c in kg.comments:
-        info[ids[c.id]] = {"kind": "comment", "label": f"Comment #{c.index + 1}", "id": c.id, "text": c.text,
-                           "author": c.author, "quotes": [[q.start, q.end] for q in c.quotes], "mentions": []}
+        info[ids[ck(c.id)]] = {"kind": "comment", "label": f"Comment #{c.index + 1}", "id": c.id, "text": c.text,
+                           "author": c.author, "quotes": [[utf16(c.text, q.start), utf16(c.text, q.end)] for q in c.quotes],
+                           "mentions": []}
     for m in kg.mentions:
         e = kg.entities[m.entity_id]
-        info[ids[m.comment_id]]["mentions"].append([m.start, m.end, e.kind, ids[e.id]])
+        text = kg.comment(m.comment_id).text
+        info[ids[ck(m.comment_id)]]["mentions"].append([utf16(text, m.start), utf16(text, m.end), e.kind, ids[ek(e.id)]])
     for e in kg.entities.values():
-        info[ids[e.id]] = {"kind": e.kind, "label": e.label, "id": e.id, "aliases": e.aliases[:20],
+        info[ids[ek(e.id)]] = {"kind": e.kind, "label": e.label, "id": e.id, "aliases": e.aliases[:20],
                            "mentions": e.mention_count, "comments": e.comment_count, "unresolved": e.unresolved}
     summary = kg.summary(top=8).model_dump()
     for kind, rows in summary["top"].items():
         for r in rows:
-            r["node"] = ids[r["entity_id"]]
+            r["node"] = ids[ek(r["entity_id"])]
     # keep only the layout fields; pyvis adds none that carry text beyond the label
     keep = ("id", "label", "shape", "color", "size", "group", "x", "y")
     return {"nodes": [{k: n[k] for k in keep if k in n} for n in nodes],

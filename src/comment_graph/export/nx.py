@@ -25,21 +25,29 @@ def concept_cooccurrence(kg: "CommentGraph") -> Counter:
     return pairs
 
 
+def comment_node(kg: "CommentGraph", comment_id: str) -> str:
+    """A comment's node id: its own id, unless an entity already has that id ('comment:' is added)."""
+    return f"comment:{comment_id}" if comment_id in kg.entities else comment_id
+
+
 def to_networkx(kg: "CommentGraph") -> nx.MultiDiGraph:
+    """Comments (node id = comment id) and entities (node id = 'kind/slug'), with typed edges."""
     g = nx.MultiDiGraph()
     for c in kg.comments:
-        g.add_node(c.id, kind="comment", label=c.text[:60], text=c.text, author=c.author, index=c.index)
+        g.add_node(comment_node(kg, c.id), kind="comment", label=c.text[:60], text=c.text, author=c.author,
+                   index=c.index)
     for e in kg.entities.values():
         g.add_node(e.id, kind=e.kind, label=e.label, aliases=list(e.aliases), mentions=e.mention_count,
                    comments=e.comment_count, unresolved=e.unresolved)
     weights = {(s.comment_id, s.entity_id): s.weight for s in kg.subjects}
     seen: set[tuple[str, str]] = set()
     for m in kg.mentions:
+        cn = comment_node(kg, m.comment_id)
         if (m.comment_id, m.entity_id) in seen:
-            g.edges[m.comment_id, m.entity_id, RELATION[m.kind]]["evidence"].append((m.start, m.end, m.surface))
+            g.edges[cn, m.entity_id, RELATION[m.kind]]["evidence"].append((m.start, m.end, m.surface))
             continue
         seen.add((m.comment_id, m.entity_id))
-        g.add_edge(m.comment_id, m.entity_id, key=RELATION[m.kind], relation=RELATION[m.kind],
+        g.add_edge(cn, m.entity_id, key=RELATION[m.kind], relation=RELATION[m.kind],
                    weight=weights.get((m.comment_id, m.entity_id), 1.0), evidence=[(m.start, m.end, m.surface)])
     for e in kg.entities.values():
         if e.creator:
@@ -51,7 +59,8 @@ def to_networkx(kg: "CommentGraph") -> nx.MultiDiGraph:
     ids = {c.id for c in kg.comments}
     for c in kg.comments:
         if c.parent_id in ids:
-            g.add_edge(c.id, c.parent_id, key="reply_of", relation="reply_of", weight=1.0)
+            g.add_edge(comment_node(kg, c.id), comment_node(kg, c.parent_id), key="reply_of", relation="reply_of",
+                       weight=1.0)
     return g
 
 

@@ -16,6 +16,10 @@ KNOWN_FIELDS = set(InputRecord.model_fields) - {"extra"}
 def _record(obj: Any, path: str, line: int) -> tuple[InputRecord, list[str]]:
     if not isinstance(obj, dict):
         raise InputError(f"expected a JSON object, got {type(obj).__name__}", path=path, line=line)
+    text = obj.get("text")
+    if isinstance(text, str) and any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+        raise InputError("text holds a lone UTF-16 surrogate (a broken emoji escape)", path=path, line=line,
+                         field="text")
     unknown = sorted(set(obj) - KNOWN_FIELDS)
     fields = {k: v for k, v in obj.items() if k in KNOWN_FIELDS}
     for key in ("id", "parent_id"):
