@@ -80,3 +80,8 @@ def test_abbreviation_long_form_span_is_exact(tmp_path):
     kg = build_text(tmp_path, "I agree: seasonal malaria chemoprevention (SMC) works, and SMC is cheap.")
     labels = {e.label for e in kg.entities_of("concept")}
     assert "seasonal malaria chemoprevention" in labels
+
+
+def test_quoted_title_after_a_work_noun_in_any_case(tmp_path):
+    kg = build_text(tmp_path, "I agree. His blog post “why your house is a terrible investment” says it well.")
+    assert "why your house is a terrible investment" in works(kg)

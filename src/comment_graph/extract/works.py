@@ -120,6 +120,19 @@ def _possessive_titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mentio
                     or (creator and " " in creator) else None)
 
 
+NOUN_THEN_QUOTED_RE = re.compile(rf"\b(?:{WORK_NOUNS})\s+[“\"]([^”\"\n]{{3,150}})[”\"]")
+
+
+def _titles_after_work_nouns(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+    """A quoted string right after "post", "paper", "essay" … is a title whatever its case:
+    'his blog post “Why your house is a terrible investment”'."""
+    for m in NOUN_THEN_QUOTED_RE.finditer(c.text):
+        s, e = m.start(1), m.end(1)
+        if not covered(spans, s, e):
+            spans.append((s, e))
+            yield _work(c, s, e, m.group(1), 0.75)
+
+
 def _urls(c: Comment, spans: list) -> Iterator[Mention]:
     for m in URL_RE.finditer(c.text):
         spans.append((m.start(), m.end()))
@@ -129,6 +142,7 @@ def _urls(c: Comment, spans: list) -> Iterator[Mention]:
 def find_works(c: Comment, ctx: Context) -> Iterator[Mention]:
     spans: list[tuple[int, int]] = []
     yield from _urls(c, spans)
+    yield from _titles_after_work_nouns(c, ctx, spans)
     yield from _patterns(c, ctx, spans)
     yield from _titles(c, ctx, spans)
     yield from _possessive_titles(c, ctx, spans)
