@@ -218,6 +218,15 @@ def _preferred_surface(ms: list[Mention], abbr: dict[str, str]) -> str:
     return sorted(full or forms, key=lambda f: (-forms[f], len(f), f))[0]
 
 
+def _corpus_checked(mentions: list[Mention]) -> list[Mention]:
+    """A lone everyday-ish noun ("vacuum", "throughput") counts as a term only when at least two
+    comments of the corpus use it: domain vocabulary recurs, passing words do not."""
+    from .extract.concepts import CORPUS_CHECKED
+
+    spread = Counter(eid for _, eid in {(m.comment_id, m.entity_id) for m in mentions if m.kind == "concept"})
+    return [m for m in mentions if not (m.kind == "concept" and m.score == CORPUS_CHECKED and spread[m.entity_id] < 2)]
+
+
 def rank_concepts(comments: list[Comment], mentions: list[Mention], max_per_comment: int) -> tuple[
         list[Mention], list[Subject], list[Subject]]:
     """Keep each comment's best concepts: termhood x frequency in the comment x mild rarity in the corpus."""
@@ -292,6 +301,7 @@ def resolve(comments: list[Comment], mentions: list[Mention], lex: Lexicons, *, 
     _works(by_kind["work"], PeopleResolver(lex, page_author, full_names), ids, entities)
     _concept_entities(by_kind["concept"], lex, ids, entities)
     resolved = [m for m in mentions if m.kind != "person"] + people
+    resolved = _corpus_checked(resolved)
     resolved, subjects, features = rank_concepts(comments, resolved, max_concepts)
     feature_entities = {s.entity_id: entities[s.entity_id] for s in features}
     _aliases(entities, resolved)

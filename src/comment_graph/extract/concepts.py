@@ -28,6 +28,7 @@ ABBR_DEF_RE = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,9}s?)\)")
 ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9]{1,6}s?$")
 WORD_RE = re.compile(r"^[^\W\d_][\w’'-]*$")
 MAX_WORDS = 4
+CORPUS_CHECKED = 0.34  # the score of a lone everyday-ish noun kept only if other comments use it too
 
 
 @lru_cache(maxsize=1)
@@ -240,6 +241,8 @@ def _best_suffix(idx: list[int], toks, tags, text: str) -> tuple[list[int], floa
         recurs = _occurrences(text, words) >= 2
         if ACRONYM_RE.match(first) or ("-" in first and spec >= 0.3) or spec >= 0.6 or (recurs and spec >= 0.4):
             return sub, round(0.35 + 0.4 * spec, 3)  # a lone word must be rare in English, or recur here
+        if spec >= 0.35 and first_tag in NOUN_TAGS:
+            return sub, CORPUS_CHECKED  # or recur across the corpus: the resolver decides
     return None
 
 
