@@ -123,3 +123,14 @@ def test_damaged_state_file_is_one_clear_error(tmp_path):
     (tmp_path / "graph.json").write_text('{"format": "comment-graph", "version": 1, "comments": [{}]}')
     r = run("related", str(tmp_path), "#1")
     assert r.exit_code == 1 and "graph.json is damaged" in r.output
+
+
+def test_parallel_extraction_gives_the_same_graph(tmp_path):
+    from conftest import make_corpus
+
+    corpus = make_corpus(600, tmp_path / "c.jsonl")
+    a = run("build", str(corpus), "--out", str(tmp_path / "a"), "-q")
+    b = run("build", str(corpus), "--out", str(tmp_path / "b"), "-q", "--jobs", "2")
+    assert a.exit_code == b.exit_code == 0
+    for name in ("graph.ttl", "graph.json", "graph.html"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name

@@ -88,6 +88,41 @@ def _unique_ids(comments: list[Comment]) -> None:
         c.id = new
 
 
+PARALLEL_MIN = 400   # below this many comments, starting processes costs more than it saves
+CHUNK = 250
+_WORKER: dict = {}   # the extraction context, inherited by forked worker processes
+
+
+def _extract_chunk(chunk: list[Comment]) -> list:
+    return [m for c in chunk for m in run_extractors(c, _WORKER["names"], _WORKER["ctx"])]
+
+
+def _extract_all(comments: list[Comment], config: BuildConfig, ctx: Context, progress: Progress | None) -> list:
+    """Run the extractors over every comment: in this process, or in `config.jobs` forked processes
+    (the per-comment stage is independent, so results are the same, in the same order)."""
+    if config.jobs <= 1 or len(comments) < PARALLEL_MIN:
+        mentions = []
+        for i, c in enumerate(comments):
+            mentions += run_extractors(c, config.extractors, ctx)
+            if progress:
+                progress("extract", i + 1, len(comments))
+        return mentions
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _WORKER.update(names=config.extractors, ctx=ctx)
+    chunks = [comments[i:i + CHUNK] for i in range(0, len(comments), CHUNK)]
+    mentions, done = [], 0
+    with ProcessPoolExecutor(max_workers=config.jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        for chunk, found in zip(chunks, pool.map(_extract_chunk, chunks)):
+            mentions += found
+            done += len(chunk)
+            if progress:
+                progress("extract", done, len(comments))
+    _WORKER.clear()
+    return mentions
+
+
 def build(sources: str | Path | Sequence[str | Path] | None = None, config: BuildConfig | None = None,
           *, progress: Progress | None = None, **options) -> CommentGraph:
     """Build the graph of one or more input files (the bundled sample when none is given).
@@ -115,11 +150,7 @@ def build(sources: str | Path | Sequence[str | Path] | None = None, config: Buil
     ctx.corpus_full_names = {n for c in comments for _, _, n in full_names(c.text, ctx)}
     ctx.authors = {c.author for c in comments if c.author}
     ctx.corpus_full_names |= {a for a in ctx.authors if " " in a and a[0].isupper()}
-    mentions = []
-    for i, c in enumerate(comments):
-        mentions += run_extractors(c, config.extractors, ctx)
-        if progress:
-            progress("extract", i + 1, len(comments))
+    mentions = _extract_all(comments, config, ctx, progress)
     res = resolve(comments, mentions, lex, page_author=page_author, full_names=ctx.corpus_full_names,
                   max_concepts=config.max_concepts_per_comment)
     return CommentGraph(comments, res.entities, res.mentions, res.subjects,

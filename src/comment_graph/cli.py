@@ -101,18 +101,21 @@ def _progress_printer(quiet: bool):
 @click.option("--store", "with_store", is_flag=True,
               help="Also load the graph into an Oxigraph store in DIR/store (fast SPARQL for large corpora).")
 @click.option("--base-iri", default=None, help="Base for the IRIs the graph mints.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes for extraction (large corpora; results are identical).")
 @click.option("--strict", is_flag=True, help="Fail on a malformed JSON line instead of skipping it.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @friendly_errors
 def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, page_author, rdf_formats, with_store,
-          base_iri, strict, quiet):
+          base_iri, jobs, strict, quiet):
     """Build the graph of INPUTS (default: the bundled sample page) into --out."""
     from .api import build as build_graph
     from .config import DEFAULT_BASE_IRI
 
     kg = build_graph(list(inputs) or None, input_format=input_format, segmenter=segmenter,
                      people_files=list(people_files), vocab_files=list(vocab_files), page_author=page_author,
-                     strict=strict, base_iri=base_iri or DEFAULT_BASE_IRI, progress=_progress_printer(quiet))
+                     strict=strict, base_iri=base_iri or DEFAULT_BASE_IRI, jobs=jobs,
+                     progress=_progress_printer(quiet))
     paths = kg.write(out_dir, tuple(f.strip() for f in rdf_formats.split(",") if f.strip()), store=with_store)
     if quiet:
         return

@@ -36,5 +36,6 @@ class BuildConfig(BaseModel):
         return " ".join(v.split()) or None if v is not None else None
     max_concepts_per_comment: int = Field(default=12, ge=1, le=100)
     base_iri: str = DEFAULT_BASE_IRI
+    jobs: int = Field(default=1, ge=1, le=64, description="processes for the extraction stage")
     strict: bool = Field(default=False, description="fail on a malformed JSON line instead of skipping it")
     max_comment_chars: int = Field(default=1_000_000, ge=1, description="longest comment (or text line) accepted")

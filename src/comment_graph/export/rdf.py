@@ -131,14 +131,19 @@ def _annotation(g: Graph, iri: Iris, ms: list["Mention"], comment: URIRef, weigh
         g.add((ann, CG.weight, _decimal(weight)))
 
 
+# options that change how a build runs, not what it finds; file paths stay out of the graph too
+RUNTIME_OPTIONS = {"jobs", "people_files", "vocab_files"}
+
+
 def _provenance(g: Graph, iri: Iris, kg: "CommentGraph") -> None:
     from .. import __version__
 
-    run = iri("build", digest("|".join(i.sha256 for i in kg.inputs) + kg.config.model_dump_json(), 16))
+    options = kg.config.model_dump_json(exclude=RUNTIME_OPTIONS)
+    run = iri("build", digest("|".join(i.sha256 for i in kg.inputs) + options, 16))
     g.add((run, RDF.type, PROV.Activity))
     g.add((run, RDF.type, CG.Build))
     g.add((run, CG.toolVersion, Literal(f"comment-graph {__version__}")))
-    g.add((run, CG.option, Literal(kg.config.model_dump_json(exclude={"people_files", "vocab_files"}))))
+    g.add((run, CG.option, Literal(options)))
     for info in kg.inputs:
         used = URIRef(f"urn:sha256:{info.sha256}")
         g.add((run, PROV.used, used))

@@ -25,7 +25,7 @@ FORMAT_VERSION = 1
 def dump_state(kg: "CommentGraph") -> bytes:
     doc = {
         "format": "comment-graph", "version": FORMAT_VERSION,
-        "config": kg.config.model_dump(mode="json"),
+        "config": kg.config.model_dump(mode="json", exclude={"jobs"}),
         "inputs": [vars(i) for i in kg.inputs],
         "page_author": kg.page_author,
         "comments": [c.model_dump(mode="json") for c in kg.comments],
