@@ -191,3 +191,25 @@ def test_bound_values_never_become_query_syntax(tmp_path):
     evil = ", '') AS ?w) WHERE { ?c sioc:content ?z } #"
     for source in (tmp_path / "store", tmp_path / "graph.ttl"):
         assert query(source, q, {"name": evil}) == []
+
+
+def test_interrupt_while_writing_leaves_previous_outputs_and_no_temp_files(tmp_path, monkeypatch):
+    import os
+
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", "--out", str(out), "-q"]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_fdopen, calls = os.fdopen, []
+
+    def interrupted(fd, *a, **k):
+        calls.append(fd)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_fdopen(fd, *a, **k)
+
+    monkeypatch.setattr(os, "fdopen", interrupted)
+    p = tmp_path / "new.txt"
+    p.write_text("I agree with a different comment entirely. Thanks!", encoding="utf-8")
+    r = CliRunner().invoke(main, ["build", str(p), "--out", str(out)])
+    assert r.exit_code == 130 and "interrupted" in r.output
+    assert {q.name: q.read_bytes() for q in out.iterdir()} == before

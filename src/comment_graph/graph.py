@@ -206,7 +206,7 @@ class CommentGraph:
 
         Everything is rendered in memory first and then moved into place, so a failure
         leaves the folder's previous outputs as they were."""
-        from .export import write_atomic
+        from .export import write_all_atomic
         from .export.html import render_html
         from .export.rdf import RDF_FORMATS, render, triples
         from .export.state import STATE_FILE, dump_state
@@ -223,7 +223,7 @@ class CommentGraph:
         rendered = {fmt: (out / RDF_FORMATS[fmt], render(rdf, fmt)) for fmt in formats}
         rendered["html"] = (out / "graph.html", render_html(self).encode("utf-8"))
         rendered["state"] = (out / STATE_FILE, dump_state(self))
-        written = {kind: write_atomic(path, data) for kind, (path, data) in rendered.items()}
+        written = write_all_atomic(rendered)
         if store:
             from .store import STORE_DIR, load_store
 

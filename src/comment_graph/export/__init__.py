@@ -32,3 +32,25 @@ def write_atomic(path: Path, data: bytes) -> Path:
     except OSError as e:
         raise ExportError(f"{path}: cannot write: {e.strerror or e}") from e
     return path
+
+
+def write_all_atomic(files: dict[str, tuple[Path, bytes]]) -> dict[str, Path]:
+    """Write every file to a temporary name first, then move them all into place: a failure or
+    Ctrl-C while writing leaves every previous output as it was (only the renames remain)."""
+    staged: list[tuple[str, str, Path]] = []
+    try:
+        for kind, (path, data) in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((kind, tmp, path))
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.chmod(tmp, 0o666 & ~_umask())
+        for _, tmp, path in staged:
+            os.replace(tmp, path)
+    except OSError as e:
+        raise ExportError(f"cannot write: {e.strerror or e} ({e.filename or ''})") from e
+    finally:
+        for _, tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+    return {kind: path for kind, _, path in staged}
