@@ -202,7 +202,12 @@ def _trim(run: list[int], toks, tags) -> Iterator[list[int]]:
 
 def _occurrences(text: str, words: list[str]) -> int:
     """How often a phrase occurs in a text, ignoring case, hyphens and a final plural."""
-    return len(_phrase_re(tuple(w.lower() for w in words)).findall(_lower(text)))
+    return _count(text, tuple(w.lower() for w in words))
+
+
+@lru_cache(maxsize=65536)
+def _count(text: str, words: tuple[str, ...]) -> int:
+    return len(_phrase_re(words).findall(_lower(text)))
 
 
 @lru_cache(maxsize=4096)

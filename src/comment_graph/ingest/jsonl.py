@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -11,13 +12,14 @@ from ..errors import InputError
 from ..models import InputRecord
 
 KNOWN_FIELDS = set(InputRecord.model_fields) - {"extra"}
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def _record(obj: Any, path: str, line: int) -> tuple[InputRecord, list[str]]:
     if not isinstance(obj, dict):
         raise InputError(f"expected a JSON object, got {type(obj).__name__}", path=path, line=line)
     text = obj.get("text")
-    if isinstance(text, str) and any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+    if isinstance(text, str) and SURROGATE_RE.search(text):
         raise InputError("text holds a lone UTF-16 surrogate (a broken emoji escape)", path=path, line=line,
                          field="text")
     unknown = sorted(set(obj) - KNOWN_FIELDS)
