@@ -85,3 +85,11 @@ def test_abbreviation_long_form_span_is_exact(tmp_path):
 def test_quoted_title_after_a_work_noun_in_any_case(tmp_path):
     kg = build_text(tmp_path, "I agree. His blog post “why your house is a terrible investment” says it well.")
     assert "why your house is a terrible investment" in works(kg)
+
+
+def test_named_technologies_used_across_comments_are_concepts(tmp_path):
+    kg = build_text(tmp_path, "I agree we should move the queue to Kafka eventually.\n\n"
+                              "Thanks! At 200 messages a minute Kafka is overkill though.\n\n"
+                              "Seems fine to me, Mumbai said.")
+    labels = {e.label for e in kg.entities_of("concept")}
+    assert "Kafka" in labels and "Mumbai" not in labels  # one comment alone is not enough

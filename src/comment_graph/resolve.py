@@ -213,7 +213,8 @@ def _preferred_surface(ms: list[Mention], abbr: dict[str, str]) -> str:
     forms = Counter()
     for m in ms:
         s = m.surface
-        forms[s if s.isupper() or any(ch.isupper() for ch in s[1:]) else s.lower()] += 1
+        keep_case = s.isupper() or any(ch.isupper() for ch in s[1:]) or m.attrs.get("source") == "proper name"
+        forms[s if keep_case else s.lower()] += 1
     full = [f for f in forms if concept_key(f) not in abbr]
     return sorted(full or forms, key=lambda f: (-forms[f], len(f), f))[0]
 

@@ -28,7 +28,7 @@ ABBR_DEF_RE = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,9}s?)\)")
 ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9]{1,6}s?$")
 WORD_RE = re.compile(r"^[^\W\d_][\w’'-]*$")
 MAX_WORDS = 4
-CORPUS_CHECKED = 0.34  # the score of a lone everyday-ish noun kept only if other comments use it too
+CORPUS_CHECKED = 0.4  # the score of a lone everyday-ish noun kept only if other comments use it too
 
 
 @lru_cache(maxsize=1)
@@ -309,6 +309,23 @@ def _quoted_terms(c: Comment, spans: list) -> Iterator[Mention]:
                           extractor=NAME, score=0.75, key=concept_key(m.group(1)), attrs={"source": "quoted term"})
 
 
+PROPER_RE = re.compile(r"(?<![\w@#’'-])([A-Z][a-z]+(?:[A-Z][a-z0-9]+)*|[A-Z][a-z]*[A-Z][A-Za-z0-9]*)(?![\w’'-])")
+
+
+def _proper_terms(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+    """Named things that are topics, not people or organizations: "Kafka", "Raft", "RabbitMQ".
+    A capitalised word mid-sentence that no name list knows counts once other comments use it too."""
+    lex = ctx.lexicons
+    for m in PROPER_RE.finditer(c.text):
+        word, s, e = m.group(1), m.start(1), m.end(1)
+        if covered(spans, s, e) or sentence_initial(c.text, s) or word in lex.first_names or word in lex.people \
+                or word in lex.organizations or word in ctx.corpus_surnames or zipf(word.lower()) >= 4.0:
+            continue
+        spans.append((s, e))
+        yield Mention(comment_id=c.id, kind="concept", surface=word, start=s, end=e, extractor=NAME,
+                      score=CORPUS_CHECKED, key=concept_key(word), attrs={"source": "proper name"})
+
+
 def find_concepts(c: Comment, ctx: Context) -> Iterator[Mention]:
     toks = tokens(c.text)
     tags = _tag(toks)
@@ -318,6 +335,7 @@ def find_concepts(c: Comment, ctx: Context) -> Iterator[Mention]:
     yield from vocab
     yield from _quoted_terms(c, spans)
     yield from _phrases(c, toks, tags, spans, vocab)
+    yield from _proper_terms(c, ctx, spans + [(m.start, m.end) for m in vocab])
 
 
 register(Extractor(NAME, ("concept",), find_concepts))

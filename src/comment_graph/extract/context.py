@@ -16,3 +16,9 @@ class Context:
     page_titles: list[str] = field(default_factory=list)
     corpus_full_names: set[str] = field(default_factory=set)
     authors: set[str] = field(default_factory=set)
+
+    @property
+    def corpus_surnames(self) -> set[str]:
+        if "_surnames" not in self.__dict__:
+            self.__dict__["_surnames"] = {n.split()[-1] for n in self.corpus_full_names}
+        return self.__dict__["_surnames"]
