@@ -84,7 +84,7 @@ def score(kg, gold: dict, text: str) -> Scores:
         if node and not [i for i, o in owner.items() if o == node and i not in gc["paragraphs"]]:
             exact += 1
         votes = [owner[i] for i in gc["paragraphs"] if owner[i]]
-        gold_node[gc["id"]] = max(set(votes), key=votes.count) if votes else None
+        gold_node[gc["id"]] = max(votes, key=lambda v: (votes.count(v), -votes.index(v))) if votes else None  # ties: the first
     of = {i: gc["id"] for gc in gold["comments"] for i in gc["paragraphs"]}
     body = [i for i in range(len(paras)) if i not in chrome]
     b = [0, 0, 0]
