@@ -80,7 +80,7 @@ def test_api_surface(sample_kg):
 
 
 def test_unknown_extractor_lists_choices():
-    with pytest.raises(comment_graph.ConfigError, match="available: concepts, organizations, people, works"):
+    with pytest.raises(comment_graph.ConfigError, match="available: concepts, links, organizations, people, works"):
         comment_graph.build(extractors=["peeple"])
 
 
@@ -120,7 +120,7 @@ def test_companion_queries_return_evidence(tmp_path, sample_kg):
 
 
 def test_damaged_state_file_is_one_clear_error(tmp_path):
-    (tmp_path / "graph.json").write_text('{"format": "comment-graph", "version": 1, "comments": [{}]}')
+    (tmp_path / "graph.json").write_text('{"format": "comment-graph", "version": 2, "comments": [{}]}')
     r = run("related", str(tmp_path), "#1")
     assert r.exit_code == 1 and "graph.json is damaged" in r.output
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 
 from .config import BuildConfig
-from .errors import ConfigError
+from .errors import ConfigError, InputError
 from .extract import get_extractor, run_extractors
 from .extract.context import Context
 from .extract.people import full_names
@@ -16,10 +17,10 @@ from .graph import CommentGraph, InputInfo
 from .ingest import Loaded
 from .ingest import load as load_input
 from .lexicon import load_lexicons
-from .models import Comment, InputRecord
+from .models import Comment, InputRecord, Quote
 from .quotes import quote_features
 from .resolve import resolve
-from .segment import Segmentation, segment_text
+from .segment import Segmentation, segment_text, split_paragraphs
 from .text import digest, unique_ids
 
 Progress = Callable[[str, int, int], None]
@@ -43,26 +44,52 @@ def _records_to_comments(loaded: Loaded, offset: int) -> list[Comment]:
         cid = rec.id or "c-" + digest(rec.text, 10)
         c = Comment(id=cid, text=rec.text, index=offset + i, source=loaded.path, author=rec.author,
                     post_title=rec.post_title, post_url=rec.post_url, url=rec.url, parent_id=rec.parent_id,
-                    created_at=rec.created_at, extra=rec.extra)
+                    created_at=rec.created_at, links=rec.links, extra=rec.extra,
+                    quotes=[_markup_quote(rec.text, q.start, q.end) for q in rec.quotes])
         _quotes_in_record(c)
         out.append(c)
     return out
 
 
-def _quotes_in_record(c: Comment) -> None:
-    """Quote detection still runs on structured records: by paragraph inside the text."""
-    from .models import Quote
-    from .segment import split_paragraphs
+def _markup_quote(text: str, start: int, end: int) -> Quote:
+    return Quote(start=start, end=end, text=text[start:end], score=1.0, reasons=["markup"])
 
+
+def _quotes_in_record(c: Comment) -> None:
+    """Quote detection still runs on structured records, by paragraph, where the markup marked none."""
     paras = split_paragraphs(c.text)
     for i, p in enumerate(paras):
+        if c.in_quote(p.start, p.end):
+            continue
         p.quote, p.quote_reasons = quote_features(paras, i, None)
         if p.quote >= 0.5 and len(paras) > 1:
             c.quotes.append(Quote(start=p.start, end=p.end, text=p.text, score=min(1.0, p.quote),
                                   reasons=p.quote_reasons))
+    c.quotes.sort(key=lambda q: q.start)
 
 
-def _ingest(paths: Sequence[Path], config: BuildConfig) -> tuple[list[Comment], list[Segmentation], list[InputInfo], list[str]]:
+def _markup_spans(loaded: Loaded, comments: list[Comment]) -> None:
+    """An HTML page read as flat text: its <blockquote> and <a href> spans, moved into the comments
+    the segmenter cut (each comment's text is a slice of the page text)."""
+    cursor = 0
+    for c in comments:
+        at = loaded.text.find(c.text, cursor)
+        if at < 0:
+            continue
+        cursor, end = at + len(c.text), at + len(c.text)
+        c.links = [ln.model_copy(update={"start": ln.start - at, "end": ln.end - at}) for ln in loaded.links
+                   if at <= ln.start and ln.end <= end]
+        marked = [_markup_quote(c.text, q.start - at, q.end - at) for q in loaded.quotes
+                  if at <= q.start and q.end <= end]
+        if marked:
+            c.quotes = sorted(marked + [q for q in c.quotes if not any(m.start < q.end and q.start < m.end
+                                                                       for m in marked)],
+                              key=lambda q: q.start)
+
+
+def _ingest(paths: Sequence[Path], config: BuildConfig, taken: Sequence[str] = ()
+            ) -> tuple[list[Comment], list[Segmentation], list[InputInfo], list[str]]:
+    """Read every input into comments; `taken` are ids already used (by the build appended to)."""
     comments: list[Comment] = []
     segs: list[Segmentation] = []
     infos: list[InputInfo] = []
@@ -73,18 +100,19 @@ def _ingest(paths: Sequence[Path], config: BuildConfig) -> tuple[list[Comment], 
         infos.append(InputInfo(str(p), loaded.format, hashlib.sha256(Path(p).read_bytes()).hexdigest()))
         if loaded.text is not None:
             seg = segment_text(loaded.text, loaded.path, strategy=config.segmenter, page_author=config.page_author)
+            _markup_spans(loaded, seg.comments)
             for c in seg.comments:
-                c.index = len(comments)
+                c.index = len(taken) + len(comments)
                 comments.append(c)
             segs.append(seg)
         else:
-            comments += _records_to_comments(loaded, len(comments))
-    _unique_ids(comments)
+            comments += _records_to_comments(loaded, len(taken) + len(comments))
+    _unique_ids(comments, taken)
     return comments, segs, infos, warnings
 
 
-def _unique_ids(comments: list[Comment]) -> None:
-    for c, new in zip(comments, unique_ids([c.id for c in comments])):
+def _unique_ids(comments: list[Comment], taken: Sequence[str] = ()) -> None:
+    for c, new in zip(comments, unique_ids([*taken, *(c.id for c in comments)])[len(taken):]):
         c.id = new
 
 
@@ -123,37 +151,106 @@ def _extract_all(comments: list[Comment], config: BuildConfig, ctx: Context, pro
     return mentions
 
 
-def build(sources: str | Path | Sequence[str | Path] | None = None, config: BuildConfig | None = None,
-          *, progress: Progress | None = None, **options) -> CommentGraph:
-    """Build the graph of one or more input files (the bundled sample when none is given).
-
-    Keyword options are BuildConfig fields, e.g. `build("page.txt", max_concepts_per_comment=8)`.
-    """
-    if config is None:
-        try:
-            config = BuildConfig(**options)
-        except Exception as e:  # pydantic's ValidationError, made one line
-            raise ConfigError(str(e).splitlines()[0] + ": " + str(e).splitlines()[-1].strip()) from None
+def _paths(sources) -> list[Path]:
     if sources is None:
-        paths = [sample_path()]
-    elif isinstance(sources, (str, Path)):
-        paths = [Path(sources)]
-    else:
-        paths = [Path(s) for s in sources]
-    for name in config.extractors:
-        get_extractor(name)  # fail before any work on a misspelt name
-    comments, segs, infos, warnings = _ingest(paths, config)
-    page_author = config.page_author or next((s.page_author for s in segs if s.page_author), None)
-    lex = load_lexicons(config.people_files, config.vocab_files, default_people=config.default_people,
-                        default_vocab=config.default_vocab)
-    ctx = Context(lex, page_author, [t for s in segs for t in s.page_titles])
+        return [sample_path()]
+    if isinstance(sources, (str, Path)):
+        return [Path(sources)]
+    return [Path(s) for s in sources]
+
+
+def _config(config: BuildConfig | None, options: dict) -> BuildConfig:
+    if config is not None:
+        return config
+    try:
+        return BuildConfig(**options)
+    except Exception as e:  # pydantic's ValidationError, made one line
+        raise ConfigError(str(e).splitlines()[0] + ": " + str(e).splitlines()[-1].strip()) from None
+
+
+def _context(comments: list[Comment], lex, page_author: str | None, page_titles: list[str]) -> Context:
+    """What extractors know of the whole corpus: names seen in full anywhere, the comment authors."""
+    ctx = Context(lex, page_author, page_titles)
     ctx.corpus_full_names = {n for c in comments for _, _, n in full_names(c.text, ctx)}
     ctx.authors = {c.author for c in comments if c.author}
     ctx.corpus_full_names |= {a for a in ctx.authors if " " in a and a[0].isupper()}
-    mentions = _extract_all(comments, config, ctx, progress)
-    res = resolve(comments, mentions, lex, page_author=page_author, full_names=ctx.corpus_full_names,
+    return ctx
+
+
+def build(sources: str | Path | Sequence[str | Path] | None = None, config: BuildConfig | None = None,
+          *, progress: Progress | None = None, append_to: str | Path | None = None, **options) -> CommentGraph:
+    """Build the graph of one or more input files (the bundled sample when none is given).
+
+    Keyword options are BuildConfig fields, e.g. `build("page.txt", max_concepts_per_comment=8)`.
+    `append_to` names an earlier build's output folder: the new inputs are added to it (see `append`).
+    """
+    if append_to is not None:
+        return append(append_to, sources, progress=progress, **{k: v for k, v in options.items()
+                                                                 if k in ("jobs", "input_format", "strict")})
+    config = _config(config, options)
+    for name in config.extractors:
+        get_extractor(name)  # fail before any work on a misspelt name
+    comments, segs, infos, warnings = _ingest(_paths(sources), config)
+    page_author = config.page_author or next((s.page_author for s in segs if s.page_author), None)
+    lex = _lexicons(config)
+    page_titles = [t for s in segs for t in s.page_titles]
+    ctx = _context(comments, lex, page_author, page_titles)
+    raw = _extract_all(comments, config, ctx, progress)
+    return _resolved(comments, raw, lex, ctx, config, segmentation=[b for s in segs for b in s.boundaries],
+                     inputs=infos, warnings=warnings)
+
+
+def _lexicons(config: BuildConfig):
+    return load_lexicons(config.people_files, config.vocab_files, default_people=config.default_people,
+                         default_vocab=config.default_vocab)
+
+
+def _resolved(comments: list[Comment], raw: list, lex, ctx: Context, config: BuildConfig, **parts) -> CommentGraph:
+    res = resolve(comments, raw, lex, page_author=ctx.page_author, full_names=ctx.corpus_full_names,
                   max_concepts=config.max_concepts_per_comment)
-    return CommentGraph(comments, res.entities, res.mentions, res.subjects,
-                        segmentation=[b for s in segs for b in s.boundaries], inputs=infos, config=config,
-                        page_author=page_author, warnings=warnings, features=res.features,
-                        feature_entities=res.feature_entities)
+    return CommentGraph(comments, res.entities, res.mentions, res.subjects, config=config,
+                        page_author=ctx.page_author, features=res.features, feature_entities=res.feature_entities,
+                        raw_mentions=raw, page_titles=ctx.page_titles, **parts)
+
+
+def append(out_dir: str | Path, sources: str | Path | Sequence[str | Path], *, progress: Progress | None = None,
+           jobs: int = 1, input_format: str = "auto", strict: bool = False) -> CommentGraph:
+    """The graph of an earlier build (its output folder) with more inputs added.
+
+    Only the new comments go through extraction, with the earlier build's options; an
+    earlier comment is extracted again only where the new comments taught the corpus a
+    name it contains (a surname, an author's handle, a page title). Resolution then runs
+    over every mention, so the result equals a build of all inputs at once; comment ids
+    and the IRIs built from them are kept."""
+    old = load(out_dir)
+    if old.raw_mentions is None:
+        raise InputError("this build keeps no extraction state to append to; rebuild it with this version",
+                         path=str(out_dir))
+    config = old.config.model_copy(update={"jobs": jobs})
+    reading = config.model_copy(update={"input_format": input_format, "strict": strict})
+    new, segs, infos, warnings = _ingest(_paths(sources), reading, taken=[c.id for c in old.comments])
+    comments = old.comments + new
+    page_author = old.page_author or next((s.page_author for s in segs if s.page_author), None)
+    lex = _lexicons(config)
+    old_ctx = _context(old.comments, lex, old.page_author, old.page_titles)
+    ctx = _context(comments, lex, page_author, old.page_titles + [t for s in segs for t in s.page_titles])
+    stale = _stale(old.comments, old_ctx, ctx)
+    redo = [c for c in old.comments if c.id in stale]
+    fresh = _extract_all(redo + new, config, ctx, progress)
+    by_comment: dict[str, list] = {}
+    for m in [m for m in old.raw_mentions if m.comment_id not in stale] + fresh:
+        by_comment.setdefault(m.comment_id, []).append(m)
+    raw = [m for c in comments for m in by_comment.get(c.id, [])]
+    return _resolved(comments, raw, lex, ctx, config, segmentation=old.segmentation + [b for s in segs for b in s.boundaries],
+                     inputs=old.inputs + infos, warnings=warnings)
+
+
+def _stale(comments: list[Comment], before: Context, after: Context) -> set[str]:
+    """Earlier comments whose extraction the grown corpus could change."""
+    if before.page_author != after.page_author:
+        return {c.id for c in comments}
+    words = (after.corpus_surnames - before.corpus_surnames) | (after.authors - before.authors)
+    words |= {re.split(r"[_.\d]", a)[0] for a in after.authors - before.authors}
+    titles = [t for t in after.page_titles if t not in before.page_titles]
+    return {c.id for c in comments
+            if words & set(re.findall(r"[\w.]+", c.text)) or any(t in c.text for t in titles)}

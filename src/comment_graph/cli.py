@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from .errors import CommentGraphError
+from .ingest import FORMATS as INPUT_FORMATS
 
 FORMATS = ("table", "csv", "json")
 
@@ -87,7 +88,7 @@ def _progress_printer(quiet: bool):
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder for graph.ttl and graph.html.")
-@click.option("--format", "input_format", type=click.Choice(["auto", "text", "jsonl"]), default="auto",
+@click.option("--format", "input_format", type=click.Choice(["auto", *INPUT_FORMATS]), default="auto",
               show_default=True, help="Input format; auto detects it from the file.")
 @click.option("--segmenter", type=click.Choice(["auto", "paragraph"]), default="auto", show_default=True,
               help="How to split flat text into comments.")
@@ -104,18 +105,28 @@ def _progress_printer(quiet: bool):
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes for extraction (large corpora; results are identical).")
 @click.option("--strict", is_flag=True, help="Fail on a malformed JSON line instead of skipping it.")
+@click.option("--append", "append_", is_flag=True,
+              help="Add INPUTS to the graph already in --out (extracting only the new comments, with that "
+                   "build's options).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @friendly_errors
 def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, page_author, rdf_formats, with_store,
-          base_iri, jobs, strict, quiet):
+          base_iri, jobs, strict, append_, quiet):
     """Build the graph of INPUTS (default: the bundled sample page) into --out."""
+    from .api import append
     from .api import build as build_graph
     from .config import DEFAULT_BASE_IRI
 
-    kg = build_graph(list(inputs) or None, input_format=input_format, segmenter=segmenter,
-                     people_files=list(people_files), vocab_files=list(vocab_files), page_author=page_author,
-                     strict=strict, base_iri=base_iri or DEFAULT_BASE_IRI, jobs=jobs,
-                     progress=_progress_printer(quiet))
+    if append_:
+        if not inputs:
+            raise click.UsageError("--append needs the INPUTS to add")
+        kg = append(out_dir, list(inputs), progress=_progress_printer(quiet), jobs=jobs, input_format=input_format,
+                    strict=strict)
+    else:
+        kg = build_graph(list(inputs) or None, input_format=input_format, segmenter=segmenter,
+                         people_files=list(people_files), vocab_files=list(vocab_files), page_author=page_author,
+                         strict=strict, base_iri=base_iri or DEFAULT_BASE_IRI, jobs=jobs,
+                         progress=_progress_printer(quiet))
     paths = kg.write(out_dir, tuple(f.strip() for f in rdf_formats.split(",") if f.strip()), store=with_store)
     if quiet:
         return

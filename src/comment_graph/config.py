@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-InputFormat = Literal["auto", "text", "jsonl"]
+InputFormat = Literal["auto", "text", "jsonl", "lesswrong", "hn", "markdown", "html"]
 Segmenter = Literal["auto", "paragraph"]
 
 DEFAULT_BASE_IRI = "https://w3id.org/comment-graph/id/"
@@ -21,7 +21,7 @@ class BuildConfig(BaseModel):
     input_format: InputFormat = "auto"
     segmenter: Segmenter = "auto"
     extractors: list[str] = Field(
-        default_factory=lambda: ["people", "organizations", "works", "concepts"],
+        default_factory=lambda: ["people", "organizations", "works", "links", "concepts"],
         description="names from the extractor registry, run in this order",
     )
     people_files: list[Path] = Field(default_factory=list, description="extra people files (JSON)")

@@ -24,7 +24,7 @@ class InputError(CommentGraphError):
         where = f"{place}: " if place else ""
         what = f"field '{field}': " if field else ""
         super().__init__(f"{where}{what}{message}")
-        self.path, self.line, self.field = path, line, field
+        self.path, self.line, self.field, self.reason = path, line, field, message
 
 
 class ConfigError(CommentGraphError):

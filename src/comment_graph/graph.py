@@ -41,6 +41,9 @@ class CommentGraph:
     # concepts beyond each comment's exported subjects, used only to compare comments in related()
     features: list[Subject] = field(default_factory=list)
     feature_entities: dict[str, Entity] = field(default_factory=dict)
+    # what extraction found before resolution, and the page titles it knew: what `--append` builds on
+    raw_mentions: list[Mention] | None = None
+    page_titles: list[str] = field(default_factory=list)
 
     # ---- lookups ------------------------------------------------------------------
     @cached_property

@@ -19,8 +19,32 @@ class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
 
+class Link(_Record):
+    """A hyperlink in a comment: text[start:end] is its anchor text, `url` where it points."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    url: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Link":
+        if self.end < self.start:
+            raise ValueError(f"link span ends before it starts ({self.start}:{self.end})")
+        return self
+
+
+class Span(_Record):
+    """A quoted passage given by the input's markup (a <blockquote>, a Markdown `>`): text[start:end]."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
 class InputRecord(_Record):
-    """One comment as a structured input gives it (JSONL fields of the eval contract)."""
+    """One comment as a structured input gives it (JSONL fields of the eval contract).
+
+    `quotes` and `links` are optional spans into `text`; the HTML, Markdown and forum-export
+    readers fill them from markup, and a JSONL writer may give them too."""
 
     id: str | None = None
     author: str | None = None
@@ -30,7 +54,18 @@ class InputRecord(_Record):
     url: str | None = None
     parent_id: str | None = None
     created_at: datetime | None = None
+    quotes: list[Span] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
     extra: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _spans_inside(self) -> "InputRecord":
+        for what, spans in (("quotes", self.quotes), ("links", self.links)):
+            for sp in spans:
+                if sp.end > len(self.text) or sp.start > sp.end:
+                    raise ValueError(f"{what} span {sp.start}:{sp.end} is outside the text "
+                                     f"({len(self.text)} characters)")
+        return self
 
 
 class Quote(_Record):
@@ -57,6 +92,7 @@ class Comment(_Record):
     parent_id: str | None = None
     created_at: datetime | None = None
     quotes: list[Quote] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
     extra: dict[str, Any] = Field(default_factory=dict)
 
     def in_quote(self, start: int, end: int) -> bool:
@@ -100,6 +136,7 @@ class Entity(_Record):
     url: str | None = None
     broader: list[str] = Field(default_factory=list, description="concept ids")
     is_page_author: bool = False
+    accounts: list[str] = Field(default_factory=list, description="author names of comments this person wrote")
 
 
 class Subject(_Record):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from .lexicon import Lexicons
 from .models import Comment, Entity, Mention, Subject
 from .text import concept_key, digest, fold, slug
+from .urls import handle_key
 
 KIND_PRIORITY = {"work": 0, "person": 1, "organization": 2, "concept": 3}
 
@@ -35,10 +36,11 @@ class _Ids:
     def __init__(self) -> None:
         self.by_id: dict[str, str] = {}
 
-    def get(self, kind: str, label: str) -> str:
+    def get(self, kind: str, label: str, key: str | None = None) -> str:
+        """The id of `label`; two things of one label but different `key`s (two URLs) get two ids."""
         base = f"{kind}/{slug(label)}"
-        owner = self.by_id.setdefault(base, label)
-        return base if owner == label else f"{base}-{digest(label, 6)}"
+        owner = self.by_id.setdefault(base, key or label)
+        return base if owner == (key or label) else f"{base}-{digest(key or label, 6)}"
 
 
 def drop_overlaps(mentions: list[Mention]) -> list[Mention]:
@@ -48,6 +50,7 @@ def drop_overlaps(mentions: list[Mention]) -> list[Mention]:
         by_comment[m.comment_id].append(m)
     kept: list[Mention] = []
     for ms in by_comment.values():
+        ms = list({(m.start, m.end, m.kind): m for m in reversed(ms)}.values())[::-1]  # one per span and kind
         named = [m for m in ms if m.kind != "concept"]
         for m in ms:
             rivals = [o for o in named if o is not m and o.start < m.end and m.start < o.end]
@@ -62,8 +65,10 @@ def drop_overlaps(mentions: list[Mention]) -> list[Mention]:
 # ---- people -------------------------------------------------------------------------
 
 class PeopleResolver:
-    def __init__(self, lex: Lexicons, page_author: str | None, full_names: set[str]) -> None:
+    def __init__(self, lex: Lexicons, page_author: str | None, full_names: set[str],
+                 authors: set[str] = frozenset()) -> None:
         self.lex, self.page_author = lex, page_author
+        self.handles = {handle_key(a): a for a in sorted(authors)}  # '@quintin_pope' -> 'Quintin Pope' 
         self._memo: dict[str, str] = {}
         self._by_surname: dict[str, list[str]] = defaultdict(list)
         for entry in {id(e): e for e in lex.people.values()}.values():
@@ -107,31 +112,51 @@ class PeopleResolver:
                 return pa, True
         return word, False
 
+    def author(self, name: str) -> str:
+        """The person behind a comment author's name (a display name or a handle)."""
+        return self.canonical_full(name) if " " in name.strip() and name[:1].isupper() else name
+
     def resolve(self, m: Mention) -> tuple[str, bool]:
         key = m.key.rstrip("’'")
+        if m.surface.startswith("@") or m.attrs.get("form") in ("handle", "profile-link"):
+            author = self.handles.get(handle_key(key)) or self.handles.get(handle_key(m.attrs.get("handle", "")))
+            if author:
+                return self.author(author), True
         if " " in key:
             return self.canonical_full(key), True
         return self.single(key)
 
 
-def _people(mentions: list[Mention], lex: Lexicons, page_author: str | None, full_names: set[str],
-            ids: _Ids, entities: dict[str, Entity]) -> list[Mention]:
-    res = PeopleResolver(lex, page_author, full_names)
+def _people(mentions: list[Mention], res: PeopleResolver, ids: _Ids, entities: dict[str, Entity]) -> list[Mention]:
     kept = []
     for m in mentions:
         name, ok = res.resolve(m)
         if not ok and m.score < 0.8:
             continue
-        label = name if ok else f"{name} (unresolved)"
-        eid = ids.get("person", label)
-        ent = entities.setdefault(eid, Entity(id=eid, kind="person", label=name, unresolved=not ok,
-                                              is_page_author=bool(page_author and name == page_author)))
-        entry = lex.people.get(name)
-        if entry and not ent.same_as:
-            ent.same_as = list(entry.same_as)
-        m.entity_id = eid
+        m.entity_id = _person(name, ok, res, ids, entities)
         kept.append(m)
     return kept
+
+
+def _person(name: str, ok: bool, res: PeopleResolver, ids: _Ids, entities: dict[str, Entity]) -> str:
+    label = name if ok else f"{name} (unresolved)"
+    eid = ids.get("person", label)
+    ent = entities.setdefault(eid, Entity(id=eid, kind="person", label=name, unresolved=not ok,
+                                          is_page_author=bool(res.page_author and name == res.page_author)))
+    entry = res.lex.people.get(name)
+    if entry and not ent.same_as:
+        ent.same_as = list(entry.same_as)
+    return eid
+
+
+def _authors(comments: list[Comment], res: PeopleResolver, ids: _Ids, entities: dict[str, Entity]) -> dict[str, str]:
+    """Every comment author is a person; their account names are kept on the person."""
+    out: dict[str, str] = {}
+    for c in comments:
+        if c.author and c.author not in out:
+            out[c.author] = eid = _person(res.author(c.author), True, res, ids, entities)
+            entities[eid].accounts = sorted({*entities[eid].accounts, c.author})
+    return out
 
 
 # ---- organizations and works ---------------------------------------------------------
@@ -146,13 +171,17 @@ def _organizations(mentions: list[Mention], lex: Lexicons, ids: _Ids, entities: 
 
 
 def _works(mentions: list[Mention], people: PeopleResolver, ids: _Ids, entities: dict[str, Entity]) -> None:
+    _generic_links(mentions)
     titles: dict[str, Counter] = defaultdict(Counter)
+    urls: dict[str, str] = {}
     for m in mentions:
-        titles[m.key][m.attrs.get("title", m.surface)] += 1
+        titles[m.key][m.attrs.get("title", m.surface)] += 0.01 if m.attrs.get("generic") else 1
+        if m.attrs.get("url"):
+            urls.setdefault(m.key, m.attrs["url"])
     for m in mentions:
-        title = titles[m.key].most_common(1)[0][0]
-        eid = ids.get("work", title)
-        ent = entities.setdefault(eid, Entity(id=eid, kind="work", label=title, url=m.attrs.get("url")))
+        title = max(titles[m.key].items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0]
+        eid = ids.get("work", title, m.key)
+        ent = entities.setdefault(eid, Entity(id=eid, kind="work", label=title, url=urls.get(m.key)))
         creator = m.attrs.get("creator")
         if creator and not ent.creator:
             name = people.canonical_full(creator) if " " in creator else people.single(creator)[0]
@@ -160,6 +189,23 @@ def _works(mentions: list[Mention], people: PeopleResolver, ids: _Ids, entities:
             entities.setdefault(ent.creator, Entity(id=ent.creator, kind="person", label=name,
                                                     is_page_author=name == people.page_author))
         m.entity_id = eid
+
+
+def _generic_links(mentions: list[Mention]) -> None:
+    """"Geoffrey Miller’s post [here](url)": a link with a generic anchor right after a named work
+    in the same sentence is that work's URL; the two mentions become one work."""
+    named: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if not m.attrs.get("link"):
+            named[m.comment_id].append(m)
+    for link in (m for m in mentions if m.attrs.get("generic")):
+        before = [m for m in named[link.comment_id] if m.end <= link.start and link.start - m.end <= 40]
+        if before:
+            work = max(before, key=lambda m: m.end)
+            work.attrs["url"] = link.attrs["url"]
+            link.key = work.key
+            link.attrs["title"] = work.attrs.get("title", work.surface)
+            link.attrs.pop("generic")
 
 
 # ---- concepts ---------------------------------------------------------------------------
@@ -291,15 +337,20 @@ def _counts(entities: dict[str, Entity], mentions: list[Mention]) -> None:
 
 def resolve(comments: list[Comment], mentions: list[Mention], lex: Lexicons, *, page_author: str | None,
             full_names: set[str], max_concepts: int) -> Resolution:
+    for m in mentions:
+        m.entity_id = None  # mentions kept from an earlier build are resolved afresh
     """Turn every comment's mentions into entities shared across the corpus."""
     mentions = drop_overlaps(mentions)
     ids, entities = _Ids(), {}
     by_kind = defaultdict(list)
     for m in mentions:
         by_kind[m.kind].append(m)
-    people = _people(by_kind["person"], lex, page_author, full_names, ids, entities)
+    authors = {c.author for c in comments if c.author}
+    res = PeopleResolver(lex, page_author, full_names, authors)
+    people = _people(by_kind["person"], res, ids, entities)
+    author_ids = _authors(comments, res, ids, entities)
     _organizations(by_kind["organization"], lex, ids, entities)
-    _works(by_kind["work"], PeopleResolver(lex, page_author, full_names), ids, entities)
+    _works(by_kind["work"], PeopleResolver(lex, page_author, full_names, authors), ids, entities)
     _concept_entities(by_kind["concept"], lex, ids, entities)
     resolved = [m for m in mentions if m.kind != "person"] + people
     resolved = _corpus_checked(resolved)
@@ -307,7 +358,8 @@ def resolve(comments: list[Comment], mentions: list[Mention], lex: Lexicons, *, 
     feature_entities = {s.entity_id: entities[s.entity_id] for s in features}
     _aliases(entities, resolved)
     _counts(entities, resolved)
-    live = {m.entity_id for m in resolved} | {e.creator for e in entities.values() if e.creator}
+    live = {m.entity_id for m in resolved} | {e.creator for e in entities.values() if e.creator} | \
+        set(author_ids.values())
     entities = {k: v for k, v in sorted(entities.items()) if k in live}
     _broader(entities, lex)
     resolved.sort(key=lambda m: (m.comment_id, m.start, KIND_PRIORITY[m.kind], m.entity_id or ""))

@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 from .config import BuildConfig
+from .ingest.forums import HackerNewsItem, LessWrongComment
 from .models import BuildSummary, Comment, Entity, InputRecord, Mention, Quote, RelatedResult, Subject
 
 MODELS = {"input-record": InputRecord, "comment": Comment, "quote": Quote, "mention": Mention, "entity": Entity,
           "subject": Subject, "related-result": RelatedResult, "build-summary": BuildSummary,
-          "build-config": BuildConfig}
+          "build-config": BuildConfig, "lesswrong-comment": LessWrongComment, "hn-item": HackerNewsItem}
 
 
 def schema_texts() -> dict[str, str]:

@@ -91,6 +91,9 @@ def _entity(g: Graph, iri: Iris, e: "Entity") -> None:
         g.add((node, SCHEMA.url, Literal(e.url, datatype=XSD.anyURI)))
     for b in e.broader:
         g.add((node, SKOS.broader, iri(*b.split("/"))))
+    for a in e.accounts:  # the person behind a comment author's account
+        g.add((node, FOAF.account, iri("account", a)))
+        g.add((iri("account", a), SIOC.account_of, node))
 
 
 def _decimal(x: float) -> Literal:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..graph import CommentGraph
 
 STATE_FILE = "graph.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def dump_state(kg: "CommentGraph") -> bytes:
@@ -30,13 +30,36 @@ def dump_state(kg: "CommentGraph") -> bytes:
         "page_author": kg.page_author,
         "comments": [c.model_dump(mode="json") for c in kg.comments],
         "entities": [e.model_dump(mode="json") for e in kg.entities.values()],
-        "mentions": [m.model_dump(mode="json") for m in kg.mentions],
+        **_mentions(kg),
+        "page_titles": kg.page_titles,
         "subjects": [s.model_dump(mode="json") for s in kg.subjects],
         "features": [s.model_dump(mode="json") for s in kg.features],
         "feature_entities": [e.model_dump(mode="json") for e in kg.feature_entities.values()],
         "segmentation": [b.model_dump(mode="json") for b in kg.segmentation],
     }
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def _mentions(kg: "CommentGraph") -> dict:
+    """The resolved mentions; with the raw ones (what `--append` re-resolves), resolved mentions are
+    stored as [raw index, entity id] pairs, since every resolved mention is a raw one."""
+    if kg.raw_mentions is None:
+        return {"mentions": [m.model_dump(mode="json") for m in kg.mentions]}
+    index = {id(m): i for i, m in enumerate(kg.raw_mentions)}
+    if not all(id(m) in index for m in kg.mentions):
+        return {"mentions": [m.model_dump(mode="json") for m in kg.mentions], "raw_mentions": _raw(kg)}
+    return {"raw_mentions": _raw(kg), "resolved": [[index[id(m)], m.entity_id] for m in kg.mentions]}
+
+
+def _raw(kg: "CommentGraph") -> list[dict]:
+    return [m.model_dump(mode="json", exclude={"entity_id"}) for m in kg.raw_mentions]
+
+
+def _load_mentions(doc: dict) -> tuple[list[Mention], list[Mention] | None]:
+    raw = TypeAdapter(list[Mention]).validate_python(doc["raw_mentions"]) if "raw_mentions" in doc else None
+    if "resolved" in doc:
+        return [raw[i].model_copy(update={"entity_id": eid}) for i, eid in doc["resolved"]], raw
+    return TypeAdapter(list[Mention]).validate_python(doc["mentions"]), raw
 
 
 def write_state(kg: "CommentGraph", path: Path) -> Path:
@@ -60,10 +83,11 @@ def load_state(path: str | Path) -> "CommentGraph":
     try:
         entities = TypeAdapter(list[Entity]).validate_python(doc["entities"])
         hidden = TypeAdapter(list[Entity]).validate_python(doc["feature_entities"])
+        mentions, raw = _load_mentions(doc)
         return CommentGraph(
             comments=TypeAdapter(list[Comment]).validate_python(doc["comments"]),
             entities={e.id: e for e in entities},
-            mentions=TypeAdapter(list[Mention]).validate_python(doc["mentions"]),
+            mentions=mentions, raw_mentions=raw, page_titles=list(doc.get("page_titles", [])),
             subjects=TypeAdapter(list[Subject]).validate_python(doc["subjects"]),
             segmentation=TypeAdapter(list[Boundary]).validate_python(doc["segmentation"]),
             inputs=[InputInfo(**i) for i in doc["inputs"]],
@@ -71,5 +95,5 @@ def load_state(path: str | Path) -> "CommentGraph":
             page_author=doc["page_author"],
             features=TypeAdapter(list[Subject]).validate_python(doc["features"]),
             feature_entities={e.id: e for e in hidden})
-    except (ValidationError, KeyError, TypeError) as e:
+    except (ValidationError, KeyError, TypeError, IndexError) as e:
         raise InputError(f"graph.json is damaged: {str(e).splitlines()[0]}", path=str(p)) from None

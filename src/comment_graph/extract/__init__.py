@@ -40,7 +40,7 @@ _LOADED: list[bool] = []
 def _load_builtins() -> None:
     if _LOADED:
         return
-    from . import concepts, organizations, people, works  # noqa: F401  (they register themselves)
+    from . import concepts, links, organizations, people, works  # noqa: F401  (they register themselves)
 
     for ep in entry_points(group="comment_graph.extractors"):
         if ep.name not in _REGISTRY:

@@ -22,3 +22,12 @@ class Context:
         if "_surnames" not in self.__dict__:
             self.__dict__["_surnames"] = {n.split()[-1] for n in self.corpus_full_names}
         return self.__dict__["_surnames"]
+
+    @property
+    def author_keys(self) -> set[str]:
+        """Comment authors as handles compare: case, spaces and punctuation gone."""
+        if "_author_keys" not in self.__dict__:
+            from ..urls import handle_key
+
+            self.__dict__["_author_keys"] = {handle_key(a) for a in self.authors}
+        return self.__dict__["_author_keys"]

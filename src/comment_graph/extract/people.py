@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from ..models import Comment, Mention
+from ..urls import handle_key
 from . import Extractor, register
 from .context import Context
 from .names import (FULL_NAME_RE, HANDLE_RE, NOT_SURNAME, ORG_SUFFIXES, covered, sentence_initial,
@@ -65,9 +66,21 @@ def _lexicon(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
         yield _mention(c, m.start(), m.end(), "lexicon", 0.95)
 
 
-def _handles(c: Comment, spans: list) -> Iterator[Mention]:
+def _handle_surface(surface: str, author_keys: set[str]) -> str:
+    """'@kestrel_grey Raft': the handle is as many words as name a comment author (else the
+    first word, when it is handle-like), not the capitalised words after it."""
+    words = surface[1:].split()
+    for k in range(len(words), 0, -1):
+        if handle_key(" ".join(words[:k])) in author_keys:
+            return "@" + " ".join(words[:k])
+    if len(words) > 1 and (not words[0][:1].isupper() or re.search(r"[_\d]", words[0])):
+        return "@" + words[0]
+    return surface
+
+
+def _handles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     for m in HANDLE_RE.finditer(c.text):
-        surface = strip_possessive(m.group().rstrip(" .,;:)"))
+        surface = _handle_surface(strip_possessive(m.group().rstrip(" .,;:)")), ctx.author_keys)
         end = m.start() + len(surface)
         if not covered(spans, m.start() + 1, end):
             spans.append((m.start(), end))
@@ -149,7 +162,7 @@ def _author_handles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
 def find_people(c: Comment, ctx: Context) -> Iterator[Mention]:
     spans: list[tuple[int, int]] = []
     yield from _lexicon(c, ctx, spans)
-    yield from _handles(c, spans)
+    yield from _handles(c, ctx, spans)
     yield from _author_handles(c, ctx, spans)
     for s, e, _ in full_names(c.text, ctx):
         if not covered(spans, s, e):

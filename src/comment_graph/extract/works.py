@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from ..models import Comment, Mention
 from ..text import concept_key
+from ..urls import classify
 from . import Extractor, register
 from .context import Context
 from .names import covered, sentence_initial
@@ -134,9 +135,17 @@ def _titles_after_work_nouns(c: Comment, ctx: Context, spans: list) -> Iterator[
 
 
 def _urls(c: Comment, spans: list) -> Iterator[Mention]:
+    """Bare URLs in the text (a link the markup marked is the links extractor's)."""
     for m in URL_RE.finditer(c.text):
         spans.append((m.start(), m.end()))
-        yield _work(c, m.start(), m.end(), m.group(), 0.9, url=m.group())
+        if any(ln.start <= m.start() and m.end() <= ln.end for ln in c.links):
+            continue
+        target = classify(m.group())
+        if target.kind != "work":
+            continue
+        mention = _work(c, m.start(), m.end(), m.group(), 0.9, url=target.url)  # titled as written
+        mention.key = target.key
+        yield mention
 
 
 def find_works(c: Comment, ctx: Context) -> Iterator[Mention]:

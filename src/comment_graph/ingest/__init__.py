@@ -1,47 +1,83 @@
 """Read input files: detect the format, decode the bytes, return text or records.
 
-`load()` says which format it chose, so callers (and users) can see it.
+Formats: `text` (a flat page, to segment), `jsonl` (the project's records, also as a
+JSON array), `lesswrong` (LessWrong / Alignment Forum / EA Forum GraphQL export),
+`hn` (Hacker News API items), `markdown` and `html`. `load()` says which format it
+chose, so callers (and users) can see it.
 """
 
 from __future__ import annotations
 
-import json
+import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
-from ..models import InputRecord
+from ..models import InputRecord, Link, Span
 from .decode import read_text
-from .jsonl import parse_jsonl
+from .forums import HN_BASE, hn_expand, hn_shape, lesswrong_shape, looks_like_hn, looks_like_lesswrong
+from .jsonl import iter_objects, parse_objects, plain_shape
 
-FORMATS = ("text", "jsonl")
+FORMATS = ("text", "jsonl", "lesswrong", "hn", "markdown", "html")
+JSON_FORMATS = ("jsonl", "lesswrong", "hn")
+SUFFIXES = {".jsonl": "json", ".ndjson": "json", ".json": "json", ".md": "markdown", ".markdown": "markdown",
+            ".html": "html", ".htm": "html", ".xhtml": "html"}
+HTML_SNIFF_RE = re.compile(r"^\s*(<!doctype html|<html|<body|<div|<article|<p>|<table)", re.IGNORECASE)
+MD_LINK_RE = re.compile(r"\]\(https?://")
 
 
 @dataclass
 class Loaded:
-    """One input file, read: either flat text (to segment) or records (already comments)."""
+    """One input file, read: either flat text (to segment) or records (already comments).
+
+    A flat text converted from HTML keeps the markup's quote and link spans (offsets into `text`)."""
 
     path: str
     format: str
     text: str | None = None
     records: list[InputRecord] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    quotes: list[Span] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+
+
+def _first_object(text: str, path: str) -> Any:
+    """The first record of a JSON input (decoding no more of it than needed), or None."""
+    try:
+        for line, obj in iter_objects(io.StringIO(text), path, False, []):
+            return obj[1] if line is None else obj
+    except InputError:
+        return None
+    return None
+
+
+def _json_shape(text: str, path: str) -> str:
+    obj = _first_object(text, path)
+    if isinstance(obj, dict) and looks_like_lesswrong(obj):
+        return "lesswrong"
+    if isinstance(obj, dict) and looks_like_hn(obj):
+        return "hn"
+    return "jsonl"
 
 
 def detect_format(path: Path, text: str) -> str:
-    """Guess the format from the name, then from the first non-blank line."""
-    suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".ndjson"):
-        return "jsonl"
-    if suffix == ".json":
-        return "jsonl"
-    first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-    if first.startswith("{"):
-        try:
-            json.loads(first)
-            return "jsonl"
-        except ValueError:
-            pass
+    """Guess the format from the file name, then from the content."""
+    by_suffix = SUFFIXES.get(path.suffix.lower())
+    if by_suffix == "json":
+        return _json_shape(text, str(path))
+    if by_suffix:
+        return by_suffix
+    head = text.lstrip()[:1]
+    if head in "{[" and head:
+        shape = _json_shape(text, str(path))
+        if shape != "jsonl" or _first_object(text, str(path)) is not None:
+            return shape
+    if HTML_SNIFF_RE.match(text):
+        return "html"
+    if MD_LINK_RE.search(text):
+        return "markdown"  # a flat scrape has lost its link targets; `[text](https://...)` is Markdown
     return "text"
 
 
@@ -55,17 +91,105 @@ def _check_lengths(text: str, path: str, max_chars: int) -> None:
                              "(BuildConfig.max_comment_chars)", path=path, line=n)
 
 
+def _json_records(text: str, path: str, fmt: str, strict: bool) -> tuple[list[InputRecord], list[str]]:
+    shape = {"jsonl": plain_shape, "lesswrong": lesswrong_shape, "hn": hn_shape}[fmt]
+    stories: dict[str, InputRecord] = {}
+    if fmt == "hn":
+        def shape(obj, path, line, _shape=hn_shape):  # noqa: F811  (stories are posts: remember them)
+            fields, used = _shape(obj, path, line)
+            if obj.get("type") in ("story", "poll", "job") and obj.get("id") is not None:
+                stories[str(obj["id"])] = InputRecord(text="", post_title=obj.get("title"),
+                                                      post_url=f"{HN_BASE}item?id={obj['id']}")
+            return fields, used
+    records: list[InputRecord] = []
+    warnings: list[str] = []
+    for item in parse_objects(io.StringIO(text), path, shape, strict=strict, expand=hn_expand if fmt == "hn" else None):
+        (warnings if isinstance(item, str) else records).append(item)
+    if fmt == "hn":
+        _hn_threads(records, stories)
+    return records, warnings
+
+
+def _hn_threads(records: list[InputRecord], stories: dict[str, InputRecord]) -> None:
+    """Firebase items know only their parent: a reply takes its thread's story from above, and a
+    top-level comment replies to the story, which is a post here, not a comment."""
+    by_id = {r.id: r for r in records if r.id}
+    for r in records:
+        seen, up = set(), r
+        while up.parent_id in by_id and up.parent_id not in seen and not up.post_title:
+            seen.add(up.parent_id)
+            up = by_id[up.parent_id]
+        story = stories.get(up.parent_id or "") or (up if up.post_title else None)
+        if story and not r.post_title:
+            r.post_title, r.post_url = story.post_title, story.post_url
+        if r.parent_id in stories and r.parent_id not in by_id:
+            r.parent_id = None
+
+
+def _markup_records(text: str, path: str, fmt: str) -> Loaded:
+    from .html import hr_sections, html_comments, node_to_text, parse_html
+    from .markdown import parse_markdown
+    from .records import make_record
+
+    if fmt == "markdown":
+        return Loaded(path, fmt, records=parse_markdown(text, path))
+    root = parse_html(text)
+    found = html_comments(root)
+    if found:
+        return Loaded(path, fmt, records=[make_record(f, path, None) for f in found])
+    sections = hr_sections(root)
+    if sections:
+        records = []
+        for s in sections:
+            body, quotes, links = node_to_text(s)
+            records.append(make_record(_strip_byline(body, quotes, links), path, None))
+        return Loaded(path, fmt, records=records)
+    body, quotes, links = node_to_text(root)
+    return Loaded(path, fmt, text=body, quotes=quotes, links=links)
+
+
+def _strip_byline(text: str, quotes: list[Span], links: list[Link]) -> dict[str, Any]:
+    """A section opening with a byline paragraph ('Ada Lovelace · 2024-03-01'): the byline becomes fields."""
+    from .header import parse_byline
+
+    first, sep, rest = text.partition("\n\n")
+    fields = parse_byline(first) if sep else None
+    if not fields or not rest.strip():
+        return {"text": text, "quotes": quotes, "links": links}
+    cut = len(first) + len(sep)
+    shift = [(s.model_copy(update={"start": s.start - cut, "end": s.end - cut})) for s in quotes + links
+             if s.start >= cut]
+    out = {"text": rest, "quotes": [s for s in shift if isinstance(s, Span)],
+           "links": [s for s in shift if isinstance(s, Link)], "author": fields["author"]}
+    if "date" in fields:
+        out["created_at"] = fields["date"]
+    return out
+
+
 def load(path: str | Path, fmt: str = "auto", *, strict: bool = False, max_chars: int = 1_000_000) -> Loaded:
     """Read one input file in the given format (`auto` detects it)."""
     p = Path(path)
     text = read_text(p)
-    _check_lengths(text, str(p), max_chars)
     chosen = detect_format(p, text) if fmt == "auto" else fmt
     if chosen not in FORMATS:
         raise InputError(f"unknown format '{chosen}'; choose one of: auto, {', '.join(FORMATS)}", path=str(p))
-    if chosen == "jsonl":
-        records, warnings = parse_jsonl(text, str(p), strict=strict)
+    if chosen != "html":  # one HTML line may hold a whole page
+        _check_lengths(text, str(p), max_chars)
+    if chosen in JSON_FORMATS:
+        records, warnings = _json_records(text, str(p), chosen, strict)
         return Loaded(str(p), chosen, records=records, warnings=warnings)
     if not text.strip():
         raise InputError("the file holds no text", path=str(p))
+    if chosen in ("markdown", "html"):
+        loaded = _markup_records(text, str(p), chosen)
+        if loaded.text is None and not loaded.records:
+            raise InputError(f"no comments found in this {chosen} file", path=str(p))
+        for r in loaded.records:
+            if len(r.text) > max_chars:
+                raise InputError(f"a comment is {len(r.text):,} characters long; the limit is {max_chars:,} "
+                                 "(BuildConfig.max_comment_chars)", path=str(p))
+        return loaded
     return Loaded(str(p), chosen, text=text)
+
+
+__all__ = ["FORMATS", "Loaded", "detect_format", "load"]

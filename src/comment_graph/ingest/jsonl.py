@@ -1,53 +1,122 @@
-"""JSON Lines (and JSON arrays) of comment records."""
+"""JSON inputs: JSON Lines, a JSON array, or one JSON document wrapping a list of records.
+
+Each object passes through a *shape*, a function that maps its fields onto the
+InputRecord fields: the project's own JSONL fields, the LessWrong / Alignment
+Forum / EA Forum GraphQL export, or the Hacker News API item (see forums.py).
+Errors name the file, the line (or record number) and the field.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
-
-from pydantic import ValidationError
 
 from ..errors import InputError
 from ..models import InputRecord
+from .records import KNOWN_FIELDS, make_record
 
-KNOWN_FIELDS = set(InputRecord.model_fields) - {"extra"}
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
+WRAPPER_KEYS = ("results", "comments", "items", "hits", "records", "data")
+
+# A shape maps one JSON object to (record fields, fields it used); the rest become metadata.
+Shape = Callable[[dict[str, Any], str, int | None], tuple[dict[str, Any], set[str]]]
 
 
-def _record(obj: Any, path: str, line: int) -> tuple[InputRecord, list[str]]:
-    if not isinstance(obj, dict):
-        raise InputError(f"expected a JSON object, got {type(obj).__name__}", path=path, line=line)
-    text = obj.get("text")
-    if isinstance(text, str) and SURROGATE_RE.search(text):
-        raise InputError("text holds a lone UTF-16 surrogate (a broken emoji escape)", path=path, line=line,
-                         field="text")
-    unknown = sorted(set(obj) - KNOWN_FIELDS)
-    fields = {k: v for k, v in obj.items() if k in KNOWN_FIELDS}
-    for key in ("id", "parent_id"):
-        if isinstance(fields.get(key), int) and not isinstance(fields.get(key), bool):
-            fields[key] = str(fields[key])
-    try:
-        rec = InputRecord(**fields, extra={k: obj[k] for k in unknown})
-    except ValidationError as e:
-        err = e.errors()[0]
-        where = ".".join(str(x) for x in err["loc"]) or None
-        raise InputError(err["msg"].lower(), path=path, line=line, field=where) from None
-    warnings = [f"{path}:{line}: unknown field(s) kept as metadata: {', '.join(unknown)}"] if unknown else []
-    return rec, warnings
+def plain_shape(obj: dict[str, Any], path: str, line: int | None) -> tuple[dict[str, Any], set[str]]:
+    """The project's JSONL record: the fields of InputRecord, by name."""
+    return {k: v for k, v in obj.items() if k in KNOWN_FIELDS}, set(obj) & KNOWN_FIELDS
 
 
-def _objects(text: str, path: str, strict: bool, warnings: list[str]):
-    """Yield (line, object) pairs from JSON Lines, or from one JSON array."""
-    stripped = text.lstrip()
-    if stripped.startswith("["):
-        try:
-            for i, obj in enumerate(json.loads(text)):
-                yield i + 1, obj
+def _records_in(doc: Any, where: str = "") -> tuple[list[Any], str] | None:
+    """The list of records inside a wrapper document, e.g. GraphQL's {"data": {"comments": {"results": [...]}}}."""
+    if isinstance(doc, list):
+        return doc, where
+    if not isinstance(doc, dict):
+        return None
+    for key in WRAPPER_KEYS:
+        if key in doc:
+            found = _records_in(doc[key], f"{where}.{key}" if where else key)
+            if found:
+                return found
+    if len(doc) == 1:  # {"data": {"someQueryName": ...}}
+        (key, value), = doc.items()
+        return _records_in(value, f"{where}.{key}" if where else key)
+    return None
+
+
+def _array_items(text: str, path: str) -> Iterator[tuple[int, Any]]:
+    """(line, element) for each element of a top-level JSON array, decoded one at a time."""
+    dec = json.JSONDecoder()
+    pos = text.index("[") + 1
+    line = 1 + text.count("\n", 0, pos)
+    ws = re.compile(r"[\s,]*")
+    while True:
+        nxt = ws.match(text, pos).end()
+        line += text.count("\n", pos, nxt)
+        if nxt >= len(text):
+            raise InputError("invalid JSON: the array is never closed", path=path, line=line)
+        if text[nxt] == "]":
             return
+        try:
+            obj, end = dec.raw_decode(text, nxt)
         except ValueError as e:
-            raise InputError(f"invalid JSON: {e}", path=path) from None
-    for n, line in enumerate(text.split("\n"), start=1):
+            raise InputError(f"invalid JSON: {e.args[0].split(':')[0]}", path=path,
+                             line=line + text.count("\n", nxt, getattr(e, "pos", nxt))) from None
+        yield line, obj
+        line += text.count("\n", nxt, end)
+        pos = end
+
+
+def iter_objects(lines: Iterable[str], path: str, strict: bool, warnings: list[str]) -> Iterator[tuple[int | None, Any]]:
+    """(line, object) pairs from JSON Lines, a JSON array, or a wrapper document.
+
+    JSON Lines are read line by line, never whole: `lines` may be an open file."""
+    it = iter(lines)
+    head: list[str] = []
+    for raw in it:
+        head.append(raw)
+        if raw.strip():
+            break
+    first = "".join(head).strip()
+    if not first:
+        return
+    if not first.startswith("[") and _is_json(first):
+        for raw in it:  # a second record makes it JSON Lines; a lone object may be a wrapper document
+            head.append(raw)
+            if raw.strip():
+                yield from _jsonl(head, it, path, strict, warnings)
+                return
+    text = "".join(head) + "".join(it)
+    if text.lstrip().startswith("["):
+        yield from _array_items(text, path)
+        return
+    try:
+        doc = json.loads(text)
+    except ValueError as e:
+        raise InputError(f"invalid JSON: {e}", path=path) from None
+    found = _records_in(doc)
+    if found is None:
+        yield 1, doc
+        return
+    items, where = found
+    for i, obj in enumerate(items):
+        yield None, (f"{where}[{i}]", obj)
+
+
+def _is_json(s: str) -> bool:
+    try:
+        json.loads(s)
+        return True
+    except ValueError:
+        return False
+
+
+def _jsonl(head: list[str], rest: Iterator[str], path: str, strict: bool, warnings: list[str]):
+    bad = 0
+    for n, line in enumerate(_chain(head, rest), start=1):
         if not line.strip():
             continue
         try:
@@ -55,22 +124,71 @@ def _objects(text: str, path: str, strict: bool, warnings: list[str]):
         except ValueError as e:
             if strict:
                 raise InputError(f"invalid JSON: {e.args[0] if e.args else e}", path=path, line=n) from None
-            warnings.append(f"{path}:{n}: skipped a line that is not valid JSON")
+            bad += 1
+            if bad <= 5:
+                warnings.append(f"{path}:{n}: skipped a line that is not valid JSON")
+    if bad > 5:
+        warnings.append(f"{path}: {bad - 5} more lines that are not valid JSON were skipped")
 
 
-def parse_jsonl(text: str, path: str, *, strict: bool = False) -> tuple[list[InputRecord], list[str]]:
-    """Parse records; a bad line is skipped with a warning unless `strict`."""
-    records: list[InputRecord] = []
+def _chain(head: list[str], rest: Iterator[str]) -> Iterator[str]:
+    yield from head
+    yield from rest
+
+
+def parse_objects(lines: Iterable[str], path: str, shape: Shape, *, strict: bool = False,
+                  expand: Callable[[Any], Iterable[Any]] | None = None) -> Iterator[InputRecord | str]:
+    """Records of a JSON input through `shape`; warnings are yielded as strings, between them.
+
+    A bad line is skipped with a warning unless `strict`; a record that breaks the schema
+    (missing text, wrong type) is always an error naming its place."""
     warnings: list[str] = []
     seen: set[str] = set()
-    for line, obj in _objects(text, path, strict, warnings):
-        rec, w = _record(obj, path, line)
-        warnings += w
-        if rec.id is not None:
-            if rec.id in seen:
-                raise InputError(f"duplicate comment id '{rec.id}'", path=path, line=line, field="id")
-            seen.add(rec.id)
-        records.append(rec)
-    if not records:
+    unknown: Counter = Counter()
+    first_unknown: dict[str, str] = {}
+    count = 0
+    for line, obj in iter_objects(lines, path, strict, warnings):
+        yield from warnings
+        warnings.clear()
+        where = None
+        if line is None:
+            where, obj = obj
+        for one in expand(obj) if expand else (obj,):
+            rec = _record(one, path, line, where, shape, unknown, first_unknown)
+            if rec is None:
+                continue
+            if rec.id is not None:
+                if rec.id in seen:
+                    raise InputError(f"duplicate comment id '{rec.id}'", path=path, line=line, field=where or "id")
+                seen.add(rec.id)
+            count += 1
+            yield rec
+    yield from warnings
+    if unknown:
+        names = ", ".join(f"{k} ({n})" if n > 1 else k for k, n in sorted(unknown.items()))
+        yield f"{next(iter(first_unknown.values()))}: unknown field(s) kept as metadata: {names}"
+    if not count:
         raise InputError("no comment records found", path=path)
-    return records, warnings
+
+
+def _record(obj: Any, path: str, line: int | None, where: str | None, shape: Shape, unknown: Counter,
+            first_unknown: dict[str, str]) -> InputRecord | None:
+    if not isinstance(obj, dict):
+        raise InputError(f"expected a JSON object, got {type(obj).__name__}", path=path, line=line, field=where)
+    try:
+        fields, used = shape(obj, path, line)
+        if fields is None:
+            return None  # the shape says: not a comment (a deleted item, a story without text)
+        text = fields.get("text")
+        if isinstance(text, str) and SURROGATE_RE.search(text):
+            raise InputError("text holds a lone UTF-16 surrogate (a broken emoji escape)", path=path, line=line,
+                             field="text")
+        rest = sorted(set(obj) - used)
+        for k in rest:
+            unknown[k] += 1
+            first_unknown.setdefault(k, f"{path}:{line}" if line else f"{path} ({where})")
+        return make_record(fields, path, line, extra={k: obj[k] for k in rest})
+    except InputError as e:
+        if where:
+            raise InputError(e.reason, path=path, field=f"{where}.{e.field}" if e.field else where) from None
+        raise
