@@ -252,3 +252,12 @@ def test_append_keeps_the_comment_iris_and_refuses_a_missing_graph(tmp_path):
     assert {kg.entities[m.entity_id].label for m in kg.mentions_in("a1-2") if m.kind == "person"} == {"Ada Lovelace"}
     missing = cli("build", str(second), "--out", str(tmp_path / "nothing"), "--append")
     assert missing.exit_code != 0 and "no built graph here" in missing.output
+
+
+def test_the_html_page_links_each_comment_to_its_author():
+    from comment_graph.export.html import page_data
+
+    data = page_data(comment_graph.build(FORMATS / "thread.lesswrong.json"))
+    label = {n["id"]: data["info"][n["id"]]["label"] for n in data["nodes"]}
+    authored = {(label[e["from"]], label[e["to"]]) for e in data["edges"] if e["color"] == "#2a9d8f"}
+    assert authored == {("Comment #1", "Quintin Pope"), ("Comment #2", "Alex Turner"), ("Comment #3", "Rohin Shah")}

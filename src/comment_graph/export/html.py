@@ -81,6 +81,11 @@ def _network(kg: "CommentGraph"):
         node(ek(e.id), e.label[:40], e.kind, 10 + min(30, 3 * e.comment_count))
     pairs = dict.fromkeys((ids[ck(m.comment_id)], ids[ek(m.entity_id)]) for m in kg.mentions)
     net.edges.extend(Edge(a, b, False, color="#c9ced6").options for a, b in pairs)
+    author_of = {a: e.id for e in kg.entities.values() for a in e.accounts}
+    for c in kg.comments:  # who wrote it: a person node, like the people it names
+        if c.author in author_of:
+            net.edges.append(Edge(ids[ck(c.id)], ids[ek(author_of[c.author])], False, color="#2a9d8f",
+                                  dashes=True).options)
     for e in kg.entities.values():
         if e.creator and ek(e.creator) in ids:
             net.edges.append(Edge(ids[ek(e.id)], ids[ek(e.creator)], False, color="#6a4c93", dashes=True).options)
