@@ -134,3 +134,23 @@ def test_parallel_extraction_gives_the_same_graph(tmp_path):
     assert a.exit_code == b.exit_code == 0
     for name in ("graph.ttl", "graph.json", "graph.html"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_the_progress_bar_shows_rate_and_finishes_its_line(capsys):
+    from comment_graph.cli import _ProgressBar
+
+    bar = _ProgressBar()
+    bar.started -= bar.DELAY  # as if the build had been running for a while
+    for done in (0, 500, 1000):
+        bar.last = 0.0
+        bar("extract", done, 1000)
+    err = capsys.readouterr().err
+    assert "extract  [###############---------------] 500/1,000" in err
+    assert err.endswith("\n") and "1,000/1,000" in err
+
+
+def test_short_builds_show_no_progress(capsys):
+    from comment_graph.cli import _ProgressBar
+
+    _ProgressBar()("extract", 10, 10)
+    assert capsys.readouterr().err == ""

@@ -196,7 +196,7 @@ def build(sources: str | Path | Sequence[str | Path] | None = None, config: Buil
     page_titles = [t for s in segs for t in s.page_titles]
     ctx = _context(comments, lex, page_author, page_titles)
     raw = _extract_all(comments, config, ctx, progress)
-    return _resolved(comments, raw, lex, ctx, config, segmentation=[b for s in segs for b in s.boundaries],
+    return _resolved(comments, raw, lex, ctx, config, progress, segmentation=[b for s in segs for b in s.boundaries],
                      inputs=infos, warnings=warnings)
 
 
@@ -205,9 +205,14 @@ def _lexicons(config: BuildConfig):
                          default_vocab=config.default_vocab)
 
 
-def _resolved(comments: list[Comment], raw: list, lex, ctx: Context, config: BuildConfig, **parts) -> CommentGraph:
+def _resolved(comments: list[Comment], raw: list, lex, ctx: Context, config: BuildConfig,
+              progress: Progress | None = None, **parts) -> CommentGraph:
+    if progress:
+        progress("resolve", 0, 1)
     res = resolve(comments, raw, lex, page_author=ctx.page_author, full_names=ctx.corpus_full_names,
                   max_concepts=config.max_concepts_per_comment)
+    if progress:
+        progress("resolve", 1, 1)
     return CommentGraph(comments, res.entities, res.mentions, res.subjects, config=config,
                         page_author=ctx.page_author, features=res.features, feature_entities=res.feature_entities,
                         raw_mentions=raw, page_titles=ctx.page_titles, **parts)
@@ -241,7 +246,7 @@ def append(out_dir: str | Path, sources: str | Path | Sequence[str | Path], *, p
     for m in [m for m in old.raw_mentions if m.comment_id not in stale] + fresh:
         by_comment.setdefault(m.comment_id, []).append(m)
     raw = [m for c in comments for m in by_comment.get(c.id, [])]
-    return _resolved(comments, raw, lex, ctx, config, segmentation=old.segmentation + [b for s in segs for b in s.boundaries],
+    return _resolved(comments, raw, lex, ctx, config, progress, segmentation=old.segmentation + [b for s in segs for b in s.boundaries],
                      inputs=old.inputs + infos, warnings=warnings)
 
 

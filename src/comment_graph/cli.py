@@ -8,6 +8,7 @@ import io
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -75,13 +76,37 @@ def main() -> None:
     """Turn discussion comments into a knowledge graph with evidence for every link."""
 
 
+class _ProgressBar:
+    """A one-line bar per stage on stderr, shown only once a build has run for a moment
+    (short builds stay quiet) and only on a terminal."""
+
+    DELAY = 1.5
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.stage_start: dict[str, float] = {}
+        self.last = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        self.stage_start.setdefault(stage, now)
+        finished = done >= total
+        if now - self.started < self.DELAY or (not finished and now - self.last < 0.2):
+            return
+        self.last = now
+        width = 30
+        filled = int(width * done / total) if total else width
+        elapsed = now - self.stage_start[stage]
+        rate = done / elapsed if elapsed > 0 else 0.0
+        eta = f"  ETA {int((total - done) / rate)}s" if rate and not finished else ""
+        line = f"\r{stage:8} [{'#' * filled}{'-' * (width - filled)}] {done:,}/{total:,} {rate:,.0f}/s{eta}"
+        click.echo(line.ljust(80), err=True, nl=finished)
+
+
 def _progress_printer(quiet: bool):
     if quiet or not sys.stderr.isatty():
         return None
-    def show(stage: str, done: int, total: int) -> None:
-        if done == total or done % 50 == 0:
-            click.echo(f"\r{stage}: {done}/{total} comments", err=True, nl=done == total)
-    return show
+    return _ProgressBar()
 
 
 @main.command()

@@ -7,6 +7,7 @@ same input serialises to the same bytes.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -33,7 +34,13 @@ class Iris:
         self.base = base if base.endswith(("/", "#")) else base + "/"
 
     def __call__(self, *parts: str) -> URIRef:
-        return URIRef(self.base + "/".join(quote(p, safe="-._~") for p in parts))
+        return URIRef(self.base + "/".join(_quoted(p) for p in parts))
+
+
+@lru_cache(maxsize=1 << 18)
+def _quoted(part: str) -> str:
+    """IRI path segments repeat (ids, 'annotation', 'target'): quote each once."""
+    return quote(part, safe="-._~")
 
 
 def _comment(g: Graph, iri: Iris, c: "Comment") -> URIRef:

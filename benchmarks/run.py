@@ -1,0 +1,131 @@
+"""Scale benchmark: build generated corpora of several sizes and print throughput, memory and output sizes.
+
+    python benchmarks/run.py                       # 1,000 and 10,000 comments, JSONL and flat text
+    python benchmarks/run.py --sizes 100000 --formats jsonl --jobs 2
+
+Needs the bench extra: `pip install -e ".[bench]"` (YAKE).
+
+Corpora come from ../shared/bench/make_corpus.py (or --make-corpus PATH). Each build runs in
+a fresh process that reports its own stage times and peak RSS (its own and its worker
+processes'), so one build's memory does not hide in another's. In the same run, YAKE
+keyword extraction alone (the well-known peer) runs over the same comments' text, and
+the ratio of comments per second is printed: above 1 means the whole pipeline is faster
+per comment than YAKE's keywords alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MAKER = ROOT.parent / "shared" / "bench" / "make_corpus.py"
+
+CHILD = r"""
+import json, resource, sys, time
+t0 = time.perf_counter()
+import comment_graph
+stages, marks = {}, {}
+def progress(stage, done, total):
+    marks.setdefault(stage, time.perf_counter())
+    if done >= total:
+        stages[stage] = time.perf_counter() - marks[stage]
+path, out, jobs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+t_start = time.perf_counter()
+kg = comment_graph.build(path, jobs=jobs, progress=progress)
+t_built = time.perf_counter()
+stages["read"] = t_built - t_start - sum(stages.values())
+written = kg.write(out)
+stages["write"] = time.perf_counter() - t_built
+rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(json.dumps({"comments": len(kg.comments), "stages": stages, "total": time.perf_counter() - t_start,
+                  "import": t_start - t0, "rss_mb": rss / 1024,
+                  "outputs": {k: p.stat().st_size for k, p in written.items() if p.is_file()}}))
+"""
+
+
+def make_corpus(maker: Path, n: int, fmt: str, folder: Path) -> Path:
+    path = folder / f"corpus-{n}.{'jsonl' if fmt == 'jsonl' else 'txt'}"
+    if not path.exists():
+        with path.open("wb") as f:
+            subprocess.run([sys.executable, str(maker), "--comments", str(n), "--format", fmt], stdout=f, check=True)
+    return path
+
+
+def run_build(path: Path, out: Path, jobs: int) -> dict:
+    proc = subprocess.run([sys.executable, "-c", CHILD, str(path), str(out), str(jobs)], capture_output=True,
+                          text=True)
+    if proc.returncode:
+        raise SystemExit(f"build of {path} failed:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def yake_rate(texts: list[str]) -> float:
+    """Comments per second of YAKE keyword extraction (n-grams up to 3, top 10) alone."""
+    import yake
+
+    kw = yake.KeywordExtractor(lan="en", n=3, top=10)
+    start = time.perf_counter()
+    for t in texts:
+        kw.extract_keywords(t)
+    return len(texts) / (time.perf_counter() - start)
+
+
+def texts_of(path: Path, limit: int) -> list[str]:
+    out = []
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            out.append(json.loads(line)["text"])
+            if len(out) >= limit:
+                break
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes")
+    ap.add_argument("--formats", default="jsonl,text", help="jsonl, text or both")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--yake-sample", type=int, default=2000, help="comments YAKE runs over (per size, at most)")
+    ap.add_argument("--make-corpus", type=Path, default=DEFAULT_MAKER)
+    ap.add_argument("--work", type=Path, default=None, help="folder for corpora and outputs (default: a temp dir)")
+    args = ap.parse_args()
+    if not args.make_corpus.exists():
+        raise SystemExit(f"corpus generator not found: {args.make_corpus} (pass --make-corpus PATH)")
+    work = args.work or Path(tempfile.mkdtemp(prefix="cg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; work dir {work}")
+    header = (f"{'corpus':>16} {'MB':>7} {'comments/s':>10} {'MB/s':>6} {'total s':>8} {'read':>6} {'extract':>8} "
+              f"{'resolve':>8} {'write':>7} {'RSS MB':>7} {'ttl MB':>7} {'html MB':>8} {'json MB':>8} "
+              f"{'YAKE c/s':>9} {'ratio':>6}")
+    print(header)
+    results = {}
+    for fmt in args.formats.split(","):
+        for n in (int(s) for s in args.sizes.split(",")):
+            corpus = make_corpus(args.make_corpus, n, fmt, work)
+            r = run_build(corpus, work / f"out-{fmt}-{n}", args.jobs)
+            mb = corpus.stat().st_size / 1e6
+            jsonl = make_corpus(args.make_corpus, n, "jsonl", work)
+            yk = yake_rate(texts_of(jsonl, min(n, args.yake_sample)))
+            rate = r["comments"] / r["total"]
+            s, o = r["stages"], r["outputs"]
+            print(f"{fmt + ' ' + format(n, ','):>16} {mb:7.1f} {rate:10.0f} {mb / r['total']:6.2f} {r['total']:8.1f} "
+                  f"{s.get('read', 0):6.1f} {s.get('extract', 0):8.1f} {s.get('resolve', 0):8.1f} {s['write']:7.1f} "
+                  f"{r['rss_mb']:7.0f} {o.get('ttl', 0) / 1e6:7.1f} {o.get('html', 0) / 1e6:8.1f} "
+                  f"{o.get('state', 0) / 1e6:8.1f} {yk:9.0f} {rate / yk:6.2f}", flush=True)
+            results[(fmt, n)] = r["total"]
+    for fmt in args.formats.split(","):
+        sizes = sorted(n for f, n in results if f == fmt)
+        for a, b in zip(sizes, sizes[1:]):
+            print(f"growth {fmt} {a:,} -> {b:,}: {results[(fmt, b)] / results[(fmt, a)]:.1f}x time for "
+                  f"{b / a:.0f}x comments")
+
+
+if __name__ == "__main__":
+    main()
