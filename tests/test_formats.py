@@ -261,3 +261,16 @@ def test_the_html_page_links_each_comment_to_its_author():
     label = {n["id"]: data["info"][n["id"]]["label"] for n in data["nodes"]}
     authored = {(label[e["from"]], label[e["to"]]) for e in data["edges"] if e["color"] == "#2a9d8f"}
     assert authored == {("Comment #1", "Quintin Pope"), ("Comment #2", "Alex Turner"), ("Comment #3", "Rohin Shah")}
+
+
+def test_turtle_ntriples_and_jsonld_are_one_graph():
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    from comment_graph.export.rdf import render
+
+    kg = comment_graph.build(FORMATS / "thread.html")
+    graphs = [rdflib.Graph().parse(data=render(kg, fmt).decode("utf-8"), format=parser)
+              for fmt, parser in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"))]
+    assert len(graphs[0]) > 300
+    assert isomorphic(graphs[0], graphs[1]) and isomorphic(graphs[0], graphs[2])

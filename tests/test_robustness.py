@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 
 import comment_graph
 from comment_graph.cli import main
-from comment_graph.export.rdf import render, triples
+from comment_graph.export.rdf import render
 
 GOOD = "I agree that reward shaping helps. Thanks for the link!\n"
 
@@ -100,7 +100,7 @@ def test_hostile_text_round_trips_in_every_rdf_format(tmp_path, fmt, parser):
     p = tmp_path / "h.txt"
     p.write_text(HOSTILE, encoding="utf-8")
     kg = comment_graph.build(p)
-    back = rdflib.Graph().parse(data=render(triples(kg), fmt).decode("utf-8"), format=parser)
+    back = rdflib.Graph().parse(data=render(kg, fmt).decode("utf-8"), format=parser)
     assert isomorphic(back, kg.to_rdf())
 
 
@@ -131,7 +131,7 @@ def test_very_long_names_and_titles_make_short_safe_iris(tmp_path):
     kg = comment_graph.build(p)
     g = kg.to_rdf()
     assert all(len(str(s)) < 200 for s in g.subjects())
-    back = rdflib.Graph().parse(data=render(triples(kg), "ttl").decode("utf-8"), format="turtle")
+    back = rdflib.Graph().parse(data=render(kg, "ttl").decode("utf-8"), format="turtle")
     assert isomorphic(back, g)
 
 

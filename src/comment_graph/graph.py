@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -211,7 +212,7 @@ class CommentGraph:
         leaves the folder's previous outputs as they were."""
         from .export import write_all_atomic
         from .export.html import render_html
-        from .export.rdf import RDF_FORMATS, render, triples
+        from .export.rdf import RDF_FORMATS, WRITERS
         from .export.state import STATE_FILE, dump_state
 
         unknown = set(formats) - set(RDF_FORMATS)
@@ -222,13 +223,17 @@ class CommentGraph:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise ExportError(f"{out}: cannot create output folder: {e.strerror or e}") from e
-        rdf = triples(self)
-        rendered = {fmt: (out / RDF_FORMATS[fmt], render(rdf, fmt)) for fmt in formats}
-        rendered["html"] = (out / "graph.html", render_html(self).encode("utf-8"))
-        rendered["state"] = (out / STATE_FILE, dump_state(self))
-        written = write_all_atomic(rendered)
+        # RDF is streamed into its temporary file; every file is moved into place only at the end
+        files = {fmt: (out / RDF_FORMATS[fmt], functools.partial(WRITERS[fmt], kg=self)) for fmt in formats}
+        files["html"] = (out / "graph.html", lambda f: f.write(render_html(self).encode("utf-8")))
+        files["state"] = (out / STATE_FILE, lambda f: f.write(dump_state(self)))
+        written = write_all_atomic(files)
         if store:
             from .store import STORE_DIR, load_store
 
-            written["store"] = load_store(out / STORE_DIR, render(rdf, "nt"))
+            source = written.get("nt") or written.get("ttl")
+            if source is None:
+                source = write_all_atomic({"nt": (out / RDF_FORMATS["nt"], functools.partial(WRITERS["nt"], kg=self))})["nt"]
+                written["nt"] = source
+            written["store"] = load_store(out / STORE_DIR, source)
         return written

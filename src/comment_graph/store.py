@@ -118,9 +118,9 @@ def ox_term(value: Any):
     if isinstance(value, (ox.NamedNode, ox.Literal)):
         return value
     if isinstance(value, (URIRef, Literal)):
-        from .export.rdf import _ox_term
+        from .export.rdf import ox_term
 
-        return _ox_term(value)
+        return ox_term(value)
     if isinstance(value, bool):
         return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
     if isinstance(value, int):
@@ -175,18 +175,19 @@ def _ox_plain(term) -> Any:
     return term.value
 
 
-def load_store(path: Path, ntriples: bytes) -> Path:
-    """(Re)create an Oxigraph store folder from N-Triples with the bulk loader."""
+def load_store(path: Path, source: Path) -> Path:
+    """(Re)create an Oxigraph store folder from an N-Triples or Turtle file with the bulk loader."""
     import shutil
     import tempfile
 
     import pyoxigraph as ox
 
-    path = Path(path)
+    path, source = Path(path), Path(source)
+    fmt = ox.RdfFormat.N_TRIPLES if source.suffix == ".nt" else ox.RdfFormat.TURTLE
     tmp = Path(tempfile.mkdtemp(prefix=".store.", dir=path.parent))
     try:
         store = ox.Store(str(tmp))
-        store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(path=str(source), format=fmt)
         store.flush()
         del store
         if path.exists():

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import IO
 import tempfile
 from pathlib import Path
 
@@ -34,9 +36,11 @@ def write_atomic(path: Path, data: bytes) -> Path:
     return path
 
 
-def write_all_atomic(files: dict[str, tuple[Path, bytes]]) -> dict[str, Path]:
+def write_all_atomic(files: dict[str, tuple[Path, bytes | Callable[[IO[bytes]], None]]]) -> dict[str, Path]:
     """Write every file to a temporary name first, then move them all into place: a failure or
-    Ctrl-C while writing leaves every previous output as it was (only the renames remain)."""
+    Ctrl-C while writing leaves every previous output as it was (only the renames remain).
+
+    A file's content is bytes, or a function that writes it into the open file (streamed)."""
     staged: list[tuple[str, str, Path]] = []
     try:
         for kind, (path, data) in files.items():
@@ -44,7 +48,10 @@ def write_all_atomic(files: dict[str, tuple[Path, bytes]]) -> dict[str, Path]:
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             staged.append((kind, tmp, path))
             with os.fdopen(fd, "wb") as f:
-                f.write(data)
+                if callable(data):
+                    data(f)
+                else:
+                    f.write(data)
             os.chmod(tmp, 0o666 & ~_umask())
         for _, tmp, path in staged:
             os.replace(tmp, path)

@@ -1,18 +1,27 @@
 """The RDF export: SIOC posts, FOAF people and organizations, SKOS concepts, DCTERMS works,
-and one W3C Web Annotation per mention holding its character span as evidence.
+and one W3C Web Annotation per (comment, entity) link holding its character span as evidence.
 
-No blank nodes: every node has an IRI derived from input ids or content, so the
-same input serialises to the same bytes.
+Triples are written as text and streamed: each comment's blocks (the comment, its quotes,
+its annotations) are formed and written before the next comment's, so memory does not
+grow with the graph and no global sort is needed. The order is fixed by the input
+(comments in input order, entities by id), so the same input gives the same bytes. No
+blank nodes: every node has an IRI derived from input ids or content.
+
+Terms are kept in N-Triples syntax (`<iri>`, `"literal"^^<datatype>`); Turtle is the
+same blocks with the standard prefixes and `;` between a subject's predicates.
 """
 
 from __future__ import annotations
 
+import io
+import re
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 from urllib.parse import quote
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, SKOS, XSD
 
 from ..text import digest
@@ -23,18 +32,84 @@ if TYPE_CHECKING:
     from ..graph import CommentGraph
     from ..models import Comment, Entity, Mention
 
-ENTITY_CLASS = {"person": FOAF.Person, "organization": FOAF.Organization, "concept": SKOS.Concept, "work": CG.Work}
-LINK = {"person": SCHEMA.mentions, "organization": SCHEMA.mentions, "concept": DCTERMS.subject,
-        "work": DCTERMS.references}
-MOTIVATION = {"concept": OA.classifying, "work": OA.linking}
+Block = tuple[str, list[tuple[str, str]]]   # a subject and its (predicate, object) pairs
+IRI_UNSAFE_RE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def iri_term(iri: str) -> str:
+    """An IRI in N-Triples / Turtle syntax; characters IRIs may not hold become \\u escapes."""
+    return "<" + IRI_UNSAFE_RE.sub(lambda m: "\\u%04X" % ord(m.group()), str(iri)) + ">"
+
+
+def literal(value: str, datatype: str | None = None) -> str:
+    """A literal term; a plain string carries no datatype (it is an xsd:string)."""
+    text = '"' + str(value).translate(LITERAL_ESCAPES) + '"'
+    return text if datatype is None else f"{text}^^<{datatype}>"
+
+
+def count(n: int, datatype: str = XSD.nonNegativeInteger) -> str:
+    return literal(str(n), datatype)
+
+
+def boolean(flag: bool) -> str:
+    return literal("true" if flag else "false", XSD.boolean)
+
+
+def decimal(x: float) -> str:
+    """An xsd:decimal with three places (a float would be ill-typed as decimal)."""
+    from decimal import Decimal
+
+    return literal(str(Decimal(str(round(x, 3)))), XSD.decimal)
+
+
+class V:
+    """The vocabulary terms the export uses, as term strings."""
+
+    type = iri_term(RDF.type)
+    Post, content, has_creator, UserAccount, name = (iri_term(SIOC[t]) for t in
+                                                     ("Post", "content", "has_creator", "UserAccount", "name"))
+    reply_of, has_container, Container, account_of = (iri_term(SIOC[t]) for t in
+                                                      ("reply_of", "has_container", "Container", "account_of"))
+    identifier, created, title, creator, subject, references, source, fmt = (
+        iri_term(DCTERMS[t]) for t in ("identifier", "created", "title", "creator", "subject", "references",
+                                       "source", "format"))
+    url, mentions = iri_term(SCHEMA.url), iri_term(SCHEMA.mentions)
+    fname, account, Person, Organization = (iri_term(FOAF[t]) for t in ("name", "account", "Person", "Organization"))
+    prefLabel, altLabel, broader, Concept = (iri_term(SKOS[t]) for t in ("prefLabel", "altLabel", "broader", "Concept"))
+    sameAs = iri_term(OWL.sameAs)
+    Annotation, hasBody, hasTarget, motivatedBy, SpecificResource, hasSource, hasSelector = (
+        iri_term(OA[t]) for t in ("Annotation", "hasBody", "hasTarget", "motivatedBy", "SpecificResource",
+                                  "hasSource", "hasSelector"))
+    TextPositionSelector, TextQuoteSelector, start, end, exact = (
+        iri_term(OA[t]) for t in ("TextPositionSelector", "TextQuoteSelector", "start", "end", "exact"))
+    classifying, linking, identifying = (iri_term(OA[t]) for t in ("classifying", "linking", "identifying"))
+    Activity, used = iri_term(PROV.Activity), iri_term(PROV.used)
+    cg = {t: iri_term(CG[t]) for t in ("Quote", "Work", "Build", "Cooccurrence", "quotes", "text", "start", "end",
+                                       "inQuote", "extractor", "confidence", "occurrences", "weight", "index",
+                                       "unresolved", "pageAuthor", "toolVersion", "option", "sha256", "concept",
+                                       "count")}
+
+
+ENTITY_CLASS = {"person": V.Person, "organization": V.Organization, "concept": V.Concept, "work": V.cg["Work"]}
+LABEL = {"person": V.fname, "organization": V.fname, "concept": V.prefLabel, "work": V.title}
+LINK = {"person": V.mentions, "organization": V.mentions, "concept": V.subject, "work": V.references}
+MOTIVATION = {"concept": V.classifying, "work": V.linking}
+# options that change how a build runs, not what it finds; file paths stay out of the graph too
+RUNTIME_OPTIONS = {"jobs", "people_files", "vocab_files"}
 
 
 class Iris:
+    """Node IRIs under the build's base: path segments percent-encoded."""
+
     def __init__(self, base: str) -> None:
         self.base = base if base.endswith(("/", "#")) else base + "/"
 
-    def __call__(self, *parts: str) -> URIRef:
-        return URIRef(self.base + "/".join(_quoted(p) for p in parts))
+    def __call__(self, *parts: str) -> str:
+        return "<" + self.base + "/".join(_quoted(p) for p in parts) + ">"
+
+    def entity(self, entity_id: str) -> str:
+        return self(*entity_id.split("/"))
 
 
 @lru_cache(maxsize=1 << 18)
@@ -43,74 +118,78 @@ def _quoted(part: str) -> str:
     return quote(part, safe="-._~")
 
 
-def _comment(g: Graph, iri: Iris, c: "Comment") -> URIRef:
+class _Once:
+    """Shared nodes (an author's account, a post, a wording's selector) are described once."""
+
+    def __init__(self) -> None:
+        self.seen: set[tuple[str, str, str]] = set()
+
+    def new(self, s: str, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        fresh = [(p, o) for p, o in pairs if (s, p, o) not in self.seen]
+        self.seen.update((s, p, o) for p, o in fresh)
+        return fresh
+
+
+def _comment_blocks(iri: Iris, c: "Comment", links: list[tuple[str, str]], once: _Once) -> Iterator[Block]:
     node = iri("comment", c.id)
-    g.add((node, RDF.type, SIOC.Post))
-    g.add((node, SIOC.content, Literal(c.text)))
-    g.add((node, DCTERMS.identifier, Literal(c.id)))
-    g.add((node, CG.index, Literal(c.index, datatype=XSD.nonNegativeInteger)))
+    po = [(V.type, V.Post), (V.content, literal(c.text)), (V.identifier, literal(c.id)),
+          (V.cg["index"], count(c.index))]
     if c.created_at:
-        g.add((node, DCTERMS.created, Literal(c.created_at.isoformat(), datatype=XSD.dateTime)))
+        po.append((V.created, literal(c.created_at.isoformat(), XSD.dateTime)))
     if c.url:
-        g.add((node, SCHEMA.url, Literal(c.url, datatype=XSD.anyURI)))
+        po.append((V.url, literal(c.url, XSD.anyURI)))
     if c.parent_id:
-        g.add((node, SIOC.reply_of, iri("comment", c.parent_id)))
+        po.append((V.reply_of, iri("comment", c.parent_id)))
+    shared: list[Block] = []
     if c.author:
         account = iri("account", c.author)
-        g.add((node, SIOC.has_creator, account))
-        g.add((account, RDF.type, SIOC.UserAccount))
-        g.add((account, SIOC.name, Literal(c.author)))
+        po.append((V.has_creator, account))
+        shared.append((account, [(V.type, V.UserAccount), (V.name, literal(c.author))]))
     if c.post_title or c.post_url:
         post = iri("post", c.post_url or c.post_title)
-        g.add((node, SIOC.has_container, post))
-        g.add((post, RDF.type, SIOC.Container))
+        po.append((V.has_container, post))
+        about = [(V.type, V.Container)]
         if c.post_title:
-            g.add((post, DCTERMS.title, Literal(c.post_title)))
+            about.append((V.title, literal(c.post_title)))
         if c.post_url:
-            g.add((post, SCHEMA.url, Literal(c.post_url, datatype=XSD.anyURI)))
+            about.append((V.url, literal(c.post_url, XSD.anyURI)))
+        shared.append((post, about))
+    quotes = []
     for n, q in enumerate(c.quotes, start=1):
         qn = iri("comment", c.id, "quote", str(n))
-        g.add((node, CG.quotes, qn))
-        g.add((qn, RDF.type, CG.Quote))
-        g.add((qn, CG.text, Literal(q.text)))
-        g.add((qn, CG.start, Literal(q.start, datatype=XSD.nonNegativeInteger)))
-        g.add((qn, CG.end, Literal(q.end, datatype=XSD.nonNegativeInteger)))
-    return node
+        po.append((V.cg["quotes"], qn))
+        quotes.append((qn, [(V.type, V.cg["Quote"]), (V.cg["text"], literal(q.text)),
+                            (V.cg["start"], count(q.start)), (V.cg["end"], count(q.end))]))
+    yield node, po + links
+    yield from quotes
+    for s, pairs in shared:
+        fresh = once.new(s, pairs)
+        if fresh:
+            yield s, fresh
 
 
-def _entity(g: Graph, iri: Iris, e: "Entity") -> None:
-    node = iri(*e.id.split("/"))
-    g.add((node, RDF.type, ENTITY_CLASS[e.kind]))
-    label_prop = {"person": FOAF.name, "organization": FOAF.name, "concept": SKOS.prefLabel,
-                  "work": DCTERMS.title}[e.kind]
-    g.add((node, label_prop, Literal(e.label)))
-    for a in e.aliases:
-        g.add((node, SKOS.altLabel, Literal(a)))
-    for s in e.same_as:
-        g.add((node, OWL.sameAs, URIRef(s)))
+def _entity_blocks(iri: Iris, e: "Entity") -> Iterator[Block]:
+    node = iri.entity(e.id)
+    po = [(V.type, ENTITY_CLASS[e.kind]), (LABEL[e.kind], literal(e.label))]
+    po += [(V.altLabel, literal(a)) for a in e.aliases]
+    po += [(V.sameAs, iri_term(s)) for s in e.same_as]
     if e.unresolved:
-        g.add((node, CG.unresolved, Literal(True)))
+        po.append((V.cg["unresolved"], boolean(True)))
     if e.is_page_author:
-        g.add((node, CG.pageAuthor, Literal(True)))
+        po.append((V.cg["pageAuthor"], boolean(True)))
     if e.creator:
-        g.add((node, DCTERMS.creator, iri(*e.creator.split("/"))))
+        po.append((V.creator, iri.entity(e.creator)))
     if e.url:
-        g.add((node, SCHEMA.url, Literal(e.url, datatype=XSD.anyURI)))
-    for b in e.broader:
-        g.add((node, SKOS.broader, iri(*b.split("/"))))
-    for a in e.accounts:  # the person behind a comment author's account
-        g.add((node, FOAF.account, iri("account", a)))
-        g.add((iri("account", a), SIOC.account_of, node))
+        po.append((V.url, literal(e.url, XSD.anyURI)))
+    po += [(V.broader, iri.entity(b)) for b in e.broader]
+    po += [(V.account, iri("account", a)) for a in e.accounts]  # the person behind a comment author's account
+    yield node, po
+    for a in e.accounts:
+        yield iri("account", a), [(V.account_of, node)]
 
 
-def _decimal(x: float) -> Literal:
-    """An xsd:decimal literal with three places (a float would be ill-typed as decimal)."""
-    from decimal import Decimal
-
-    return Literal(Decimal(str(round(x, 3))), datatype=XSD.decimal)
-
-
-def _annotation(g: Graph, iri: Iris, ms: list["Mention"], comment: URIRef, weight: float | None) -> None:
+def _annotation_blocks(iri: Iris, ms: list["Mention"], comment: str, weight: float | None,
+                       once: _Once) -> Iterator[Block]:
     """One annotation per link (comment, entity): its evidence is the first own-words occurrence
     (a quoted one only when the comment never uses the words itself); the count says how many more.
 
@@ -118,61 +197,121 @@ def _annotation(g: Graph, iri: Iris, ms: list["Mention"], comment: URIRef, weigh
     engines without a join planner (rdflib) multiply annotations by selectors.
     """
     m = min(ms, key=lambda x: (x.in_quote, x.start))
-    ann = iri("comment", m.comment_id, "annotation", m.entity_id.replace("/", "-"))
-    target, pos = iri("comment", m.comment_id, "annotation", m.entity_id.replace("/", "-"), "target"), \
-        iri("comment", m.comment_id, "annotation", m.entity_id.replace("/", "-"), "position")
+    local = m.entity_id.replace("/", "-")
+    ann, target, pos = (iri("comment", m.comment_id, "annotation", local, *tail)
+                        for tail in ((), ("target",), ("position",)))
     text = iri("selector", "exact", digest(m.surface, 16))  # shared: one node per distinct wording
-    body = iri(*m.entity_id.split("/"))
-    g.add((comment, LINK[m.kind], body))
-    for t in ((ann, RDF.type, OA.Annotation), (ann, OA.hasBody, body), (ann, OA.hasTarget, target),
-              (ann, OA.motivatedBy, MOTIVATION.get(m.kind, OA.identifying)),
-              (ann, CG.extractor, Literal(m.extractor)),
-              (ann, CG.confidence, _decimal(max(x.score for x in ms))),
-              (ann, CG.inQuote, Literal(all(x.in_quote for x in ms))),
-              (ann, CG.occurrences, Literal(len(ms), datatype=XSD.positiveInteger)),
-              (target, RDF.type, OA.SpecificResource), (target, OA.hasSource, comment),
-              (target, OA.hasSelector, pos), (target, OA.hasSelector, text),
-              (pos, RDF.type, OA.TextPositionSelector),
-              (pos, OA.start, Literal(m.start, datatype=XSD.nonNegativeInteger)),
-              (pos, OA.end, Literal(m.end, datatype=XSD.nonNegativeInteger)),
-              (text, RDF.type, OA.TextQuoteSelector), (text, OA.exact, Literal(m.surface))):
-        g.add(t)
+    body = iri.entity(m.entity_id)
+    about = [(V.type, V.Annotation), (V.hasBody, body), (V.hasTarget, target),
+             (V.motivatedBy, MOTIVATION.get(m.kind, V.identifying)), (V.cg["extractor"], literal(m.extractor)),
+             (V.cg["confidence"], decimal(max(x.score for x in ms))), (V.cg["inQuote"], boolean(all(x.in_quote for x in ms))),
+             (V.cg["occurrences"], count(len(ms), XSD.positiveInteger))]
     if weight is not None:
-        g.add((ann, CG.weight, _decimal(weight)))
+        about.append((V.cg["weight"], decimal(weight)))
+    yield ann, about
+    yield target, [(V.type, V.SpecificResource), (V.hasSource, comment), (V.hasSelector, pos), (V.hasSelector, text)]
+    yield pos, [(V.type, V.TextPositionSelector), (V.start, count(m.start)), (V.end, count(m.end))]
+    fresh = once.new(text, [(V.type, V.TextQuoteSelector), (V.exact, literal(m.surface))])
+    if fresh:
+        yield text, fresh
 
 
-# options that change how a build runs, not what it finds; file paths stay out of the graph too
-RUNTIME_OPTIONS = {"jobs", "people_files", "vocab_files"}
-
-
-def _provenance(g: Graph, iri: Iris, kg: "CommentGraph") -> None:
+def _provenance(iri: Iris, kg: "CommentGraph") -> Iterator[Block]:
     from .. import __version__
 
     options = kg.config.model_dump_json(exclude=RUNTIME_OPTIONS)
     run = iri("build", digest("|".join(i.sha256 for i in kg.inputs) + options, 16))
-    g.add((run, RDF.type, PROV.Activity))
-    g.add((run, RDF.type, CG.Build))
-    g.add((run, CG.toolVersion, Literal(f"comment-graph {__version__}")))
-    g.add((run, CG.option, Literal(options)))
-    for info in kg.inputs:
-        used = URIRef(f"urn:sha256:{info.sha256}")
-        g.add((run, PROV.used, used))
-        g.add((used, CG.sha256, Literal(info.sha256)))
-        g.add((used, DCTERMS.title, Literal(Path(info.path).name)))
-        g.add((used, DCTERMS.format, Literal(info.format)))
+    used = {i.sha256: i for i in kg.inputs}
+    yield run, [(V.type, V.Activity), (V.type, V.cg["Build"]), (V.cg["toolVersion"], literal(f"comment-graph {__version__}")),
+                (V.cg["option"], literal(options))] + [(V.used, iri_term(f"urn:sha256:{h}")) for h in sorted(used)]
+    for h, info in sorted(used.items()):
+        yield iri_term(f"urn:sha256:{h}"), [(V.cg["sha256"], literal(h)), (V.title, literal(Path(info.path).name)),
+                                             (V.fmt, literal(info.format))]
 
 
-class TripleSink:
-    """Collects triples without an rdflib store (adding to rdflib's memory store is the slow part)."""
+def _cooccurrence(iri: Iris, kg: "CommentGraph") -> Iterator[Block]:
+    from ..export.nx import concept_cooccurrence
 
-    def __init__(self) -> None:
-        self.triples: dict[tuple, None] = {}
+    for (a, b), n in sorted(concept_cooccurrence(kg).items()):
+        node = iri("cooccurrence", f"{a.split('/', 1)[1]}--{b.split('/', 1)[1]}")
+        yield node, [(V.type, V.cg["Cooccurrence"]), (V.cg["concept"], iri.entity(a)), (V.cg["concept"], iri.entity(b)),
+                     (V.cg["count"], count(n))]
 
-    def add(self, triple: tuple) -> None:
-        self.triples[triple] = None
 
-    def __iter__(self):
-        return iter(self.triples)
+def blocks(kg: "CommentGraph") -> Iterator[Block]:
+    """Every triple of the export, grouped by subject, in a fixed order."""
+    iri, once = Iris(kg.config.base_iri), _Once()
+    weights = {(s.comment_id, s.entity_id): s.weight for s in kg.subjects}
+    by_comment: dict[str, dict[str, list]] = {}
+    for m in kg.mentions:
+        by_comment.setdefault(m.comment_id, {}).setdefault(m.entity_id, []).append(m)
+    for c in kg.comments:
+        links = by_comment.get(c.id, {})
+        node = iri("comment", c.id)
+        kinds = {eid: ms[0].kind for eid, ms in links.items()}
+        yield from _comment_blocks(iri, c, [(LINK[kinds[eid]], iri.entity(eid)) for eid in links], once)
+        for eid, ms in links.items():
+            yield from _annotation_blocks(iri, ms, node, weights.get((c.id, eid)), once)
+    for e in sorted(kg.entities.values(), key=lambda e: e.id):
+        yield from _entity_blocks(iri, e)
+    yield from _cooccurrence(iri, kg)
+    yield from _provenance(iri, kg)
+
+
+# ---- writers ------------------------------------------------------------------------------
+
+def write_ntriples_to(f: IO[bytes], kg: "CommentGraph") -> None:
+    for s, pairs in blocks(kg):
+        f.write("".join(f"{s} {p} {o} .\n" for p, o in pairs).encode("utf-8"))
+
+
+PN_LOCAL_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+@lru_cache(maxsize=4096)
+def _compact_iri(term: str) -> str:
+    """`<http://xmlns.com/foaf/0.1/name>` -> `foaf:name` where a standard prefix fits."""
+    iri = term[1:-1]
+    for prefix, ns in PREFIXES.items():
+        ns = str(ns)
+        if iri.startswith(ns) and PN_LOCAL_RE.fullmatch(iri[len(ns):]):
+            return f"{prefix}:{iri[len(ns):]}"
+    return term
+
+
+def _turtle_term(term: str) -> str:
+    if term.startswith("<"):
+        return _compact_iri(term)
+    if term.endswith(">") and '"^^<' in term:
+        value, _, datatype = term.rpartition("^^")
+        return f"{value}^^{_compact_iri(datatype)}"
+    return term
+
+
+def write_turtle_to(f: IO[bytes], kg: "CommentGraph") -> None:
+    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
+    f.write((head + "\n").encode("utf-8"))
+    for s, pairs in blocks(kg):
+        body = " ;\n    ".join(f"{'a' if p == V.type else _compact_iri(p)} {_turtle_term(o)}" for p, o in pairs)
+        f.write(f"{s} {body} .\n\n".encode("utf-8"))
+
+
+def write_jsonld_to(f: IO[bytes], kg: "CommentGraph") -> None:
+    from .jsonld import serialize_jsonld
+
+    f.write(serialize_jsonld(to_rdf(kg)))
+
+
+RDF_FORMATS = {"ttl": "graph.ttl", "nt": "graph.nt", "jsonld": "graph.jsonld"}
+WRITERS: dict[str, Callable[[IO[bytes], "CommentGraph"], None]] = {
+    "ttl": write_turtle_to, "nt": write_ntriples_to, "jsonld": write_jsonld_to}
+
+
+def render(kg: "CommentGraph", fmt: str) -> bytes:
+    """The export in one of RDF_FORMATS, in memory (small graphs; files are streamed)."""
+    buf = io.BytesIO()
+    WRITERS[fmt](buf, kg)
+    return buf.getvalue()
 
 
 def to_rdf(kg: "CommentGraph") -> Graph:
@@ -180,84 +319,25 @@ def to_rdf(kg: "CommentGraph") -> Graph:
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True)
-    g.addN((s, p, o, g) for s, p, o in triples(kg))
+    g.parse(data=render(kg, "nt").decode("utf-8"), format="nt")
     return g
 
 
-def triples(kg: "CommentGraph") -> TripleSink:
-    """Every triple of the export, in no particular order (serialisers sort)."""
-    g = TripleSink()
-    iri = Iris(kg.config.base_iri)
-    nodes = {c.id: _comment(g, iri, c) for c in kg.comments}
-    for e in kg.entities.values():
-        _entity(g, iri, e)
-    weights = {(s.comment_id, s.entity_id): s.weight for s in kg.subjects}
-    links: dict[tuple[str, str], list] = {}
-    for m in kg.mentions:
-        links.setdefault((m.comment_id, m.entity_id), []).append(m)
-    for (cid, eid), ms in links.items():
-        _annotation(g, iri, ms, nodes[cid], weights.get((cid, eid)))
-    _cooccurrence(g, iri, kg)
-    _provenance(g, iri, kg)
-    return g
+def write_turtle(kg: "CommentGraph", path: Path) -> Path:
+    return write_atomic(path, render(kg, "ttl"))
 
 
-def _cooccurrence(g: Graph, iri: Iris, kg: "CommentGraph") -> None:
-    from ..export.nx import concept_cooccurrence
-
-    for (a, b), n in concept_cooccurrence(kg).items():
-        node = iri("cooccurrence", f"{a.split('/', 1)[1]}--{b.split('/', 1)[1]}")
-        g.add((node, RDF.type, CG.Cooccurrence))
-        g.add((node, CG.concept, iri(*a.split("/"))))
-        g.add((node, CG.concept, iri(*b.split("/"))))
-        g.add((node, CG.count, Literal(n, datatype=XSD.nonNegativeInteger)))
+def write_ntriples(kg: "CommentGraph", path: Path) -> Path:
+    return write_atomic(path, render(kg, "nt"))
 
 
-def _ox_term(term):
+def ox_term(term):
+    """An rdflib term as a pyoxigraph term (for binding values in store queries)."""
     import pyoxigraph as ox
+    from rdflib import URIRef
 
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if term.language:
         return ox.Literal(str(term), language=term.language)
     return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-
-
-def serialize(graph, fmt: str = "turtle") -> bytes:
-    """Turtle or N-Triples through Oxigraph (dozens of times faster than rdflib's serialiser),
-    triples sorted so the same graph always gives the same bytes."""
-    import pyoxigraph as ox
-
-    cache: dict = {}
-
-    def term(t):
-        if t not in cache:
-            cache[t] = _ox_term(t)
-        return cache[t]
-
-    rows = sorted(graph, key=lambda t: (str(t[0]), t[1] != RDF.type, str(t[1]), isinstance(t[2], Literal),
-                                        str(t[2]), str(getattr(t[2], "datatype", "") or "")))
-    triples = [ox.Triple(term(s), term(p), term(o)) for s, p, o in rows]
-    formats = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
-    prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if fmt == "turtle" else None
-    return ox.serialize(triples, format=formats[fmt], prefixes=prefixes)
-
-
-RDF_FORMATS = {"ttl": "graph.ttl", "nt": "graph.nt", "jsonld": "graph.jsonld"}
-
-
-def render(triples_: "TripleSink", fmt: str) -> bytes:
-    """The export in one of RDF_FORMATS: Turtle, N-Triples or JSON-LD."""
-    if fmt == "jsonld":
-        from .jsonld import serialize_jsonld
-
-        return serialize_jsonld(triples_)
-    return serialize(triples_, {"ttl": "turtle", "nt": "nt"}[fmt])
-
-
-def write_turtle(kg: "CommentGraph", path: Path) -> Path:
-    return write_atomic(path, serialize(triples(kg), "turtle"))
-
-
-def write_ntriples(kg: "CommentGraph", path: Path) -> Path:
-    return write_atomic(path, serialize(triples(kg), "nt"))
