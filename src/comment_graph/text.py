@@ -19,12 +19,14 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
 
 
+@lru_cache(maxsize=1 << 18)
 def fold(s: str) -> str:
     """Compare-friendly form: NFKC, curly apostrophes straight, lower case, single spaces."""
     s = unicodedata.normalize("NFKC", s).replace("’", "'").lower()
     return " ".join(s.split())
 
 
+@lru_cache(maxsize=1 << 16)
 def singular(word: str) -> str:
     """A cautious singular for a lower-case English word ("circuits" -> "circuit")."""
     if len(word) <= 3 or not word.isalpha():
@@ -40,11 +42,16 @@ def singular(word: str) -> str:
     return word
 
 
+SEPARATORS_RE = re.compile(r"[-_/‐–]+")
+PUNCTUATION_RE = re.compile(r"[^\w\s']")
+
+
+@lru_cache(maxsize=1 << 18)
 def concept_key(phrase: str) -> str:
     """The merge key of a term: case, hyphens/spaces and a final plural folded away."""
     s = fold(phrase)
-    s = re.sub(r"[-_/‐–]+", " ", s)
-    s = re.sub(r"[^\w\s']", "", s)
+    s = SEPARATORS_RE.sub(" ", s)
+    s = PUNCTUATION_RE.sub("", s)
     words = s.split()
     if not words:
         return ""

@@ -31,3 +31,18 @@ class Context:
 
             self.__dict__["_author_keys"] = {handle_key(a) for a in self.authors}
         return self.__dict__["_author_keys"]
+
+    @property
+    def author_forms(self) -> dict[str, str]:
+        """Forms a forum user may be named by: the handle, or its first part ("marisol" for marisol_fi)."""
+        if "_author_forms" not in self.__dict__:
+            import re
+
+            forms: dict[str, str] = {}
+            for a in sorted(self.authors):
+                forms[a] = a
+                head = re.split(r"[_.\d]", a)[0]
+                if len(head) >= 4 and head != a:
+                    forms.setdefault(head, a)
+            self.__dict__["_author_forms"] = forms
+        return self.__dict__["_author_forms"]

@@ -89,7 +89,7 @@ def _handles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
 
 def _single_words(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     """First names alone and surnames of names seen in full elsewhere, also inside hyphen compounds."""
-    surnames = {n.split()[-1] for n in ctx.corpus_full_names}
+    surnames = ctx.corpus_surnames
     firsts = ctx.lexicons.first_names
     for m in PART_RE.finditer(c.text):
         word, s, e = m.group(), m.start(), m.end()
@@ -142,12 +142,7 @@ def _cued_surnames(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
 
 def _author_handles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     """Forum users named by their handle, or the handle's first part ("marisol" for marisol_fi)."""
-    forms = {}
-    for a in ctx.authors:
-        forms[a] = a
-        head = re.split(r"[_.\d]", a)[0]
-        if len(head) >= 4 and head != a:
-            forms.setdefault(head, a)
+    forms = ctx.author_forms
     if not forms:
         return
     for m in re.finditer(r"(?<![\w@])[\w.]+(?![\w])", c.text):
