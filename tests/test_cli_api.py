@@ -120,7 +120,7 @@ def test_companion_queries_return_evidence(tmp_path, sample_kg):
 
 
 def test_damaged_state_file_is_one_clear_error(tmp_path):
-    (tmp_path / "graph.json").write_text('{"format": "comment-graph", "version": 2, "comments": [{}]}')
+    (tmp_path / "graph.json").write_text('{"format": "comment-graph", "version": 3, "comments": [{}]}')
     r = run("related", str(tmp_path), "#1")
     assert r.exit_code == 1 and "graph.json is damaged" in r.output
 

@@ -274,3 +274,22 @@ def test_turtle_ntriples_and_jsonld_are_one_graph():
               for fmt, parser in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"))]
     assert len(graphs[0]) > 300
     assert isomorphic(graphs[0], graphs[1]) and isomorphic(graphs[0], graphs[2])
+
+
+def test_graph_json_round_trips_to_the_same_bytes(tmp_path):
+    from comment_graph.export.state import dump_state
+
+    comment_graph.build(FORMATS / "thread.md").write(tmp_path)
+    assert dump_state(comment_graph.load(tmp_path)) == (tmp_path / "graph.json").read_bytes()
+
+
+def test_a_page_past_its_comment_limit_carries_a_selection_and_says_so(monkeypatch):
+    from comment_graph.export import html
+
+    kg = comment_graph.build(FORMATS / "thread.lesswrong.json")
+    monkeypatch.setattr(html, "MAX_PAGE_COMMENTS", 2)
+    data = html.page_data(kg)
+    shown = [v["id"] for v in data["info"].values() if v["kind"] == "comment"]
+    assert len(shown) == 2 and data["note"].startswith("This page shows 2 of 3 comments")
+    monkeypatch.setattr(html, "MAX_PAGE_COMMENTS", 3)
+    assert html.page_data(kg)["note"] is None

@@ -143,21 +143,27 @@ class CommentGraph:
         """The part of the graph within `depth` links of an entity (by label, alias or id)."""
         import networkx as nx
 
-        from dataclasses import replace
-
         from .export.nx import comment_node
 
         centre = self.find_entity(name)
         keep = set(nx.ego_graph(self.to_networkx().to_undirected(as_view=True), centre.id, radius=depth))
-        comments = [c for c in self.comments if comment_node(self, c.id) in keep]
-        keep |= {c.id for c in comments}
-        mentions = [m for m in self.mentions if m.comment_id in keep and m.entity_id in keep]
-        linked = {m.entity_id for m in mentions} | {centre.id}
-        entities = {k: e for k, e in self.entities.items() if k in linked}
-        subjects = [s for s in self.subjects if s.comment_id in keep and s.entity_id in linked]
-        features = [s for s in self.features if s.comment_id in keep]
-        return replace(self, comments=comments, entities=entities, mentions=mentions, subjects=subjects,
-                       features=features)
+        comments = {c.id for c in self.comments if comment_node(self, c.id) in keep}
+        return self.subgraph(comments, entities=keep, always={centre.id})
+
+    def subgraph(self, comment_ids: set[str], *, entities: set[str] | None = None,
+                 always: set[str] = frozenset()) -> "CommentGraph":
+        """These comments with what they link to (only `entities`, when given, and `always`)."""
+        from dataclasses import replace
+
+        comments = [c for c in self.comments if c.id in comment_ids]
+        mentions = [m for m in self.mentions
+                    if m.comment_id in comment_ids and (entities is None or m.entity_id in entities)]
+        linked = {m.entity_id for m in mentions} | set(always)
+        kept = {k: e for k, e in self.entities.items() if k in linked}
+        subjects = [s for s in self.subjects if s.comment_id in comment_ids and s.entity_id in linked]
+        features = [s for s in self.features if s.comment_id in comment_ids]
+        return replace(self, comments=comments, entities=kept, mentions=mentions, subjects=subjects,
+                       features=features, raw_mentions=None)
 
     def write_graphml(self, path: str | Path) -> Path:
         """GraphML for Gephi, yEd or Cytoscape: lists become '; '-joined text, empty values are left out."""
@@ -213,7 +219,7 @@ class CommentGraph:
         from .export import write_all_atomic
         from .export.html import render_html
         from .export.rdf import RDF_FORMATS, WRITERS
-        from .export.state import STATE_FILE, dump_state
+        from .export.state import STATE_FILE, write_state_to
 
         unknown = set(formats) - set(RDF_FORMATS)
         if unknown:
@@ -226,7 +232,7 @@ class CommentGraph:
         # RDF is streamed into its temporary file; every file is moved into place only at the end
         files = {fmt: (out / RDF_FORMATS[fmt], functools.partial(WRITERS[fmt], kg=self)) for fmt in formats}
         files["html"] = (out / "graph.html", lambda f: f.write(render_html(self).encode("utf-8")))
-        files["state"] = (out / STATE_FILE, lambda f: f.write(dump_state(self)))
+        files["state"] = (out / STATE_FILE, functools.partial(write_state_to, kg=self))
         written = write_all_atomic(files)
         if store:
             from .store import STORE_DIR, load_store

@@ -29,6 +29,7 @@ STYLE = {  # kind -> (colour, vis shape)
 PHYSICS_LIMIT = 1500  # above this many nodes the layout is computed here and physics stays off
 HUB_COUNT = 300       # entities laid out by force; in a large graph, the ones shown at first
 BOUNDED_LIMIT = 1500  # above this many nodes the page opens on the hubs; comments come on demand
+MAX_PAGE_COMMENTS = 5000  # a page carries every comment's text: past this, it carries a selection
 
 
 def ck(comment_id: str) -> str:
@@ -130,7 +131,27 @@ def _positions(kg: "CommentGraph", ids: dict[str, str]) -> dict[str, tuple[float
     return {n: (round(x, 1), round(y, 1)) for n, (x, y) in out.items()}
 
 
+def bounded(kg: "CommentGraph", limit: int | None = None) -> tuple["CommentGraph", str | None]:
+    """The graph a page can carry: all of it, or the `limit` comments linked to the most of the
+    most-mentioned entities (a browser cannot hold a hundred thousand comments' text), with a
+    note saying so."""
+    limit = MAX_PAGE_COMMENTS if limit is None else limit
+    if len(kg.comments) <= limit:
+        return kg, None
+    hubs = {e.id for e in sorted(kg.entities.values(), key=lambda e: (-e.comment_count, e.id))[:HUB_COUNT]}
+    reach: dict[str, set[str]] = {}
+    for m in kg.mentions:
+        if m.entity_id in hubs:
+            reach.setdefault(m.comment_id, set()).add(m.entity_id)
+    chosen = sorted(kg.comments, key=lambda c: (-len(reach.get(c.id, ())), c.index))[:limit]
+    note = (f"This page shows {limit:,} of {len(kg.comments):,} comments: those linked to the most of the "
+            f"{len(hubs)} most-mentioned entities. 'comment-graph html --around NAME' draws any neighbourhood; "
+            "SPARQL over graph.ttl sees everything.")
+    return kg.subgraph({c.id for c in chosen}), note
+
+
 def page_data(kg: "CommentGraph") -> dict:
+    kg, note = bounded(kg)
     net, ids = _network(kg)
     nodes, edges = net.nodes, net.edges
     physics = len(nodes) <= PHYSICS_LIMIT
@@ -161,7 +182,7 @@ def page_data(kg: "CommentGraph") -> dict:
     return {"nodes": [{k: n[k] for k in keep if k in n} for n in nodes],
             "edges": [{"from": e["from"], "to": e["to"], "color": e.get("color"), "dashes": e.get("dashes", False)}
                       for e in edges],
-            "info": info, "summary": summary, "physics": physics, "initial": initial,
+            "info": info, "summary": summary, "physics": physics, "initial": initial, "note": note,
             "style": {k: {"color": v[0], "shape": v[1]} for k, v in STYLE.items()}}
 
 

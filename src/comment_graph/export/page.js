@@ -132,6 +132,7 @@
   // overview: counts and bar charts of the most mentioned entities (inline SVG)
   var ov = document.getElementById("overview"), s = data.summary, NS = "http://www.w3.org/2000/svg";
   ov.appendChild(el("h2", {}, "Overview"));
+  if (data.note) ov.appendChild(el("p", {"class": "muted"}, data.note));
   ov.appendChild(el("p", {}, s.comments + " comments · " + KINDS.slice(1).map(function (k) { return s.counts[k] + " " + k + (s.counts[k] === 1 ? "" : "s"); }).join(" · ")));
   ["person", "concept", "work", "organization"].forEach(function (kind) {
     var rows = s.top[kind]; if (!rows.length) return;
