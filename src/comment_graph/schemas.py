@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from pydantic import TypeAdapter
+
 from .config import BuildConfig
 from .ingest.forums import HackerNewsItem, LessWrongComment
 from .models import BuildSummary, Comment, Entity, InputRecord, Mention, Quote, RelatedResult, Subject
@@ -16,7 +18,7 @@ MODELS = {"input-record": InputRecord, "comment": Comment, "quote": Quote, "ment
 
 
 def schema_texts() -> dict[str, str]:
-    return {f"{name}.schema.json": json.dumps(model.model_json_schema(), indent=2, sort_keys=True) + "\n"
+    return {f"{name}.schema.json": json.dumps(TypeAdapter(model).json_schema(), indent=2, sort_keys=True) + "\n"
             for name, model in MODELS.items()}
 
 
