@@ -87,6 +87,23 @@ def texts_of(path: Path, limit: int) -> list[str]:
     return out
 
 
+def time_queries(ttl: Path, store: Path) -> None:
+    """Bulk-load a build's Turtle into an Oxigraph store and time every named query on it."""
+    import shutil
+
+    from comment_graph.store import load_store, named_queries, query
+
+    shutil.rmtree(store, ignore_errors=True)
+    start = time.perf_counter()
+    load_store(store, ttl)
+    print(f"oxigraph bulk load of {ttl} ({ttl.stat().st_size / 1e6:.0f} MB): {time.perf_counter() - start:.1f} s")
+    bindings = {"mentioned-with": {"name": "Yann LeCun"}, "comments-about": {"label": "reward"}}
+    for name in named_queries():
+        start = time.perf_counter()
+        rows = query(store, name, bindings.get(name, {}))
+        print(f"  query {name:22} {len(rows):7,} rows {time.perf_counter() - start:7.2f} s", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes")
@@ -95,6 +112,8 @@ def main() -> None:
     ap.add_argument("--yake-sample", type=int, default=2000, help="comments YAKE runs over (per size, at most)")
     ap.add_argument("--make-corpus", type=Path, default=DEFAULT_MAKER)
     ap.add_argument("--work", type=Path, default=None, help="folder for corpora and outputs (default: a temp dir)")
+    ap.add_argument("--queries", action="store_true",
+                    help="also load the largest JSONL build into an Oxigraph store and time the named queries")
     args = ap.parse_args()
     if not args.make_corpus.exists():
         raise SystemExit(f"corpus generator not found: {args.make_corpus} (pass --make-corpus PATH)")
@@ -120,6 +139,10 @@ def main() -> None:
                   f"{r['rss_mb']:7.0f} {o.get('ttl', 0) / 1e6:7.1f} {o.get('html', 0) / 1e6:8.1f} "
                   f"{o.get('state', 0) / 1e6:8.1f} {yk:9.0f} {rate / yk:6.2f}", flush=True)
             results[(fmt, n)] = r["total"]
+    if args.queries:
+        largest = max(n for f, n in results if f == args.formats.split(",")[0])
+        fmt = args.formats.split(",")[0]
+        time_queries(work / f"out-{fmt}-{largest}" / "graph.ttl", work / f"store-{fmt}-{largest}")
     for fmt in args.formats.split(","):
         sizes = sorted(n for f, n in results if f == fmt)
         for a, b in zip(sizes, sizes[1:]):

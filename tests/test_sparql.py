@@ -91,3 +91,15 @@ def test_push_loads_the_graph_into_a_graph_store_protocol_server(built, tmp_path
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_stored_counts_agree_with_counting_the_links(sample_kg):
+    """cg:commentCount / ownCount / quotedCount are what aggregating every annotation gives."""
+    counted = sample_kg.sparql("""
+        SELECT ?e (COUNT(DISTINCT ?a) AS ?n) (SUM(IF(?q, 0, 1)) AS ?own) (SUM(IF(?q, 1, 0)) AS ?quoted) WHERE {
+          ?a a oa:Annotation ; oa:hasBody ?e ; cg:inQuote ?q } GROUP BY ?e""")
+    stored = sample_kg.sparql("SELECT ?e ?n ?own ?quoted WHERE { ?e cg:commentCount ?n ; cg:ownCount ?own ; "
+                              "cg:quotedCount ?quoted FILTER(?n > 0) }")
+    as_set = lambda rows: {(str(r["e"]), int(r["n"]), int(r["own"]), int(r["quoted"])) for r in rows}  # noqa: E731
+    assert len(counted) > 50 and as_set(counted) == as_set(stored)
+    assert any(int(r["quoted"]) for r in stored)

@@ -37,6 +37,9 @@ class CG(DefinedNamespace):
     toolVersion: URIRef
     sha256: URIRef
     option: URIRef
+    commentCount: URIRef
+    ownCount: URIRef
+    quotedCount: URIRef
 
 
 PREFIXES = {

@@ -88,7 +88,7 @@ class V:
     cg = {t: iri_term(CG[t]) for t in ("Quote", "Work", "Build", "Cooccurrence", "quotes", "text", "start", "end",
                                        "inQuote", "extractor", "confidence", "occurrences", "weight", "index",
                                        "unresolved", "pageAuthor", "toolVersion", "option", "sha256", "concept",
-                                       "count")}
+                                       "count", "commentCount", "ownCount", "quotedCount")}
 
 
 ENTITY_CLASS = {"person": V.Person, "organization": V.Organization, "concept": V.Concept, "work": V.cg["Work"]}
@@ -168,9 +168,11 @@ def _comment_blocks(iri: Iris, c: "Comment", links: list[tuple[str, str]], once:
             yield s, fresh
 
 
-def _entity_blocks(iri: Iris, e: "Entity") -> Iterator[Block]:
+def _entity_blocks(iri: Iris, e: "Entity", own: int, quoted: int) -> Iterator[Block]:
     node = iri.entity(e.id)
-    po = [(V.type, ENTITY_CLASS[e.kind]), (LABEL[e.kind], literal(e.label))]
+    po = [(V.type, ENTITY_CLASS[e.kind]), (LABEL[e.kind], literal(e.label)),
+          (V.cg["commentCount"], count(own + quoted)), (V.cg["ownCount"], count(own)),
+          (V.cg["quotedCount"], count(quoted))]
     po += [(V.altLabel, literal(a)) for a in e.aliases]
     po += [(V.sameAs, iri_term(s)) for s in e.same_as]
     if e.unresolved:
@@ -245,6 +247,12 @@ def blocks(kg: "CommentGraph") -> Iterator[Block]:
     by_comment: dict[str, dict[str, list]] = {}
     for m in kg.mentions:
         by_comment.setdefault(m.comment_id, {}).setdefault(m.entity_id, []).append(m)
+    own: dict[str, int] = {}
+    quoted: dict[str, int] = {}
+    for links in by_comment.values():
+        for eid, ms in links.items():
+            tally = quoted if all(m.in_quote for m in ms) else own
+            tally[eid] = tally.get(eid, 0) + 1
     for c in kg.comments:
         links = by_comment.get(c.id, {})
         node = iri("comment", c.id)
@@ -253,7 +261,7 @@ def blocks(kg: "CommentGraph") -> Iterator[Block]:
         for eid, ms in links.items():
             yield from _annotation_blocks(iri, ms, node, weights.get((c.id, eid)), once)
     for e in sorted(kg.entities.values(), key=lambda e: e.id):
-        yield from _entity_blocks(iri, e)
+        yield from _entity_blocks(iri, e, own.get(e.id, 0), quoted.get(e.id, 0))
     yield from _cooccurrence(iri, kg)
     yield from _provenance(iri, kg)
 
