@@ -293,3 +293,18 @@ def test_a_page_past_its_comment_limit_carries_a_selection_and_says_so(monkeypat
     assert len(shown) == 2 and data["note"].startswith("This page shows 2 of 3 comments")
     monkeypatch.setattr(html, "MAX_PAGE_COMMENTS", 3)
     assert html.page_data(kg)["note"] is None
+
+
+def test_json_lines_are_streamed_not_read_whole(tmp_path, monkeypatch):
+    import comment_graph.ingest as ingest
+
+    path = _write(tmp_path, "c.jsonl", "".join(f'{{"id": "c{i}", "text": "Comment {i}."}}\n' for i in range(50)))
+    monkeypatch.setattr(ingest, "read_text", lambda p: pytest.fail("a JSONL file was read whole"))
+    assert len(load(path).records) == 50
+
+
+def test_a_bad_byte_in_a_json_line_names_the_line(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b'{"id": "a", "text": "ok"}\n{"id": "b", "text": "caf\xe9"}\n')
+    with pytest.raises(InputError, match=r"c\.jsonl:2: not valid UTF-8"):
+        load(path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -16,6 +15,7 @@ from .extract.people import full_names
 from .graph import CommentGraph, InputInfo
 from .ingest import Loaded
 from .ingest import load as load_input
+from .ingest.decode import sha256_of
 from .lexicon import load_lexicons
 from .models import Comment, InputRecord, Quote
 from .quotes import quote_features
@@ -97,7 +97,7 @@ def _ingest(paths: Sequence[Path], config: BuildConfig, taken: Sequence[str] = (
     for p in paths:
         loaded = load_input(p, config.input_format, strict=config.strict, max_chars=config.max_comment_chars)
         warnings += loaded.warnings
-        infos.append(InputInfo(str(p), loaded.format, hashlib.sha256(Path(p).read_bytes()).hexdigest()))
+        infos.append(InputInfo(str(p), loaded.format, sha256_of(Path(p))))
         if loaded.text is not None:
             seg = segment_text(loaded.text, loaded.path, strategy=config.segmenter, page_author=config.page_author)
             _markup_spans(loaded, seg.comments)

@@ -74,15 +74,26 @@ def _fine_tokens(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in FINE_TOKEN_RE.finditer(text)]
 
 
+WORD_HYPHEN_BEFORE_RE = re.compile(r"([^\W_]+)-$")
+HYPHEN_WORD_AFTER_RE = re.compile(r"-([^\W_]+)")
+POSSESSIVE_END_RE = re.compile(r"[’']s$")
+
+
+@lru_cache(maxsize=1 << 17)
+def _vocab_word(token: str) -> str:
+    """A token as vocabulary keys spell it: folded, possessive dropped, singular."""
+    return singular(re.sub(r"'s$", "", fold(token)))
+
+
 def _compound_ok(text: str, s: int, e: int) -> bool:
     """A match inside a hyphen compound must start at its start or after a function word,
     and end at its end or before a relational suffix ("-adjacent", "-style")."""
     if s > 0 and text[s - 1] == "-":
-        before = re.search(r"([^\W_]+)-$", text[:s])
+        before = WORD_HYPHEN_BEFORE_RE.search(text, max(0, s - 80), s)
         if not before or fold(before.group(1)) not in stopwords():
             return False
     if e < len(text) and text[e] == "-":
-        after = re.match(r"-([^\W_]+)", text[e:])
+        after = HYPHEN_WORD_AFTER_RE.match(text, e)
         if not after or after.group(1).lower() not in RELATIONAL_SUFFIXES and fold(after.group(1)) not in stopwords():
             return False
     return True
@@ -93,7 +104,7 @@ def _vocab_hit(c: Comment, window, ctx: Context):
     gaps = [c.text[a[2]:b[1]] for a, b in zip(window, window[1:])]
     if any(g not in (" ", "-", " ") for g in gaps) or not _compound_ok(c.text, s, e):
         return None
-    surface = re.sub(r"[’']s$", "", c.text[s:e])
+    surface = POSSESSIVE_END_RE.sub("", c.text[s:e])
     e = s + len(surface)
     acr = ctx.lexicons.acronyms
     if len(window) == 1 and (surface in acr or (surface.endswith("s") and surface[:-1] in acr)):
@@ -111,7 +122,7 @@ def _vocab_matches(c: Comment, ctx: Context) -> Iterator[Mention]:
     toks = _fine_tokens(c.text)
     lex = ctx.lexicons
     prefixes = lex.key_prefixes()
-    words = [singular(re.sub(r"'s$", "", fold(t[0]))) for t in toks]
+    words = [_vocab_word(t[0]) for t in toks]
     i = 0
     while i < len(toks):
         longest = 0
@@ -173,7 +184,7 @@ def _chunks(toks, tags) -> Iterator[list[int]]:
     stop = stopwords()
     run: list[int] = []
     for i, ((tok, _, _), tag) in enumerate(zip(toks, tags)):
-        if re.search(r"[’']s?$", tok):  # a possessive ends one noun phrase and starts the next
+        if tok.endswith(("'", "’", "'s", "’s")):  # a possessive ends one noun phrase and starts the next
             yield from _trim(run, toks, tags)
             run = []
             continue

@@ -49,11 +49,14 @@ def full_names(text: str, ctx: Context) -> Iterator[tuple[int, int, str]]:
         yield m.start(), m.start() + len(surface), surface
 
 
+NEXT_WORD_RE = re.compile(r"\s+([a-z][a-z-]+)\b")
+
+
 def _common_word_then_noun(text: str, surname: str, end: int) -> bool:
     from ..text import stopwords
     from .concepts import zipf
 
-    nxt = re.match(r"\s+([a-z][a-z-]+)\b", text[end:])
+    nxt = NEXT_WORD_RE.match(text, end)
     return bool(nxt) and zipf(surname.lower()) >= 4.3 and nxt.group(1) not in stopwords()
 
 

@@ -9,14 +9,16 @@ chose, so callers (and users) can see it.
 from __future__ import annotations
 
 import io
+import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..models import InputRecord, Link, Span
-from .decode import read_text
+from .decode import iter_lines, read_head, read_text
 from .forums import HN_BASE, hn_expand, hn_shape, lesswrong_shape, looks_like_hn, looks_like_lesswrong
 from .jsonl import iter_objects, parse_objects, plain_shape
 
@@ -91,7 +93,7 @@ def _check_lengths(text: str, path: str, max_chars: int) -> None:
                              "(BuildConfig.max_comment_chars)", path=path, line=n)
 
 
-def _json_records(text: str, path: str, fmt: str, strict: bool) -> tuple[list[InputRecord], list[str]]:
+def _json_records(lines: Iterable[str], path: str, fmt: str, strict: bool) -> tuple[list[InputRecord], list[str]]:
     shape = {"jsonl": plain_shape, "lesswrong": lesswrong_shape, "hn": hn_shape}[fmt]
     stories: dict[str, InputRecord] = {}
     if fmt == "hn":
@@ -103,7 +105,7 @@ def _json_records(text: str, path: str, fmt: str, strict: bool) -> tuple[list[In
             return fields, used
     records: list[InputRecord] = []
     warnings: list[str] = []
-    for item in parse_objects(io.StringIO(text), path, shape, strict=strict, expand=hn_expand if fmt == "hn" else None):
+    for item in parse_objects(lines, path, shape, strict=strict, expand=hn_expand if fmt == "hn" else None):
         (warnings if isinstance(item, str) else records).append(item)
     if fmt == "hn":
         _hn_threads(records, stories)
@@ -166,17 +168,36 @@ def _strip_byline(text: str, quotes: list[Span], links: list[Link]) -> dict[str,
     return out
 
 
+def _is_json_lines(head: str) -> bool:
+    """Two complete lines, the first a JSON object: JSON Lines, which can be read line by line."""
+    lines = [ln for ln in head.split("\n")[:-1] if ln.strip()]
+    if len(lines) < 2 or not lines[0].lstrip().startswith("{"):
+        return False
+    try:
+        return isinstance(json.loads(lines[0]), dict)
+    except ValueError:
+        return False
+
+
 def load(path: str | Path, fmt: str = "auto", *, strict: bool = False, max_chars: int = 1_000_000) -> Loaded:
-    """Read one input file in the given format (`auto` detects it)."""
+    """Read one input file in the given format (`auto` detects it).
+
+    JSON Lines are decoded line by line, never read whole; other formats are read whole."""
     p = Path(path)
-    text = read_text(p)
-    chosen = detect_format(p, text) if fmt == "auto" else fmt
+    head = read_head(p)
+    chosen = detect_format(p, head) if fmt == "auto" else fmt
     if chosen not in FORMATS:
         raise InputError(f"unknown format '{chosen}'; choose one of: auto, {', '.join(FORMATS)}", path=str(p))
+    if chosen in JSON_FORMATS and _is_json_lines(head):
+        records, warnings = _json_records(iter_lines(p, max_chars), str(p), chosen, strict)
+        return Loaded(str(p), chosen, records=records, warnings=warnings)
+    text = read_text(p)
+    if fmt == "auto" and len(text) > len(head):
+        chosen = detect_format(p, text)  # a JSON document longer than the head: look at all of it
     if chosen != "html":  # one HTML line may hold a whole page
         _check_lengths(text, str(p), max_chars)
     if chosen in JSON_FORMATS:
-        records, warnings = _json_records(text, str(p), chosen, strict)
+        records, warnings = _json_records(io.StringIO(text), str(p), chosen, strict)
         return Loaded(str(p), chosen, records=records, warnings=warnings)
     if not text.strip():
         raise InputError("the file holds no text", path=str(p))
