@@ -40,12 +40,13 @@ path, out, jobs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 t_start = time.perf_counter()
 kg = comment_graph.build(path, jobs=jobs, progress=progress)
 t_built = time.perf_counter()
+rss_build = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 stages["read"] = t_built - t_start - sum(stages.values())
 written = kg.write(out)
 stages["write"] = time.perf_counter() - t_built
 rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 print(json.dumps({"comments": len(kg.comments), "stages": stages, "total": time.perf_counter() - t_start,
-                  "import": t_start - t0, "rss_mb": rss / 1024,
+                  "import": t_start - t0, "rss_mb": rss / 1024, "rss_build_mb": rss_build / 1024,
                   "outputs": {k: p.stat().st_size for k, p in written.items() if p.is_file()}}))
 """
 
@@ -121,7 +122,7 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; work dir {work}")
     header = (f"{'corpus':>16} {'MB':>7} {'comments/s':>10} {'MB/s':>6} {'total s':>8} {'read':>6} {'extract':>8} "
-              f"{'resolve':>8} {'write':>7} {'RSS MB':>7} {'ttl MB':>7} {'html MB':>8} {'json MB':>8} "
+              f"{'resolve':>8} {'write':>7} {'RSS MB':>7} {'(build)':>9} {'ttl MB':>7} {'html MB':>8} {'json MB':>8} "
               f"{'YAKE c/s':>9} {'ratio':>6}")
     print(header)
     results = {}
@@ -136,7 +137,7 @@ def main() -> None:
             s, o = r["stages"], r["outputs"]
             print(f"{fmt + ' ' + format(n, ','):>16} {mb:7.1f} {rate:10.0f} {mb / r['total']:6.2f} {r['total']:8.1f} "
                   f"{s.get('read', 0):6.1f} {s.get('extract', 0):8.1f} {s.get('resolve', 0):8.1f} {s['write']:7.1f} "
-                  f"{r['rss_mb']:7.0f} {o.get('ttl', 0) / 1e6:7.1f} {o.get('html', 0) / 1e6:8.1f} "
+                  f"{r['rss_mb']:7.0f} {r['rss_build_mb']:9.0f} {o.get('ttl', 0) / 1e6:7.1f} {o.get('html', 0) / 1e6:8.1f} "
                   f"{o.get('state', 0) / 1e6:8.1f} {yk:9.0f} {rate / yk:6.2f}", flush=True)
             results[(fmt, n)] = r["total"]
     if args.queries:

@@ -76,9 +76,16 @@ def quote_features(run: list[_Para], i: int, page_author: str | None) -> tuple[f
     return round(score, 3), why
 
 
+_LAST_RUN: list = [None, False, 0]  # quote_features is asked about every paragraph of one run in turn
+
+
 def _page_is_curly(run: list[_Para]) -> bool:
-    straight = curly = 0
-    for para in run:
-        s, c = _typography(para.text)
-        straight, curly = straight + s, curly + c
-    return curly > 2 * straight
+    """Whether the run's typography is curly; counted once per run, not once per paragraph
+    (that made segmentation quadratic in the length of a page)."""
+    if _LAST_RUN[0] is not run or _LAST_RUN[2] != len(run):
+        straight = curly = 0
+        for para in run:
+            s, c = _typography(para.text)
+            straight, curly = straight + s, curly + c
+        _LAST_RUN[:] = [run, curly > 2 * straight, len(run)]
+    return _LAST_RUN[1]

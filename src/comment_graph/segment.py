@@ -293,7 +293,8 @@ def _group(run: list[Paragraph], author: str | None, strategy: str, boundaries: 
            position: dict[int, int], threshold: float) -> list[list[Paragraph]]:
     groups = [[run[0]]]
     for j in range(1, len(run)):
-        f = {"paragraph strategy": 1.0} if strategy == "paragraph" else gap_features(groups[-1], run[j:], author)
+        # the next paragraph alone: slicing the rest of the run here made segmentation quadratic
+        f = {"paragraph strategy": 1.0} if strategy == "paragraph" else gap_features(groups[-1], run[j:j + 1], author)
         score = round(sum(f.values()), 3)
         cut = score > threshold
         boundaries.append(Boundary(paragraph=position[id(run[j])], score=score, is_boundary=cut,

@@ -83,13 +83,19 @@ def stopwords() -> frozenset[str]:
 
 def content_words(text: str) -> list[str]:
     """Lower-case, singular content words (for cohesion and similarity)."""
+    return list(_content_words(text))
+
+
+@lru_cache(maxsize=4096)
+def _content_words(text: str) -> tuple[str, ...]:
+    """Cached: the segmenter asks about each paragraph on both sides of a gap."""
     stop = stopwords()
     out = []
     for tok, _, _ in tokens(text):
         w = fold(tok).strip("'")
         if len(w) > 2 and w[0].isalpha() and w not in stop:
             out.append(singular(w))
-    return out
+    return tuple(out)
 
 
 def unique_ids(ids: list[str]) -> list[str]:
