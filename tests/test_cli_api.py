@@ -154,3 +154,10 @@ def test_short_builds_show_no_progress(capsys):
 
     _ProgressBar()("extract", 10, 10)
     assert capsys.readouterr().err == ""
+
+
+def test_a_bad_option_is_one_line_naming_it():
+    with pytest.raises(comment_graph.ConfigError, match=r"^base_iri: base_iri must be an absolute IRI"):
+        comment_graph.build(base_iri="https://example.org/a b/")
+    with pytest.raises(comment_graph.ConfigError, match=r"^max_concepts_per_comment: Input should be greater"):
+        comment_graph.build(max_concepts_per_comment=0)

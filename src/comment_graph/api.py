@@ -7,6 +7,8 @@ from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from .config import BuildConfig
 from .errors import ConfigError, InputError
 from .extract import get_extractor, run_extractors
@@ -164,8 +166,10 @@ def _config(config: BuildConfig | None, options: dict) -> BuildConfig:
         return config
     try:
         return BuildConfig(**options)
-    except Exception as e:  # pydantic's ValidationError, made one line
-        raise ConfigError(str(e).splitlines()[0] + ": " + str(e).splitlines()[-1].strip()) from None
+    except ValidationError as e:  # made one line: the option and what is wrong with it
+        err = e.errors()[0]
+        where = ".".join(str(x) for x in err["loc"]) or "options"
+        raise ConfigError(f"{where}: {err['msg'].removeprefix('Value error, ')}") from None
 
 
 def _context(comments: list[Comment], lex, page_author: str | None, page_titles: list[str]) -> Context:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -36,6 +37,14 @@ class BuildConfig(BaseModel):
         return " ".join(v.split()) or None if v is not None else None
     max_concepts_per_comment: int = Field(default=12, ge=1, le=100)
     base_iri: str = DEFAULT_BASE_IRI
+
+    @field_validator("base_iri")
+    @classmethod
+    def _absolute_iri(cls, v: str) -> str:
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+", v):
+            raise ValueError("base_iri must be an absolute IRI without spaces or <>\"{}|\\^` "
+                             "(e.g. https://example.org/id/)")
+        return v
     jobs: int = Field(default=1, ge=1, le=64, description="processes for the extraction stage")
     strict: bool = Field(default=False, description="fail on a malformed JSON line instead of skipping it")
     max_comment_chars: int = Field(default=1_000_000, ge=1, description="longest comment (or text line) accepted")
