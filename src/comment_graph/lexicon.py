@@ -61,13 +61,40 @@ class Lexicons:
             self.__dict__["_prefixes"] = frozenset(out)
         return self.__dict__["_prefixes"]
 
+    def key_first_words(self) -> frozenset[str]:
+        """The first word of every vocabulary key, made singular."""
+        if "_first_words" not in self.__dict__:
+            self.__dict__["_first_words"] = frozenset(p[0] for p in self.key_prefixes() if len(p) == 1)
+        return self.__dict__["_first_words"]
+
 
 @lru_cache(maxsize=8)
 def _alias_regex(aliases: tuple[str, ...]) -> re.Pattern | None:
     if not aliases:
         return None
-    alt = "|".join(re.escape(a) for a in aliases)
-    return re.compile(rf"(?<![^\W_])(?:{alt})(?![^\W_])")
+    return re.compile(rf"(?<![^\W_])(?:{_trie_pattern(aliases)})(?![^\W_])")
+
+
+def _trie_pattern(words: tuple[str, ...]) -> str:
+    """One regex alternation as a character trie: the same matches as "longest|...|shortest", but
+    the engine follows one branch per character instead of trying every alias at every position."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # an alias ends here
+
+    def pattern(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # longer aliases are tried first; ending here is the fallback, as in a longest-first alternation
+        return f"(?:{body})?" if ends else body
+
+    return pattern(trie)
 
 
 def _read_json(path: Path | None, name: str) -> list | dict:

@@ -123,13 +123,15 @@ def _vocab_matches(c: Comment, ctx: Context) -> Iterator[Mention]:
     lex = ctx.lexicons
     prefixes = lex.key_prefixes()
     words = [_vocab_word(t[0]) for t in toks]
+    first_words = lex.key_first_words()
     i = 0
     while i < len(toks):
         longest = 0
-        for n in range(1, min(6, len(toks) - i) + 1):  # grow while some key still starts this way
-            if tuple(words[i:i + n]) not in prefixes:
-                break
-            longest = n
+        if words[i] in first_words:  # most words start no key: one set lookup settles them
+            for n in range(1, min(6, len(toks) - i) + 1):  # grow while some key still starts this way
+                if tuple(words[i:i + n]) not in prefixes:
+                    break
+                longest = n
         hit = None
         for n in range(longest, 0, -1):
             hit = _vocab_hit(c, toks[i:i + n], ctx)
@@ -184,17 +186,16 @@ def _chunks(toks, tags) -> Iterator[list[int]]:
     stop = stopwords()
     run: list[int] = []
     for i, ((tok, _, _), tag) in enumerate(zip(toks, tags)):
-        if tok.endswith(("'", "’", "'s", "’s")):  # a possessive ends one noun phrase and starts the next
+        # cheap tests first: most tokens are cut by their tag
+        if tag in MODIFIER_TAGS and not tok[:1].isupper() and _is_word(tok) and fold(tok) not in stop \
+                and not tok.endswith(("'", "’", "'s", "’s")) \
+                or tag.startswith("NN") and ACRONYM_RE.match(tok):
+            run.append(i)
+        elif run:  # a possessive ends one noun phrase and starts the next, as does any other word
             yield from _trim(run, toks, tags)
             run = []
-            continue
-        if _is_word(tok) and tag in MODIFIER_TAGS and fold(tok) not in stop and not tok[:1].isupper() \
-                or (ACRONYM_RE.match(tok) and tag.startswith("NN")):
-            run.append(i)
-            continue
+    if run:
         yield from _trim(run, toks, tags)
-        run = []
-    yield from _trim(run, toks, tags)
 
 
 VERB_CONTEXT_TAGS = {"DT", "PRP", "PRP$", "IN", "RB", "TO", "RP", "JJ"}
@@ -211,14 +212,67 @@ def _trim(run: list[int], toks, tags) -> Iterator[list[int]]:
         yield run[-MAX_WORDS:]
 
 
-def _occurrences(text: str, words: list[str]) -> int:
-    """How often a phrase occurs in a text, ignoring case, hyphens and a final plural."""
-    return _count(text, tuple(w.lower() for w in words))
+def _recurs(text: str, words: list[str]) -> bool:
+    """Whether a phrase occurs at least twice in a text, ignoring case, hyphens and a final plural."""
+    low = _lower(text)
+    lowered = [w.lower() for w in words]
+    # most phrases occur once: a word that is not even twice a substring settles it without a scan
+    if any(low.count(w) < 2 for w in lowered[:-1]) or low.count(singular(lowered[-1])) < 2:
+        return False
+    return _count(text, tuple(lowered)) >= 2
 
 
 @lru_cache(maxsize=65536)
 def _count(text: str, words: tuple[str, ...]) -> int:
-    return len(_phrase_re(words).findall(_lower(text)))
+    if any(not PLAIN_WORD_RE.fullmatch(w) for w in words):
+        return len(_phrase_re(words).findall(_lower(text)))  # a word with other punctuation: the slow way
+    return _word_runs(text).count(words)
+
+
+PLAIN_WORD_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+RUN_RE = re.compile(r"([^\W_]+)")
+SEPARATOR_RE = re.compile(r"[\s-]+")
+
+
+class _WordRuns:
+    """A text's runs of letters and digits, indexed so that a phrase is counted without a regex scan.
+
+    Counts what `_phrase_re` finds: the words in order, separated by spaces or hyphens only, the
+    first not preceded by a hyphen or underscore, the last allowed a plural "s"/"es"."""
+
+    def __init__(self, text: str):
+        pieces = RUN_RE.split(_lower(text))  # gap, word, gap, word, ..., gap
+        gaps = pieces[0::2]
+        self.words = pieces[1::2]
+        self.starts_ok = [g[-1:] not in ("_", "-") for g in gaps[:-1]]
+        self.ends_ok = [g[:1] != "_" for g in gaps[1:]]
+        self.joined = [g == " " or bool(SEPARATOR_RE.fullmatch(g)) for g in gaps[1:-1]]
+        self.at: dict[str, list[int]] = {}
+        for i, w in enumerate(self.words):
+            self.at.setdefault(w, []).append(i)
+
+    def count(self, words: tuple[str, ...]) -> int:
+        tail = singular(words[-1]).split("-")
+        parts = [p for w in words[:-1] for p in w.split("-")] + tail[:-1]
+        endings = (tail[-1], tail[-1] + "s", tail[-1] + "es")
+        if parts:
+            starts = self.at.get(parts[0], ())
+        else:
+            starts = sorted(i for e in endings for i in self.at.get(e, ()))
+        n, found, free_from = len(parts), 0, 0
+        for i in starts:
+            j = i + n
+            if i < free_from or j >= len(self.words) or not self.starts_ok[i]:
+                continue
+            if self.words[i:j] == parts and all(self.joined[i:j]) and self.words[j] in endings and self.ends_ok[j]:
+                found += 1
+                free_from = j + 1  # matches do not overlap, as with findall
+        return found
+
+
+@lru_cache(maxsize=16)
+def _word_runs(text: str) -> _WordRuns:
+    return _WordRuns(text)
 
 
 @lru_cache(maxsize=4096)
@@ -245,16 +299,16 @@ def _best_suffix(idx: list[int], toks, tags, text: str) -> tuple[list[int], floa
             if first_tag == "VBG" and k == 0:
                 continue  # "following social norms" is a verb phrase
             if first_tag in ("JJ", "VBN", "VBG", "NNP") and "-" not in first and zipf(first.lower()) >= 4.0 \
-                    and _occurrences(text, words) < 2:
+                    and not _recurs(text, words):
                 continue
-            if _occurrences(text, words) < 2 and (len(sub) > 3 or _recurring_tail(idx[k + 1:], toks, text)):
+            if not _recurs(text, words) and (len(sub) > 3 or _recurring_tail(idx[k + 1:], toks, text)):
                 continue  # prefer the nested phrase that recurs on its own (C-value), and at most 3 words
             score = 0.5 + 0.4 * specificity(words) + 0.05 * min(len(sub), 3)
             return sub, round(min(score, 0.95), 3)
         if len(first) < 2:
             return None  # a lone character ("ツ" of a shrug) is no term
         spec = specificity(words)
-        recurs = _occurrences(text, words) >= 2
+        recurs = _recurs(text, words)
         if ACRONYM_RE.match(first) or ("-" in first and spec >= 0.3) or spec >= 0.6 or (recurs and spec >= 0.4):
             return sub, round(0.35 + 0.4 * spec, 3)  # a lone word must be rare in English, or recur here
         if spec >= 0.35 and first_tag in NOUN_TAGS:
@@ -264,7 +318,7 @@ def _best_suffix(idx: list[int], toks, tags, text: str) -> tuple[list[int], floa
 
 def _recurring_tail(idx: list[int], toks, text: str) -> bool:
     """Whether a shorter multi-word ending of the phrase occurs at least twice in the text."""
-    return any(_occurrences(text, [toks[i][0] for i in idx[k:]]) >= 2 for k in range(len(idx) - 1))
+    return any(_recurs(text, [toks[i][0] for i in idx[k:]]) for k in range(len(idx) - 1))
 
 
 def _phrases(c: Comment, toks, tags, spans: list, vocab: list[Mention]) -> Iterator[Mention]:
@@ -282,7 +336,7 @@ def _phrases(c: Comment, toks, tags, spans: list, vocab: list[Mention]) -> Itera
             continue  # a vocabulary term crosses the phrase's edge, or the phrase adds nothing to it
         surface = c.text[s:e]
         spans.append((s, e))
-        if overlapping and _occurrences(c.text, [toks[i][0] for i in sub]) < 2:
+        if overlapping and not _recurs(c.text, [toks[i][0] for i in sub]):
             score = min(score, 0.6)  # a one-off phrase around a known term ranks below the term itself
         yield Mention(comment_id=c.id, kind="concept", surface=surface, start=s, end=e, extractor=NAME,
                       score=score, key=concept_key(surface), attrs={"source": "noun phrase"})
@@ -297,7 +351,7 @@ def _extends_term(text: str, s: int, e: int, inside: list[Mention], words: list[
         return True  # the head is not a known term: "reward signal" is a kind of signal
     if any(v.start > s for v in inside if v.end == e) and len(inside) > 1:
         return False  # two known terms side by side ("situationally-aware AI"): both are already found
-    return _occurrences(text, words) >= 2  # "negative reward" four times is a term of its own
+    return _recurs(text, words)  # "negative reward" four times is a term of its own
 
 
 QUOTED_TERM_RE = re.compile(r"[“\"]([a-z][\w’' -]{1,48}?)[”\"]")
