@@ -80,16 +80,26 @@ def test_authors_are_people_in_the_rdf():
     assert "https://arxiv.org/abs/2105.14111" in {str(r["u"]) for r in urls}
 
 
-def test_a_handle_mention_resolves_to_the_forum_user(tmp_path):
-    items = [{"id": 1, "type": "comment", "by": "kestrel_grey", "time": 1700000000, "text": "Raft is simpler than Paxos."},
-             {"id": 2, "type": "comment", "by": "marisol", "parent": 1, "time": 1700000100,
-              "text": "@kestrel_grey Raft still needs a leader election, though."}]
+def _hn_reply(tmp_path, parent_text: str, reply_text: str):
+    """A Hacker News story comment by kestrel_grey and a reply to it by marisol, built."""
+    items = [{"id": 1, "type": "comment", "by": "kestrel_grey", "time": 1700000000, "text": parent_text},
+             {"id": 2, "type": "comment", "by": "marisol", "parent": 1, "time": 1700000100, "text": reply_text}]
     path = tmp_path / "items.json"
     path.write_text(json.dumps(items))
-    kg = comment_graph.build(path)
+    return comment_graph.build(path)
+
+
+def test_a_handle_mention_resolves_to_the_forum_user(tmp_path):
+    kg = _hn_reply(tmp_path, "Raft is simpler than Paxos.", "@kestrel_grey Raft still needs a leader election, though.")
     linked = {kg.entities[m.entity_id].label for m in kg.mentions_in("2") if m.kind == "person"}
     assert linked == {"kestrel_grey"}
     assert kg.find_entity("kestrel_grey").accounts == ["kestrel_grey"]
+
+
+def test_a_bare_handle_is_found_at_the_end_of_a_sentence(tmp_path):
+    kg = _hn_reply(tmp_path, "Raft is simpler.", "I side with kestrel_grey. Leader election is the easy part.")
+    found = [(m.surface, kg.entities[m.entity_id].label) for m in kg.mentions_in("2") if m.kind == "person"]
+    assert found == [("kestrel_grey", "kestrel_grey")]
 
 
 @pytest.mark.parametrize("url,key,canonical", [

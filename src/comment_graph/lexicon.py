@@ -72,10 +72,10 @@ class Lexicons:
 def _alias_regex(aliases: tuple[str, ...]) -> re.Pattern | None:
     if not aliases:
         return None
-    return re.compile(rf"(?<![^\W_])(?:{_trie_pattern(aliases)})(?![^\W_])")
+    return re.compile(rf"(?<![^\W_])(?:{trie_pattern(aliases)})(?![^\W_])")
 
 
-def _trie_pattern(words: tuple[str, ...]) -> str:
+def trie_pattern(words: tuple[str, ...]) -> str:
     """One regex alternation as a character trie: the same matches as "longest|...|shortest", but
     the engine follows one branch per character instead of trying every alias at every position."""
     trie: dict = {}

@@ -12,7 +12,7 @@ corpus statistics and keeps the best.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from ..models import Comment, Mention
@@ -46,8 +46,25 @@ def zipf(word: str) -> float:
 
 
 def _tag(toks: list[tuple[str, int, int]]) -> list[str]:
-    words = [t.replace("’", "'") for t, _, _ in toks]
-    return [tag for _, tag in _parser().find_tags(words)] if words else []
+    """Part-of-speech tags as TextBlob's English parser gives them, one cached lookup per word."""
+    return [_word_tag(t.replace("’", "'"), i == 0) for i, (t, _, _) in enumerate(toks)]
+
+
+@lru_cache(maxsize=1 << 17)
+def _word_tag(word: str, first: bool) -> str:
+    # TextBlob's parser tags without context rules: the lexicon (lower-cased only for the first
+    # word), then capitalisation, digits and suffix rules. The same steps, on one word, are cacheable.
+    from textblob._text import CD, _suffix_rules
+
+    lexicon = _parser().lexicon
+    tag = lexicon.get(word, first and lexicon.get(word.lower()) or None)
+    if tag is not None:
+        return tag
+    if word.istitle():
+        return "NNP"
+    if CD.match(word) is not None:
+        return "CD"
+    return _suffix_rules(word, "NN")[1]
 
 
 def _is_word(tok: str) -> bool:
@@ -56,6 +73,11 @@ def _is_word(tok: str) -> bool:
 
 def specificity(words: list[str]) -> float:
     """0..1: how far the words are from everyday English (rarer words score higher)."""
+    return _specificity(tuple(words))
+
+
+@lru_cache(maxsize=1 << 16)
+def _specificity(words: tuple[str, ...]) -> float:
     parts = [p for w in words for p in re.split(r"[-’']", w.lower()) if p]
     if not parts:
         return 0.0
@@ -242,29 +264,34 @@ class _WordRuns:
 
     def __init__(self, text: str):
         pieces = RUN_RE.split(_lower(text))  # gap, word, gap, word, ..., gap
-        gaps = pieces[0::2]
         self.words = pieces[1::2]
-        self.starts_ok = [g[-1:] not in ("_", "-") for g in gaps[:-1]]
-        self.ends_ok = [g[:1] != "_" for g in gaps[1:]]
-        self.joined = [g == " " or bool(SEPARATOR_RE.fullmatch(g)) for g in gaps[1:-1]]
-        self.at: dict[str, list[int]] = {}
-        for i, w in enumerate(self.words):
-            self.at.setdefault(w, []).append(i)
+        self.gaps = pieces[0::2]  # gaps[i] precedes words[i]; gaps[i + 1] follows it
+
+    def _positions(self, word: str) -> Iterator[int]:
+        i = -1
+        try:
+            while True:
+                i = self.words.index(word, i + 1)  # a scan in C, not a loop here
+                yield i
+        except ValueError:
+            return
 
     def count(self, words: tuple[str, ...]) -> int:
         tail = singular(words[-1]).split("-")
         parts = [p for w in words[:-1] for p in w.split("-")] + tail[:-1]
         endings = (tail[-1], tail[-1] + "s", tail[-1] + "es")
         if parts:
-            starts = self.at.get(parts[0], ())
+            starts: Iterable[int] = self._positions(parts[0])
         else:
-            starts = sorted(i for e in endings for i in self.at.get(e, ()))
+            starts = sorted(i for e in endings for i in self._positions(e))
         n, found, free_from = len(parts), 0, 0
+        words_, gaps = self.words, self.gaps
         for i in starts:
             j = i + n
-            if i < free_from or j >= len(self.words) or not self.starts_ok[i]:
+            if i < free_from or j >= len(words_) or gaps[i][-1:] in ("_", "-") or gaps[j + 1][:1] == "_":
                 continue
-            if self.words[i:j] == parts and all(self.joined[i:j]) and self.words[j] in endings and self.ends_ok[j]:
+            if words_[i:j] == parts and words_[j] in endings \
+                    and all(g == " " or SEPARATOR_RE.fullmatch(g) for g in gaps[i + 1:j + 1]):
                 found += 1
                 free_from = j + 1  # matches do not overlap, as with findall
         return found

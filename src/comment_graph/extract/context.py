@@ -46,3 +46,16 @@ class Context:
                     forms.setdefault(head, a)
             self.__dict__["_author_forms"] = forms
         return self.__dict__["_author_forms"]
+
+    @property
+    def author_form_pattern(self):
+        """Finds the author forms that are whole words (of letters, digits, "_" and "."), in one scan."""
+        if "_author_form_pattern" not in self.__dict__:
+            import re
+
+            from ..lexicon import trie_pattern
+
+            words = tuple(sorted(f for f in self.author_forms if re.fullmatch(r"[\w.]+", f)))
+            self.__dict__["_author_form_pattern"] = (
+                re.compile(rf"(?<![\w@.])(?:{trie_pattern(words)})(?!\w|\.\w)") if words else None)
+        return self.__dict__["_author_form_pattern"]

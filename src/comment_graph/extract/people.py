@@ -145,10 +145,8 @@ def _cued_surnames(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
 
 def _author_handles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     """Forum users named by their handle, or the handle's first part ("marisol" for marisol_fi)."""
-    forms = ctx.author_forms
-    if not forms:
-        return
-    for m in re.finditer(r"(?<![\w@])[\w.]+(?![\w])", c.text):
+    forms, pattern = ctx.author_forms, ctx.author_form_pattern
+    for m in pattern.finditer(c.text) if pattern else ():
         author = forms.get(m.group())
         if author and not covered(spans, m.start(), m.end()) and (m.group() != m.group().lower() or "_" in author):
             spans.append((m.start(), m.end()))
