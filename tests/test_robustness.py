@@ -12,6 +12,7 @@ from rdflib.compare import isomorphic
 
 import comment_graph
 from comment_graph.cli import main
+from comment_graph.errors import ExportError
 from comment_graph.export.rdf import render
 
 GOOD = "I agree that reward shaping helps. Thanks for the link!\n"
@@ -194,22 +195,40 @@ def test_bound_values_never_become_query_syntax(tmp_path):
 
 
 def test_interrupt_while_writing_leaves_previous_outputs_and_no_temp_files(tmp_path, monkeypatch):
-    import os
+    import comment_graph.export as export
 
     out = tmp_path / "out"
     assert CliRunner().invoke(main, ["build", "--out", str(out), "-q"]).exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    real_fdopen, calls = os.fdopen, []
+    real_stage, calls = export._stage, []
 
-    def interrupted(fd, *a, **k):
-        calls.append(fd)
+    def interrupted(tmp, write):
+        calls.append(tmp)
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real_fdopen(fd, *a, **k)
+        return real_stage(tmp, write)
 
-    monkeypatch.setattr(os, "fdopen", interrupted)
+    monkeypatch.setattr(export, "_stage", interrupted)
     p = tmp_path / "new.txt"
     p.write_text("I agree with a different comment entirely. Thanks!", encoding="utf-8")
     r = CliRunner().invoke(main, ["build", str(p), "--out", str(out)])
     assert r.exit_code == 130 and "interrupted" in r.output
+    assert {q.name: q.read_bytes() for q in out.iterdir()} == before
+
+
+def test_a_writer_failing_in_its_own_process_leaves_previous_outputs(tmp_path, monkeypatch):
+    import comment_graph.export.html as html
+
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", "--out", str(out), "-q"]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken(kg):
+        raise ExportError("the page template is missing")
+
+    monkeypatch.setattr(html, "render_html", broken)
+    p = tmp_path / "new.txt"
+    p.write_text("I agree with a different comment entirely. Thanks!", encoding="utf-8")
+    r = CliRunner().invoke(main, ["build", str(p), "--out", str(out), "--jobs", "2", "-q"])
+    assert r.exit_code != 0 and "the page template is missing" in r.output
     assert {q.name: q.read_bytes() for q in out.iterdir()} == before

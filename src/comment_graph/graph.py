@@ -233,7 +233,7 @@ class CommentGraph:
         files = {fmt: (out / RDF_FORMATS[fmt], functools.partial(WRITERS[fmt], kg=self)) for fmt in formats}
         files["html"] = (out / "graph.html", lambda f: f.write(render_html(self).encode("utf-8")))
         files["state"] = (out / STATE_FILE, functools.partial(write_state_to, kg=self))
-        written = write_all_atomic(files)
+        written = write_all_atomic(files, jobs=self.config.jobs)
         if store:
             from .store import STORE_DIR, load_store
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from typing import IO
@@ -36,23 +37,27 @@ def write_atomic(path: Path, data: bytes) -> Path:
     return path
 
 
-def write_all_atomic(files: dict[str, tuple[Path, bytes | Callable[[IO[bytes]], None]]]) -> dict[str, Path]:
+def write_all_atomic(files: dict[str, tuple[Path, bytes | Callable[[IO[bytes]], None]]],
+                     jobs: int = 1) -> dict[str, Path]:
     """Write every file to a temporary name first, then move them all into place: a failure or
     Ctrl-C while writing leaves every previous output as it was (only the renames remain).
 
-    A file's content is bytes, or a function that writes it into the open file (streamed)."""
+    A file's content is bytes, or a function that writes it into the open file (streamed).
+    With `jobs` > 1 the functions run at the same time in forked processes, `jobs` at a time."""
     staged: list[tuple[str, str, Path]] = []
     try:
+        writers = []
         for kind, (path, data) in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             staged.append((kind, tmp, path))
-            with os.fdopen(fd, "wb") as f:
-                if callable(data):
-                    data(f)
-                else:
-                    f.write(data)
-            os.chmod(tmp, 0o666 & ~_umask())
+            os.close(fd)
+            writers.append((tmp, data if callable(data) else functools.partial(_write_bytes, data=data)))
+        if jobs > 1 and len(writers) > 1:
+            _run_forked(writers, jobs)
+        else:
+            for tmp, write in writers:
+                _stage(tmp, write)
         for _, tmp, path in staged:
             os.replace(tmp, path)
     except OSError as e:
@@ -61,3 +66,66 @@ def write_all_atomic(files: dict[str, tuple[Path, bytes | Callable[[IO[bytes]], 
         for _, tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
     return {kind: path for kind, _, path in staged}
+
+
+def _write_bytes(f: IO[bytes], data: bytes) -> None:
+    f.write(data)
+
+
+def _stage(tmp: str, write: Callable[[IO[bytes]], None]) -> None:
+    with open(tmp, "wb") as f:
+        write(f)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
+
+
+def _run_forked(writers: list[tuple[str, Callable[[IO[bytes]], None]]], jobs: int) -> None:
+    """Each writer in a forked child (the graph is shared copy-on-write, nothing is pickled);
+    the first failure is raised here, as the same exception type with the child's message."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    ctx = multiprocessing.get_context("fork")
+    pending, running, failure = list(writers), {}, None
+    try:
+        while (pending and failure is None) or running:
+            while pending and failure is None and len(running) < jobs:
+                tmp, write = pending.pop(0)
+                receive, send = ctx.Pipe(duplex=False)
+                child = ctx.Process(target=_child_stage, args=(tmp, write, send), daemon=True)
+                child.start()
+                send.close()
+                running[child.sentinel] = (child, receive)
+            for sentinel in wait(list(running)):
+                child, receive = running.pop(sentinel)
+                error = _received(receive)
+                child.join()
+                if failure is None and (error or child.exitcode):
+                    failure = error or (RuntimeError, f"an output writer stopped with exit code {child.exitcode}")
+    finally:
+        for child, _ in running.values():
+            child.terminate()
+    if failure:
+        kind, message = failure
+        try:
+            error = kind(message)
+        except Exception:  # an exception type that wants more than a message
+            error = ExportError(message)
+        raise error
+
+
+def _received(connection):
+    """The child's report of a failure, or None (a child that succeeded closed its end unused)."""
+    try:
+        return connection.recv() if connection.poll() else None
+    except EOFError:
+        return None
+    finally:
+        connection.close()
+
+
+def _child_stage(tmp: str, write: Callable[[IO[bytes]], None], send) -> None:
+    try:
+        _stage(tmp, write)
+    except BaseException as e:  # reported to the parent, which raises it
+        send.send((type(e) if isinstance(e, Exception) else RuntimeError, str(e)))
+        raise SystemExit(1) from None

@@ -49,13 +49,17 @@ def literal(value: str, datatype: str | None = None) -> str:
 
 
 def count(n: int, datatype: str = XSD.nonNegativeInteger) -> str:
-    return literal(str(n), datatype)
+    return f'"{int(n)}"^^<{datatype}>'  # digits need no escaping
+
+
+_BOOLEANS = {flag: literal("true" if flag else "false", XSD.boolean) for flag in (True, False)}
 
 
 def boolean(flag: bool) -> str:
-    return literal("true" if flag else "false", XSD.boolean)
+    return _BOOLEANS[bool(flag)]
 
 
+@lru_cache(maxsize=4096)
 def decimal(x: float) -> str:
     """An xsd:decimal with three places (a float would be ill-typed as decimal)."""
     from decimal import Decimal
@@ -95,6 +99,7 @@ ENTITY_CLASS = {"person": V.Person, "organization": V.Organization, "concept": V
 LABEL = {"person": V.fname, "organization": V.fname, "concept": V.prefLabel, "work": V.title}
 LINK = {"person": V.mentions, "organization": V.mentions, "concept": V.subject, "work": V.references}
 MOTIVATION = {"concept": V.classifying, "work": V.linking}
+POSITIVE = str(XSD.positiveInteger)
 # options that change how a build runs, not what it finds; file paths stay out of the graph too
 RUNTIME_OPTIONS = {"jobs", "people_files", "vocab_files"}
 
@@ -207,7 +212,7 @@ def _annotation_blocks(iri: Iris, ms: list["Mention"], comment: str, weight: flo
     about = [(V.type, V.Annotation), (V.hasBody, body), (V.hasTarget, target),
              (V.motivatedBy, MOTIVATION.get(m.kind, V.identifying)), (V.cg["extractor"], literal(m.extractor)),
              (V.cg["confidence"], decimal(max(x.score for x in ms))), (V.cg["inQuote"], boolean(all(x.in_quote for x in ms))),
-             (V.cg["occurrences"], count(len(ms), XSD.positiveInteger))]
+             (V.cg["occurrences"], count(len(ms), POSITIVE))]
     if weight is not None:
         about.append((V.cg["weight"], decimal(weight)))
     yield ann, about
@@ -299,8 +304,10 @@ def _turtle_term(term: str) -> str:
 def write_turtle_to(f: IO[bytes], kg: "CommentGraph") -> None:
     head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
     f.write((head + "\n").encode("utf-8"))
+    own = "<" + Iris(kg.config.base_iri).base  # the graph's own nodes: no prefix fits, skip the search
     for s, pairs in blocks(kg):
-        body = " ;\n    ".join(f"{'a' if p == V.type else _compact_iri(p)} {_turtle_term(o)}" for p, o in pairs)
+        body = " ;\n    ".join(f"{'a' if p == V.type else _compact_iri(p)} {o if o.startswith(own) else _turtle_term(o)}"
+                                for p, o in pairs)
         f.write(f"{s} {body} .\n\n".encode("utf-8"))
 
 
