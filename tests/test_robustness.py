@@ -232,3 +232,18 @@ def test_a_writer_failing_in_its_own_process_leaves_previous_outputs(tmp_path, m
     r = CliRunner().invoke(main, ["build", str(p), "--out", str(out), "--jobs", "2", "-q"])
     assert r.exit_code != 0 and "the page template is missing" in r.output
     assert {q.name: q.read_bytes() for q in out.iterdir()} == before
+
+
+def test_mentions_share_equal_attrs_which_cannot_be_changed_in_place():
+    import pickle
+
+    from comment_graph.models import Mention
+
+    a, b = (Mention(comment_id=c, kind="concept", surface="reward", start=0, end=6, extractor="concepts",
+                    attrs={"source": "noun phrase"}) for c in ("1", "2"))
+    assert a.attrs is b.attrs  # one object for millions of equal attrs
+    with pytest.raises(TypeError):
+        a.attrs["source"] = "vocabulary"
+    a.attrs = {**a.attrs, "source": "vocabulary"}  # replacing is how attrs change
+    assert b.attrs == {"source": "noun phrase"}
+    assert pickle.loads(pickle.dumps(b)).attrs == {"source": "noun phrase"}

@@ -101,6 +101,36 @@ class Comment(_Record):
         return any(q.start <= start and end <= q.end for q in self.quotes)
 
 
+class Attrs(dict):
+    """A mention's extra facts, frozen: equal ones are one shared object (see `Mention`)."""
+
+    __slots__ = ()
+
+    def _frozen(self, *args, **kwargs):
+        raise TypeError("a mention's attrs are shared between mentions; assign a new dict instead")
+
+    __setitem__ = __delitem__ = update = pop = popitem = setdefault = clear = __ior__ = _frozen  # type: ignore
+
+    def __reduce__(self):
+        return (_shared_attrs, (dict(self),))
+
+
+_ATTRS: dict[tuple, Attrs] = {}
+_ATTRS_LIMIT = 1 << 16  # distinct ones kept for sharing; titles and URLs may make many
+
+
+def _shared_attrs(attrs: dict[str, str]) -> Attrs:
+    """One object per distinct attrs: millions of mentions hold a handful of different ones
+    ({"source": "noun phrase"}), and a dict each was a third of a mention's memory."""
+    key = tuple(sorted(attrs.items()))
+    shared = _ATTRS.get(key)
+    if shared is None:
+        shared = Attrs(attrs)
+        if len(_ATTRS) < _ATTRS_LIMIT:
+            _ATTRS[key] = shared
+    return shared
+
+
 @pydantic_dataclass(slots=True, config=ConfigDict(extra="forbid"))
 class Mention:
     """One occurrence of an entity in a comment: the evidence for a link.
@@ -123,6 +153,7 @@ class Mention:
     def __post_init__(self) -> None:
         if self.start < 0 or self.end <= self.start:
             raise ValueError(f"empty or negative span {self.start}:{self.end}")
+        self.attrs = _shared_attrs(self.attrs)
 
 
 class Entity(_Record):

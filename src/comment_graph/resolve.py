@@ -202,10 +202,10 @@ def _generic_links(mentions: list[Mention]) -> None:
         before = [m for m in named[link.comment_id] if m.end <= link.start and link.start - m.end <= 40]
         if before:
             work = max(before, key=lambda m: m.end)
-            work.attrs["url"] = link.attrs["url"]
+            work.attrs = {**work.attrs, "url": link.attrs["url"]}
             link.key = work.key
-            link.attrs["title"] = work.attrs.get("title", work.surface)
-            link.attrs.pop("generic")
+            link.attrs = {**{k: v for k, v in link.attrs.items() if k != "generic"},
+                          "title": work.attrs.get("title", work.surface)}
 
 
 # ---- concepts ---------------------------------------------------------------------------

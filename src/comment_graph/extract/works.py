@@ -47,7 +47,7 @@ def _work(c: Comment, s: int, e: int, title: str, score: float, creator: str | N
 
 def _descriptor(m: Mention) -> Mention:
     """A work named by description ("Andy Pavlo's MVCC lecture"): the topic words in it still count."""
-    m.attrs["named_by"] = "description"
+    m.attrs = {**m.attrs, "named_by": "description"}
     return m
 
 
