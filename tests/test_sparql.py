@@ -42,6 +42,28 @@ def test_named_query_returns_rows_and_store_agrees_with_rdflib(built, name):
     assert _canon(in_memory) == _canon(on_disk)
 
 
+@pytest.mark.parametrize("source", ["graph.ttl", "store"])
+def test_a_bound_value_reaches_the_sub_select(built, source):
+    # the named queries rank inside a sub-select; the binding must narrow that ranking, not the rows after it
+    rows = query(built / source, "comments-about", {"label": "reward"})
+    assert rows and all("reward" in r["exact"].lower() for r in rows)
+
+
+def test_mentioned_with_counts_the_comments_shared(built):
+    import comment_graph
+
+    kg = comment_graph.load(built)
+    person = kg.find_entity("Jacob Cannell")
+    shared: dict[str, set[str]] = {}
+    for c in kg.comments:
+        ids = {m.entity_id for m in kg.mentions_in(c.id)}
+        if person.id in ids:
+            for other in ids - {person.id}:
+                shared.setdefault(kg.entities[other].label, set()).add(c.id)
+    rows = query(built / "store", "mentioned-with", {"name": "Jacob Cannell"})
+    assert {r["label"]: r["comments"] for r in rows} == {label: len(cs) for label, cs in shared.items()}
+
+
 def test_query_cli_by_name_list_and_binding(built):
     runner = CliRunner()
     listed = runner.invoke(main, ["query", "--list"])

@@ -259,7 +259,8 @@ def _preferred_surface(ms: list[Mention], abbr: dict[str, str]) -> str:
     forms = Counter()
     for m in ms:
         s = m.surface
-        keep_case = s.isupper() or any(ch.isupper() for ch in s[1:]) or m.attrs.get("source") == "proper name"
+        keep_case = s.isupper() or (not s[1:].islower() and any(ch.isupper() for ch in s[1:])) \
+            or m.attrs.get("source") == "proper name"
         forms[s if keep_case else s.lower()] += 1
     full = [f for f in forms if concept_key(f) not in abbr]
     return sorted(full or forms, key=lambda f: (-forms[f], len(f), f))[0]
@@ -300,7 +301,8 @@ def rank_concepts(comments: list[Comment], mentions: list[Mention], max_per_comm
         for i, (w, eid) in enumerate(ranked[:2 * budget]):
             if w < 0.3:
                 break
-            s = Subject(comment_id=cid, entity_id=eid, weight=round(min(1.0, w / best), 3))
+            # built from values checked above (ids, a weight in 0..1): validating each again costs more than ranking
+            s = Subject.model_construct(comment_id=cid, entity_id=eid, weight=round(min(1.0, w / best), 3))
             features.append(s)
             if i < budget:
                 keep.add((cid, eid))

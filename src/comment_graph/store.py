@@ -85,8 +85,10 @@ def plain(v: Any) -> Any:
     return str(v)
 
 
-def where_brace(query: str) -> int:
-    """Offset just after the '{' that opens the WHERE clause, skipping comments, strings and IRIs."""
+def where_braces(query: str) -> list[int]:
+    """Offsets just after each '{' that opens a WHERE clause (the query's and every sub-select's),
+    skipping comments, strings and IRIs."""
+    found: list[int] = []
     i, n = 0, len(query)
     while i < n:
         ch = query[i]
@@ -102,12 +104,35 @@ def where_brace(query: str) -> int:
             while j < n and query[j] != ch:
                 j += 2 if query[j] == "\\" else 1
             i = j
-        elif ch == "<" and re.match(r"<[^\s<>\"{}|^`]*>", query[i:]):
-            i += re.match(r"<[^\s<>\"{}|^`]*>", query[i:]).end() - 1
-        elif ch == "{":
-            return i + 1
+        elif ch == "<" and IRI_REF_RE.match(query, i):
+            i = IRI_REF_RE.match(query, i).end() - 1
+        elif ch == "{" and (not found or WHERE_BEFORE_RE.search(query, max(0, i - 16), i)):
+            found.append(i + 1)  # the first group is the WHERE clause, whether or not it says so
         i += 1
-    raise QueryError("cannot bind values: the query has no WHERE clause")
+    if not found:
+        raise QueryError("cannot bind values: the query has no WHERE clause")
+    return found
+
+
+IRI_REF_RE = re.compile(r"<[^\s<>\"{}|^`]*>")
+WHERE_BEFORE_RE = re.compile(r"\bWHERE\s*$", re.IGNORECASE)
+
+
+def with_values(query: str, bindings: dict[str, Any]) -> str:
+    """The query with a VALUES block opening its WHERE clause and each sub-select's, so a bound
+    variable is fixed inside a sub-select too (a sub-select does not see the outer bindings).
+    Each value is serialised by Oxigraph, so no value can become query syntax."""
+    if not bindings:
+        return query
+    bad = [k for k in bindings if not VARIABLE_RE.match(k)]
+    if bad:
+        raise QueryError(f"not a SPARQL variable name: {bad[0]!r}")
+    names = list(bindings)
+    values = " VALUES (" + " ".join(f"?{k}" for k in names) + ") { (" + \
+        " ".join(str(ox_term(bindings[k])) for k in names) + ") } "
+    for at in reversed(where_braces(query)):
+        query = query[:at] + values + query[at:]
+    return query
 
 
 def ox_term(value: Any):
@@ -139,15 +164,7 @@ def _query_store(path: Path, text: str, bindings: dict[str, Any]) -> list[dict[s
 
     from .vocab import PREFIXES
 
-    bad = [k for k in bindings if not VARIABLE_RE.match(k)]
-    if bad:
-        raise QueryError(f"not a SPARQL variable name: {bad[0]!r}")
-    if bindings:  # a VALUES block opening the WHERE clause; each value serialised by Oxigraph (escaped)
-        names = list(bindings)
-        values = " VALUES (" + " ".join(f"?{k}" for k in names) + ") { (" + \
-            " ".join(str(ox_term(bindings[k])) for k in names) + ") } "
-        at = where_brace(text)
-        text = text[:at] + values + text[at:]
+    text = with_values(text, bindings)
     try:
         store = ox.Store.read_only(str(path))
         result = store.query(text, prefixes={p: str(ns) for p, ns in PREFIXES.items()})

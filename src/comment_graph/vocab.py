@@ -34,6 +34,7 @@ class CG(DefinedNamespace):
     pageAuthor: URIRef
     concept: URIRef
     count: URIRef
+    rank: URIRef
     toolVersion: URIRef
     sha256: URIRef
     option: URIRef

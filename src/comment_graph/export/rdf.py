@@ -92,7 +92,7 @@ class V:
     cg = {t: iri_term(CG[t]) for t in ("Quote", "Work", "Build", "Cooccurrence", "quotes", "text", "start", "end",
                                        "inQuote", "extractor", "confidence", "occurrences", "weight", "index",
                                        "unresolved", "pageAuthor", "toolVersion", "option", "sha256", "concept",
-                                       "count", "commentCount", "ownCount", "quotedCount")}
+                                       "count", "rank", "commentCount", "ownCount", "quotedCount")}
 
 
 ENTITY_CLASS = {"person": V.Person, "organization": V.Organization, "concept": V.Concept, "work": V.cg["Work"]}
@@ -239,10 +239,13 @@ def _provenance(iri: Iris, kg: "CommentGraph") -> Iterator[Block]:
 def _cooccurrence(iri: Iris, kg: "CommentGraph") -> Iterator[Block]:
     from ..export.nx import concept_cooccurrence
 
-    for (a, b), n in sorted(concept_cooccurrence(kg).items()):
+    pairs = concept_cooccurrence(kg)
+    # a rank fixed at build time lets a store take the top pairs without sorting them (ties by id)
+    rank = {pair: r for r, (pair, _) in enumerate(sorted(pairs.items(), key=lambda x: (-x[1], x[0])), start=1)}
+    for (a, b), n in sorted(pairs.items()):
         node = iri("cooccurrence", f"{a.split('/', 1)[1]}--{b.split('/', 1)[1]}")
         yield node, [(V.type, V.cg["Cooccurrence"]), (V.cg["concept"], iri.entity(a)), (V.cg["concept"], iri.entity(b)),
-                     (V.cg["count"], count(n))]
+                     (V.cg["count"], count(n)), (V.cg["rank"], count(rank[a, b], POSITIVE))]
 
 
 def blocks(kg: "CommentGraph") -> Iterator[Block]:
