@@ -59,33 +59,44 @@ def make_corpus(maker: Path, n: int, fmt: str, folder: Path) -> Path:
     return path
 
 
-def mem_available_mb() -> float | None:
-    try:
-        with open("/proc/meminfo") as f:
-            return next(int(line.split()[1]) / 1024 for line in f if line.startswith("MemAvailable:"))
-    except (OSError, StopIteration):
-        return None
+def tree_pss_mb(root: int) -> float:
+    """Memory a process and all its descendants hold together: the sum of their PSS (a page shared
+    by k processes, as forked workers share the parent's pages copy-on-write, counts 1/k in each)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("Pss:")) / 1024
+        except (OSError, StopIteration):
+            continue
+    return total
 
 
 def run_build(path: Path, out: Path, jobs: int) -> dict:
-    """Build in a fresh process; besides its own figures, the most memory the machine lost while it
-    ran (MemAvailable before minus its lowest point): forked processes share pages copy-on-write,
-    so this counts what they hold together, once."""
+    """Build in a fresh process; besides the figures it reports itself, the peak of the memory it
+    and its worker processes held together (sampled every half second)."""
     with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f:
-        before = mem_available_mb()
         proc = subprocess.Popen([sys.executable, "-c", CHILD, str(path), str(out), str(jobs)], stdout=out_f,
                                 stderr=err_f, text=True)
-        lowest = before
+        peak = 0.0
         while proc.poll() is None:
-            now = mem_available_mb()
-            lowest = min(lowest, now) if now is not None and lowest is not None else None
-            time.sleep(0.2)
+            peak = max(peak, tree_pss_mb(proc.pid) if Path("/proc").is_dir() else float("nan"))
+            time.sleep(0.5)
         out_f.seek(0)
         err_f.seek(0)
         if proc.returncode:
             raise SystemExit(f"build of {path} failed:\n{err_f.read()[-2000:]}")
         result = json.loads(out_f.read().strip().splitlines()[-1])
-    result["system_mb"] = before - lowest if before is not None and lowest is not None else float("nan")
+    result["tree_mb"] = peak
     return result
 
 
@@ -147,7 +158,7 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; work dir {work}")
     header = (f"{'corpus':>16} {'MB':>7} {'comments/s':>10} {'MB/s':>6} {'total s':>8} {'read':>6} {'extract':>8} "
-              f"{'resolve':>8} {'write':>7} {'RSS MB':>7} {'(build)':>9} {'sys MB':>7} {'ttl MB':>7} {'html MB':>8} {'json MB':>8} "
+              f"{'resolve':>8} {'write':>7} {'RSS MB':>7} {'(build)':>9} {'all MB':>7} {'ttl MB':>7} {'html MB':>8} {'json MB':>8} "
               f"{'YAKE c/s':>9} {'ratio':>6}")
     print(header)
     results = {}
@@ -162,7 +173,7 @@ def main() -> None:
             s, o = r["stages"], r["outputs"]
             print(f"{fmt + ' ' + format(n, ','):>16} {mb:7.1f} {rate:10.0f} {mb / r['total']:6.2f} {r['total']:8.1f} "
                   f"{s.get('read', 0):6.1f} {s.get('extract', 0):8.1f} {s.get('resolve', 0):8.1f} {s['write']:7.1f} "
-                  f"{r['rss_mb']:7.0f} {r['rss_build_mb']:9.0f} {r['system_mb']:7.0f} {o.get('ttl', 0) / 1e6:7.1f} {o.get('html', 0) / 1e6:8.1f} "
+                  f"{r['rss_mb']:7.0f} {r['rss_build_mb']:9.0f} {r['tree_mb']:7.0f} {o.get('ttl', 0) / 1e6:7.1f} {o.get('html', 0) / 1e6:8.1f} "
                   f"{o.get('state', 0) / 1e6:8.1f} {yk:9.0f} {rate / yk:6.2f}", flush=True)
             results[(fmt, n)] = r["total"]
     if args.queries:

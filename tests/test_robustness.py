@@ -217,20 +217,20 @@ def test_interrupt_while_writing_leaves_previous_outputs_and_no_temp_files(tmp_p
 
 
 def test_a_writer_failing_in_its_own_process_leaves_previous_outputs(tmp_path, monkeypatch):
-    import comment_graph.export.html as html
+    import comment_graph.export.rdf as rdf
 
     out = tmp_path / "out"
     assert CliRunner().invoke(main, ["build", "--out", str(out), "-q"]).exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def broken(kg):
-        raise ExportError("the page template is missing")
+    def broken(f, kg):
+        raise ExportError("the Turtle writer broke")
 
-    monkeypatch.setattr(html, "render_html", broken)
+    monkeypatch.setitem(rdf.WRITERS, "ttl", broken)  # the first file: the one a forked child writes
     p = tmp_path / "new.txt"
     p.write_text("I agree with a different comment entirely. Thanks!", encoding="utf-8")
     r = CliRunner().invoke(main, ["build", str(p), "--out", str(out), "--jobs", "2", "-q"])
-    assert r.exit_code != 0 and "the page template is missing" in r.output
+    assert r.exit_code != 0 and "the Turtle writer broke" in r.output
     assert {q.name: q.read_bytes() for q in out.iterdir()} == before
 
 
@@ -247,3 +247,5 @@ def test_mentions_share_equal_attrs_which_cannot_be_changed_in_place():
     a.attrs = {**a.attrs, "source": "vocabulary"}  # replacing is how attrs change
     assert b.attrs == {"source": "noun phrase"}
     assert pickle.loads(pickle.dumps(b)).attrs == {"source": "noun phrase"}
+    travelled = Mention.from_row(pickle.loads(pickle.dumps(b.as_row())))
+    assert travelled == b and travelled.attrs is b.attrs

@@ -155,6 +155,20 @@ class Mention:
             raise ValueError(f"empty or negative span {self.start}:{self.end}")
         self.attrs = _shared_attrs(self.attrs)
 
+    def as_row(self) -> tuple:
+        """Every field, in declaration order: how mentions travel between processes."""
+        return (self.comment_id, self.kind, self.surface, self.start, self.end, self.extractor, self.score,
+                self.key, self.in_quote, self.entity_id, self.attrs)
+
+    @classmethod
+    def from_row(cls, row: tuple) -> Mention:
+        """The mention `as_row` gave, not validated again: only for rows from a validated Mention."""
+        m = object.__new__(cls)
+        (m.comment_id, m.kind, m.surface, m.start, m.end, m.extractor, m.score, m.key, m.in_quote, m.entity_id,
+         attrs) = row
+        m.attrs = attrs if isinstance(attrs, Attrs) else _shared_attrs(attrs)
+        return m
+
 
 class Entity(_Record):
     """A person, organization, concept or work, with every spelling seen."""
@@ -174,12 +188,22 @@ class Entity(_Record):
     accounts: list[str] = Field(default_factory=list, description="author names of comments this person wrote")
 
 
-class Subject(_Record):
-    """A concept a comment is about, with its weight in that comment."""
+@pydantic_dataclass(slots=True, config=ConfigDict(extra="forbid"))
+class Subject:
+    """A concept a comment is about, with its weight in that comment.
+
+    A slotted dataclass like `Mention`: a large build holds one per (comment, concept) link."""
 
     comment_id: str
     entity_id: str
     weight: float = Field(ge=0.0, le=1.0)
+
+    @classmethod
+    def computed(cls, comment_id: str, entity_id: str, weight: float) -> Subject:
+        """A subject from values the resolver has already checked, not validated again."""
+        s = object.__new__(cls)
+        s.comment_id, s.entity_id, s.weight = comment_id, entity_id, weight
+        return s
 
 
 class Boundary(_Record):

@@ -302,7 +302,7 @@ def rank_concepts(comments: list[Comment], mentions: list[Mention], max_per_comm
             if w < 0.3:
                 break
             # built from values checked above (ids, a weight in 0..1): validating each again costs more than ranking
-            s = Subject.model_construct(comment_id=cid, entity_id=eid, weight=round(min(1.0, w / best), 3))
+            s = Subject.computed(cid, eid, round(min(1.0, w / best), 3))
             features.append(s)
             if i < budget:
                 keep.add((cid, eid))

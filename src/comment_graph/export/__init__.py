@@ -53,7 +53,7 @@ def write_all_atomic(files: dict[str, tuple[Path, bytes | Callable[[IO[bytes]], 
             staged.append((kind, tmp, path))
             os.close(fd)
             writers.append((tmp, data if callable(data) else functools.partial(_write_bytes, data=data)))
-        if jobs > 1 and len(writers) > 1:
+        if jobs > 1 and len(writers) > 1 and can_fork():
             _run_forked(writers, jobs)
         else:
             for tmp, write in writers:
@@ -68,6 +68,13 @@ def write_all_atomic(files: dict[str, tuple[Path, bytes | Callable[[IO[bytes]], 
     return {kind: path for kind, _, path in staged}
 
 
+def can_fork() -> bool:
+    """Whether worker processes can be forked here (not on Windows): they share the graph for free."""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def _write_bytes(f: IO[bytes], data: bytes) -> None:
     f.write(data)
 
@@ -79,28 +86,28 @@ def _stage(tmp: str, write: Callable[[IO[bytes]], None]) -> None:
 
 
 def _run_forked(writers: list[tuple[str, Callable[[IO[bytes]], None]]], jobs: int) -> None:
-    """Each writer in a forked child (the graph is shared copy-on-write, nothing is pickled);
-    the first failure is raised here, as the same exception type with the child's message."""
+    """The writers on `jobs` processes: this one and `jobs - 1` forked children, which share the
+    graph copy-on-write (nothing is pickled). A child copies the pages it touches, so no more
+    children run than there are other cores. A child's failure is raised here, as the same type."""
     import multiprocessing
     from multiprocessing.connection import wait
 
     ctx = multiprocessing.get_context("fork")
     pending, running, failure = list(writers), {}, None
     try:
-        while (pending and failure is None) or running:
-            while pending and failure is None and len(running) < jobs:
+        while pending and failure is None:
+            if len(running) < jobs - 1 and len(pending) > 1:
                 tmp, write = pending.pop(0)
                 receive, send = ctx.Pipe(duplex=False)
                 child = ctx.Process(target=_child_stage, args=(tmp, write, send), daemon=True)
                 child.start()
                 send.close()
                 running[child.sentinel] = (child, receive)
-            for sentinel in wait(list(running)):
-                child, receive = running.pop(sentinel)
-                error = _received(receive)
-                child.join()
-                if failure is None and (error or child.exitcode):
-                    failure = error or (RuntimeError, f"an output writer stopped with exit code {child.exitcode}")
+            else:
+                _stage(*pending.pop(0))  # this process writes too, rather than wait
+                failure = _reap(running, wait(list(running), timeout=0), failure)
+        while running:
+            failure = _reap(running, wait(list(running)), failure)
     finally:
         for child, _ in running.values():
             child.terminate()
@@ -111,6 +118,17 @@ def _run_forked(writers: list[tuple[str, Callable[[IO[bytes]], None]]], jobs: in
         except Exception:  # an exception type that wants more than a message
             error = ExportError(message)
         raise error
+
+
+def _reap(running: dict, done: list, failure):
+    """Collect finished children; the first failure reported (or an odd exit) is kept."""
+    for sentinel in done:
+        child, receive = running.pop(sentinel)
+        error = _received(receive)
+        child.join()
+        if failure is None and (error or child.exitcode):
+            failure = error or (RuntimeError, f"an output writer stopped with exit code {child.exitcode}")
+    return failure
 
 
 def _received(connection):
