@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from .config import BuildConfig
 from .errors import ConfigError, InputError
-from .export import can_fork
+from .export import can_fork, shared_heap
 from .extract import get_extractor, run_extractors
 from .extract.context import Context
 from .extract.people import full_names
@@ -145,7 +145,8 @@ def _extract_all(comments: list[Comment], config: BuildConfig, ctx: Context, pro
     _WORKER.update(names=config.extractors, ctx=ctx)
     chunks = [comments[i:i + CHUNK] for i in range(0, len(comments), CHUNK)]
     mentions, done = [], 0
-    with ProcessPoolExecutor(max_workers=config.jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+    with shared_heap(), ProcessPoolExecutor(max_workers=config.jobs,
+                                            mp_context=multiprocessing.get_context("fork")) as pool:
         for chunk, found in zip(chunks, pool.map(_extract_chunk, chunks)):
             mentions += map(Mention.from_row, found)
             done += len(chunk)

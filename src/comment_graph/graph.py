@@ -211,6 +211,16 @@ class CommentGraph:
 
         return write_html(self, Path(path))
 
+    # A forked writer copies every page it touches: about this much per mention (measured).
+    FORK_COPY_BYTES_PER_MENTION = 700
+    FORK_COPY_BUDGET_MB = 512
+
+    def _cheap_to_fork(self) -> bool:
+        """Whether writers in forked processes stay within the copy budget. A large graph is
+        written by this process alone: slower, but its memory stays flat."""
+        copy = len(self.raw_mentions or self.mentions) * self.FORK_COPY_BYTES_PER_MENTION
+        return copy <= self.FORK_COPY_BUDGET_MB * 2**20
+
     def write(self, out_dir: str | Path, formats: tuple[str, ...] = ("ttl",), *, store: bool = False) -> dict[str, Path]:
         """Write graph.html and the RDF formats asked for (ttl, nt, jsonld) into a folder.
 
@@ -233,7 +243,7 @@ class CommentGraph:
         files = {fmt: (out / RDF_FORMATS[fmt], functools.partial(WRITERS[fmt], kg=self)) for fmt in formats}
         files["html"] = (out / "graph.html", lambda f: f.write(render_html(self).encode("utf-8")))
         files["state"] = (out / STATE_FILE, functools.partial(write_state_to, kg=self))
-        written = write_all_atomic(files, jobs=self.config.jobs)
+        written = write_all_atomic(files, jobs=self.config.jobs if self._cheap_to_fork() else 1)
         if store:
             from .store import STORE_DIR, load_store
 

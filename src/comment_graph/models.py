@@ -6,6 +6,7 @@ plugin only has to speak this vocabulary.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import field as dataclass_field
 from datetime import datetime
 from typing import Any, Literal
@@ -164,8 +165,9 @@ class Mention:
     def from_row(cls, row: tuple) -> Mention:
         """The mention `as_row` gave, not validated again: only for rows from a validated Mention."""
         m = object.__new__(cls)
-        (m.comment_id, m.kind, m.surface, m.start, m.end, m.extractor, m.score, m.key, m.in_quote, m.entity_id,
+        (m.comment_id, m.kind, surface, m.start, m.end, m.extractor, m.score, key, m.in_quote, m.entity_id,
          attrs) = row
+        m.surface, m.key = sys.intern(surface), sys.intern(key)  # "reward" a million times is one string
         m.attrs = attrs if isinstance(attrs, Attrs) else _shared_attrs(attrs)
         return m
 

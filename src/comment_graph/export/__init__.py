@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import os
+from collections.abc import Iterator
 from collections.abc import Callable
 from typing import IO
 import tempfile
@@ -54,7 +57,8 @@ def write_all_atomic(files: dict[str, tuple[Path, bytes | Callable[[IO[bytes]], 
             os.close(fd)
             writers.append((tmp, data if callable(data) else functools.partial(_write_bytes, data=data)))
         if jobs > 1 and len(writers) > 1 and can_fork():
-            _run_forked(writers, jobs)
+            with shared_heap():
+                _run_forked(writers, jobs)
         else:
             for tmp, write in writers:
                 _stage(tmp, write)
@@ -73,6 +77,17 @@ def can_fork() -> bool:
     import multiprocessing
 
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextlib.contextmanager
+def shared_heap() -> Iterator[None]:
+    """While forked children run: the objects that exist now are left out of garbage collection,
+    so a collection in a child does not write to (and so copy) every page it inherited."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _write_bytes(f: IO[bytes], data: bytes) -> None:

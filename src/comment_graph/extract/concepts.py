@@ -244,7 +244,7 @@ def _recurs(text: str, words: list[str]) -> bool:
     return _count(text, tuple(lowered)) >= 2
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1024)  # keyed by the comment's text: it only ever hits within one comment
 def _count(text: str, words: tuple[str, ...]) -> int:
     if any(not PLAIN_WORD_RE.fullmatch(w) for w in words):
         return len(_phrase_re(words).findall(_lower(text)))  # a word with other punctuation: the slow way
