@@ -6,8 +6,10 @@
 Needs the bench extra: `pip install -e ".[bench]"` (YAKE).
 
 Corpora come from ../shared/bench/make_corpus.py (or --make-corpus PATH). Each build runs in
-a fresh process that reports its own stage times and peak RSS (its own and its worker
-processes'), so one build's memory does not hide in another's. In the same run, YAKE
+a fresh process that reports its own stage times and peak RSS: "RSS MB" is the largest of
+any one process (the build's or a worker's), "(build)" the build process's when the graph is
+built, and "all MB" the peak of what the build and its workers held together (their PSS
+summed every half second: pages shared copy-on-write count once). In the same run, YAKE
 keyword extraction alone (the well-known peer) runs over the same comments' text, and
 the ratio of comments per second is printed: above 1 means the whole pipeline is faster
 per comment than YAKE's keywords alone.

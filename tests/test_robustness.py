@@ -249,3 +249,14 @@ def test_mentions_share_equal_attrs_which_cannot_be_changed_in_place():
     assert pickle.loads(pickle.dumps(b)).attrs == {"source": "noun phrase"}
     travelled = Mention.from_row(pickle.loads(pickle.dumps(b.as_row())))
     assert travelled == b and travelled.attrs is b.attrs
+
+
+def test_one_writer_or_several_give_the_same_bytes(tmp_path, monkeypatch):
+    import comment_graph.graph as graph
+
+    kg = comment_graph.build(jobs=2)
+    forked = kg.write(tmp_path / "forked")
+    monkeypatch.setattr(graph, "available_memory", lambda: 0)
+    monkeypatch.setattr(graph.CommentGraph, "FORK_COPY_BUDGET_MB", 0)  # as on a machine short of memory
+    alone = kg.write(tmp_path / "alone")
+    assert {k: p.read_bytes() for k, p in forked.items()} == {k: p.read_bytes() for k, p in alone.items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,6 +18,19 @@ from .models import (ENTITY_KINDS, Boundary, BuildSummary, Comment, Entity, Enti
 if TYPE_CHECKING:
     import networkx
     import rdflib
+
+
+def available_memory() -> int:
+    """Bytes the machine can give without swapping (Linux: MemAvailable), 0 where unknown."""
+    try:
+        with open("/proc/meminfo") as f:
+            return next(int(line.split()[1]) * 1024 for line in f if line.startswith("MemAvailable:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 0
 
 
 @dataclass
@@ -216,10 +230,11 @@ class CommentGraph:
     FORK_COPY_BUDGET_MB = 512
 
     def _cheap_to_fork(self) -> bool:
-        """Whether writers in forked processes stay within the copy budget. A large graph is
-        written by this process alone: slower, but its memory stays flat."""
+        """Whether writers in forked processes are affordable: their copies fit in 512 MB, or in
+        half the memory the machine has free. Otherwise this process writes alone: slower, but
+        memory stays flat."""
         copy = len(self.raw_mentions or self.mentions) * self.FORK_COPY_BYTES_PER_MENTION
-        return copy <= self.FORK_COPY_BUDGET_MB * 2**20
+        return copy <= max(self.FORK_COPY_BUDGET_MB * 2**20, available_memory() // 2)
 
     def write(self, out_dir: str | Path, formats: tuple[str, ...] = ("ttl",), *, store: bool = False) -> dict[str, Path]:
         """Write graph.html and the RDF formats asked for (ttl, nt, jsonld) into a folder.
