@@ -46,7 +46,8 @@ def write_all_atomic(files: dict[str, tuple[Path, bytes | Callable[[IO[bytes]], 
     Ctrl-C while writing leaves every previous output as it was (only the renames remain).
 
     A file's content is bytes, or a function that writes it into the open file (streamed).
-    With `jobs` > 1 the functions run at the same time in forked processes, `jobs` at a time."""
+    With `jobs` > 1 the functions run at the same time: in this process and in up to `jobs - 1`
+    forked ones."""
     staged: list[tuple[str, str, Path]] = []
     try:
         writers = []
