@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -121,38 +121,52 @@ def _unique_ids(comments: list[Comment], taken: Sequence[str] = ()) -> None:
 
 PARALLEL_MIN = 400   # below this many comments, starting processes costs more than it saves
 CHUNK = 250
-_WORKER: dict = {}   # the extraction context, inherited by forked worker processes
+_WORKER: dict = {}   # what forked worker processes inherit: the comments and the extraction context
 
 
-def _extract_chunk(chunk: list[Comment]) -> list[tuple]:
+def _in_workers(task: Callable[[int, int], object], comments: list[Comment], ctx: Context, jobs: int,
+                **shared) -> Iterator[tuple[int, object]]:
+    """(chunk end, task(start, end)) for consecutive chunks of `comments`, in order, computed in
+    `jobs` forked processes. The comments and context are inherited at the fork, not pickled:
+    only the chunk bounds go to a worker and only its results come back."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    bounds = [(i, min(i + CHUNK, len(comments))) for i in range(0, len(comments), CHUNK)]
+    _WORKER.update(comments=comments, ctx=ctx, **shared)
+    try:
+        with shared_heap(), ProcessPoolExecutor(max_workers=jobs,
+                                                mp_context=multiprocessing.get_context("fork")) as pool:
+            for (_, end), result in zip(bounds, pool.map(task, *zip(*bounds))):
+                yield end, result
+    finally:
+        _WORKER.clear()
+
+
+def _parallel(config: BuildConfig, comments: list[Comment]) -> bool:
+    return config.jobs > 1 and len(comments) >= PARALLEL_MIN and can_fork()
+
+
+def _extract_chunk(start: int, end: int) -> list[tuple]:
     # rows, not Mentions, cross the process boundary: a tuple pickles in a tenth of the time
-    return [m.as_row() for c in chunk for m in run_extractors(c, _WORKER["names"], _WORKER["ctx"])]
+    names, ctx = _WORKER["names"], _WORKER["ctx"]
+    return [m.as_row() for c in _WORKER["comments"][start:end] for m in run_extractors(c, names, ctx)]
 
 
 def _extract_all(comments: list[Comment], config: BuildConfig, ctx: Context, progress: Progress | None) -> list:
     """Run the extractors over every comment: in this process, or in `config.jobs` forked processes
     (the per-comment stage is independent, so results are the same, in the same order)."""
-    if config.jobs <= 1 or len(comments) < PARALLEL_MIN or not can_fork():
-        mentions = []
+    mentions: list = []
+    if not _parallel(config, comments):
         for i, c in enumerate(comments):
             mentions += run_extractors(c, config.extractors, ctx)
             if progress:
                 progress("extract", i + 1, len(comments))
         return mentions
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    _WORKER.update(names=config.extractors, ctx=ctx)
-    chunks = [comments[i:i + CHUNK] for i in range(0, len(comments), CHUNK)]
-    mentions, done = [], 0
-    with shared_heap(), ProcessPoolExecutor(max_workers=config.jobs,
-                                            mp_context=multiprocessing.get_context("fork")) as pool:
-        for chunk, found in zip(chunks, pool.map(_extract_chunk, chunks)):
-            mentions += map(Mention.from_row, found)
-            done += len(chunk)
-            if progress:
-                progress("extract", done, len(comments))
-    _WORKER.clear()
+    for done, rows in _in_workers(_extract_chunk, comments, ctx, config.jobs, names=config.extractors):
+        mentions += map(Mention.from_row, rows)
+        if progress:
+            progress("extract", done, len(comments))
     return mentions
 
 
@@ -175,13 +189,25 @@ def _config(config: BuildConfig | None, options: dict) -> BuildConfig:
         raise ConfigError(f"{where}: {err['msg'].removeprefix('Value error, ')}") from None
 
 
-def _context(comments: list[Comment], lex, page_author: str | None, page_titles: list[str]) -> Context:
+def _context(comments: list[Comment], lex, page_author: str | None, page_titles: list[str],
+             config: BuildConfig | None = None) -> Context:
     """What extractors know of the whole corpus: names seen in full anywhere, the comment authors."""
     ctx = Context(lex, page_author, page_titles)
-    ctx.corpus_full_names = {n for c in comments for _, _, n in full_names(c.text, ctx)}
+    if config is not None and _parallel(config, comments):
+        ctx.corpus_full_names = set().union(*(names for _, names in
+                                              _in_workers(_full_names_chunk, comments, ctx, config.jobs)))
+    else:
+        ctx.corpus_full_names = _full_names_chunk(0, len(comments), comments, ctx)
     ctx.authors = {c.author for c in comments if c.author}
     ctx.corpus_full_names |= {a for a in ctx.authors if " " in a and a[0].isupper()}
     return ctx
+
+
+def _full_names_chunk(start: int, end: int, comments: list[Comment] | None = None,
+                      ctx: Context | None = None) -> set[str]:
+    if comments is None or ctx is None:  # in a worker: what it inherited
+        comments, ctx = _WORKER["comments"], _WORKER["ctx"]
+    return {n for c in comments[start:end] for _, _, n in full_names(c.text, ctx)}
 
 
 def build(sources: str | Path | Sequence[str | Path] | None = None, config: BuildConfig | None = None,
@@ -201,7 +227,7 @@ def build(sources: str | Path | Sequence[str | Path] | None = None, config: Buil
     page_author = config.page_author or next((s.page_author for s in segs if s.page_author), None)
     lex = _lexicons(config)
     page_titles = [t for s in segs for t in s.page_titles]
-    ctx = _context(comments, lex, page_author, page_titles)
+    ctx = _context(comments, lex, page_author, page_titles, config)
     raw = _extract_all(comments, config, ctx, progress)
     return _resolved(comments, raw, lex, ctx, config, progress, segmentation=[b for s in segs for b in s.boundaries],
                      inputs=infos, warnings=warnings)
@@ -244,8 +270,8 @@ def append(out_dir: str | Path, sources: str | Path | Sequence[str | Path], *, p
     comments = old.comments + new
     page_author = old.page_author or next((s.page_author for s in segs if s.page_author), None)
     lex = _lexicons(config)
-    old_ctx = _context(old.comments, lex, old.page_author, old.page_titles)
-    ctx = _context(comments, lex, page_author, old.page_titles + [t for s in segs for t in s.page_titles])
+    old_ctx = _context(old.comments, lex, old.page_author, old.page_titles, config)
+    ctx = _context(comments, lex, page_author, old.page_titles + [t for s in segs for t in s.page_titles], config)
     stale = _stale(old.comments, old_ctx, ctx)
     redo = [c for c in old.comments if c.id in stale]
     fresh = _extract_all(redo + new, config, ctx, progress)

@@ -11,6 +11,7 @@ comment that follows.
 from __future__ import annotations
 
 import re
+from itertools import islice
 from dataclasses import dataclass
 
 from .text import data_lines
@@ -41,12 +42,22 @@ TERMINAL = tuple(".!?:;)\"”’…")
 HANDLE_RE = re.compile(r"^@?[A-Za-z][\w.-]{1,30}$")
 
 
+LINE_TOKEN_RE = re.compile(r"\[[–+-]\]|[@#\w:.,'’-]+|[·•|›»/]")
+WORD_RE = re.compile(r"[^\W\d_][\w’'&.-]*")
+MAX_LINE_TOKENS = 16  # a metadata line or byline is short; prose stops being read after this many tokens
+
+
 def _tokens(s: str) -> list[str]:
-    return re.findall(r"\[[–+-]\]|[@#\w:.,'’-]+|[·•|›»/]", s.replace("\u00a0", " "))
+    """The first MAX_LINE_TOKENS + 1 tokens: enough to tell a line over the limit, without reading
+    a whole paragraph of prose (every paragraph of a page is asked)."""
+    found = LINE_TOKEN_RE.finditer(s.replace("\u00a0", " "))
+    return [m.group() for m in islice(found, MAX_LINE_TOKENS + 1)]
 
 
-def words_of(s: str) -> list[str]:
-    return re.findall(r"[^\W\d_][\w’'&.-]*", s)
+def words_of(s: str, limit: int | None = None) -> list[str]:
+    """The words of `s`; with `limit`, at most that many (for "is it short?" questions)."""
+    found = WORD_RE.finditer(s)
+    return [m.group() for m in (found if limit is None else islice(found, limit))]
 
 
 def is_meta_line(s: str) -> bool:
@@ -55,7 +66,7 @@ def is_meta_line(s: str) -> bool:
     if FURNITURE_RE.match(s):
         return True
     toks = [t.rstrip(",") for t in _tokens(s)]
-    if not toks or len(toks) > 16 or s.endswith((".", "?", "!")):
+    if not toks or len(toks) > MAX_LINE_TOKENS or s.endswith((".", "?", "!")):
         return False
     meta = sum(bool(META_TOKEN_RE.match(t)) for t in toks)
     if meta == len(toks):
@@ -70,7 +81,7 @@ def byline(s: str) -> str | None:
     """The author of a line like 'tptacek 3 hours ago | parent', '12 points by Jane Doe 2d',
     or 'Started by kestrel_grey · February 11, 2024'."""
     toks = [t.rstrip(",") for t in _tokens(s)]
-    if not 2 <= len(toks) <= 16 or not any(ch.isdigit() for ch in s) or s.rstrip().endswith((".", "?", "!")):
+    if not 2 <= len(toks) <= MAX_LINE_TOKENS or not any(ch.isdigit() for ch in s) or s.rstrip().endswith((".", "?", "!")):
         return None
     other = [i for i, t in enumerate(toks) if not META_TOKEN_RE.match(t)]
     if not other or len(other) > 3 or other != list(range(other[0], other[-1] + 1)):
@@ -88,7 +99,7 @@ def is_title_line(s: str) -> bool:
     s = s.strip()
     if TITLE_PREFIX_RE.match(s) and len(s.split()) <= 30:
         return True
-    words = words_of(s)
+    words = words_of(s, limit=13)
     if not words or len(words) > 12 or s.endswith(TERMINAL) or not s[0].isupper():
         return False
     big = [w for w in words if w.lower() not in SMALL_WORDS]

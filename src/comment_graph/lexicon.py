@@ -61,6 +61,12 @@ class Lexicons:
             self.__dict__["_prefixes"] = frozenset(out)
         return self.__dict__["_prefixes"]
 
+    def key_words(self) -> frozenset[tuple[str, ...]]:
+        """Every vocabulary key as its words made singular: a window of other words is no key."""
+        if "_key_words" not in self.__dict__:
+            self.__dict__["_key_words"] = frozenset(tuple(singular(w) for w in key.split()) for key in self.concepts)
+        return self.__dict__["_key_words"]
+
     def key_first_words(self) -> frozenset[str]:
         """The first word of every vocabulary key, made singular."""
         if "_first_words" not in self.__dict__:

@@ -189,7 +189,7 @@ def is_delimited(paras: list[Paragraph]) -> bool:
 # ---- boundaries -----------------------------------------------------------------
 
 def _cosine(a: Counter, b: Counter) -> float:
-    dot = sum(v * b[k] for k, v in a.items())
+    dot = sum(a[k] * b[k] for k in a.keys() & b.keys())
     na = math.sqrt(sum(v * v for v in a.values()))
     nb = math.sqrt(sum(v * v for v in b.values()))
     return dot / (na * nb) if na and nb else 0.0
@@ -223,7 +223,7 @@ def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str |
             f["opens with a quote"] = 0.6
             if any(p.quote >= 0.5 for p in prev):
                 f["point-by-point: this comment already quoted"] = -0.5
-    if len(words_of(a.text)) <= 12 and a.text.rstrip().endswith(("!", ":")) and len(prev) == 1:
+    if len(prev) == 1 and a.text.rstrip().endswith(("!", ":")) and len(words_of(a.text, limit=13)) <= 12:
         f["short preamble before it"] = -0.6
     if SIGNOFF_RE.match(a.text.strip()):
         f["previous is a sign-off"] = 1.0

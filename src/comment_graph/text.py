@@ -89,13 +89,14 @@ def content_words(text: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def _content_words(text: str) -> tuple[str, ...]:
     """Cached: the segmenter asks about each paragraph on both sides of a gap."""
-    stop = stopwords()
-    out = []
-    for tok, _, _ in tokens(text):
-        w = fold(tok).strip("'")
-        if len(w) > 2 and w[0].isalpha() and w not in stop:
-            out.append(singular(w))
-    return tuple(out)
+    return tuple(w for w in map(_content_word, TOKEN_RE.findall(text)) if w)
+
+
+@lru_cache(maxsize=1 << 17)
+def _content_word(token: str) -> str:
+    """A token's content-word form, or "" for a stop word, a number or a short word."""
+    w = fold(token).strip("'")
+    return singular(w) if len(w) > 2 and w[0].isalpha() and w not in stopwords() else ""
 
 
 def unique_ids(ids: list[str]) -> list[str]:

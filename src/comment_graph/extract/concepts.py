@@ -145,29 +145,34 @@ def _vocab_matches(c: Comment, ctx: Context) -> Iterator[Mention]:
     lex = ctx.lexicons
     prefixes = lex.key_prefixes()
     words = [_vocab_word(t[0]) for t in toks]
-    first_words = lex.key_first_words()
-    i = 0
-    while i < len(toks):
+    first_words, key_words, acronyms = lex.key_first_words(), lex.key_words(), lex.acronyms
+    # most words start no key and are no acronym: set lookups settle them before the loop below
+    starts = [i for i, (w, (t, _, _)) in enumerate(zip(words, toks))
+              if w in first_words or t in acronyms or t[:-1] in acronyms]
+    free = 0  # the first token not inside an earlier match
+    for i in starts:
+        if i < free:
+            continue
         longest = 0
-        if words[i] in first_words:  # most words start no key: one set lookup settles them
+        if words[i] in first_words:
             for n in range(1, min(6, len(toks) - i) + 1):  # grow while some key still starts this way
                 if tuple(words[i:i + n]) not in prefixes:
                     break
                 longest = n
         hit = None
         for n in range(longest, 0, -1):
-            hit = _vocab_hit(c, toks[i:i + n], ctx)
-            if hit:
-                break
-        if hit is None and (toks[i][0] in lex.acronyms or toks[i][0][:-1] in lex.acronyms):
+            # the full check (gaps, compounds, the key of the exact surface) only where the words spell a key
+            if tuple(words[i:i + n]) in key_words:
+                hit = _vocab_hit(c, toks[i:i + n], ctx)
+                if hit:
+                    break
+        if hit is None and (toks[i][0] in acronyms or toks[i][0][:-1] in acronyms):
             n, hit = 1, _vocab_hit(c, toks[i:i + 1], ctx)
         if hit:
             s, e, pref = hit
             yield Mention(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e,
                           extractor=NAME, score=1.0, key=concept_key(pref), attrs={"source": "vocabulary"})
-            i += n
-        else:
-            i += 1
+            free = i + n
 
 
 def _abbreviation_definitions(c: Comment, spans: list) -> Iterator[Mention]:
@@ -205,19 +210,22 @@ def _letters_in_order(abbr: str, text: str) -> bool:
 
 def _chunks(toks, tags) -> Iterator[list[int]]:
     """Maximal runs of modifier/noun tokens that end in a noun, cut at stop words."""
-    stop = stopwords()
     run: list[int] = []
-    for i, ((tok, _, _), tag) in enumerate(zip(toks, tags)):
-        # cheap tests first: most tokens are cut by their tag
-        if tag in MODIFIER_TAGS and not tok[:1].isupper() and _is_word(tok) and fold(tok) not in stop \
-                and not tok.endswith(("'", "’", "'s", "’s")) \
-                or tag.startswith("NN") and ACRONYM_RE.match(tok):
+    for i, ok in enumerate([_in_chunk(tok, tag) for (tok, _, _), tag in zip(toks, tags)]):
+        if ok:
             run.append(i)
         elif run:  # a possessive ends one noun phrase and starts the next, as does any other word
             yield from _trim(run, toks, tags)
             run = []
     if run:
         yield from _trim(run, toks, tags)
+
+
+@lru_cache(maxsize=1 << 17)
+def _in_chunk(tok: str, tag: str) -> bool:
+    """Whether a tagged token may stand in a noun phrase (cached: words and their tags repeat)."""
+    return (tag in MODIFIER_TAGS and not tok[:1].isupper() and _is_word(tok) and fold(tok) not in stopwords()
+            and not tok.endswith(("'", "’", "'s", "’s"))) or (tag.startswith("NN") and ACRONYM_RE.match(tok) is not None)
 
 
 VERB_CONTEXT_TAGS = {"DT", "PRP", "PRP$", "IN", "RB", "TO", "RP", "JJ"}
