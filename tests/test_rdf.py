@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+import pyoxigraph
+import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
@@ -69,3 +73,28 @@ def test_sparql_bindings_are_not_pasted(sample_kg):
     assert rows == []
     rows = sample_kg.sparql("SELECT ?p WHERE { ?p foaf:name ?name }", name="Yann LeCun")
     assert len(rows) == 1
+
+
+def _ids_that_resolve_differently(tmp_path):
+    path = tmp_path / "odd-ids.jsonl"
+    rows = [{"id": i, "author": a, "text": f"Comment {n} on reward hacking, as Stuart Russell put it."}
+            for n, (i, a) in enumerate([("..", "."), (".", ".."), ("a:b", "x:y"), ("x/../y", "o/./p"), ("ok", "ok")])]
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("base", [None, "http://example.org/data#", "http://example.org/q?x=1/"])
+def test_turtle_node_iris_survive_relative_writing(tmp_path, base):
+    """Turtle writes the graph's own IRIs relative to @base; ids with dot segments or colons, and
+    bases where relative references do not resolve back, stay absolute."""
+    kg = comment_graph.build(_ids_that_resolve_differently(tmp_path), **({"base_iri": base} if base else {}))
+    p = kg.write_turtle(tmp_path / "g.ttl")
+    assert isomorphic(rdflib.Graph().parse(p, format="turtle"), kg.to_rdf())
+    # rdflib keeps dot segments in relative references; Oxigraph resolves them as RFC 3986 says
+    expected = {str(t) for triple in kg.to_rdf() for t in triple if isinstance(t, rdflib.URIRef)}
+    with p.open("rb") as f:
+        parsed = {t.value for q in pyoxigraph.parse(f, pyoxigraph.RdfFormat.TURTLE) for t in (q.subject, q.predicate, q.object)
+                  if isinstance(t, pyoxigraph.NamedNode)}
+    assert parsed == expected
+    head = p.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    assert ("@base <https://w3id.org/comment-graph/id/>" in head) == (base is None)
