@@ -15,6 +15,8 @@ from comment_graph.cli import main
 from comment_graph.errors import ExportError
 from comment_graph.export.rdf import render
 
+from conftest import build_text
+
 GOOD = "I agree that reward shaping helps. Thanks for the link!\n"
 
 
@@ -260,3 +262,25 @@ def test_one_writer_or_several_give_the_same_bytes(tmp_path, monkeypatch):
     monkeypatch.setattr(graph.CommentGraph, "FORK_COPY_BUDGET_MB", 0)  # as on a machine short of memory
     alone = kg.write(tmp_path / "alone")
     assert {k: p.read_bytes() for k, p in forked.items()} == {k: p.read_bytes() for k, p in alone.items()}
+
+
+@pytest.mark.parametrize("broken, complaint", [
+    (dict(start=0, end=4, surface="nope"), "returned span 0:4"),
+    (dict(start=0, end=4, surface="Some", kind="organization"), "returned kind 'organization'"),
+    (dict(start=0, end=4, surface="Some", score=1.5), "returned score 1.5"),
+])
+def test_an_extractor_breaking_the_contract_is_named(tmp_path, monkeypatch, broken, complaint):
+    """Built-in extractors skip pydantic's per-field checks (Mention.found); run_extractors checks
+    every mention's span, kind and score, whoever made it."""
+    from comment_graph import extract
+    from comment_graph.errors import ExtractorError
+    from comment_graph.models import Mention
+
+    def find(c, ctx):
+        fields = dict(kind="concept", score=0.5) | broken
+        yield Mention.found(comment_id=c.id, extractor="careless", **fields)
+
+    monkeypatch.setitem(extract._REGISTRY, "careless", extract.Extractor("careless", ("concept",), find))
+    with pytest.raises(ExtractorError, match=complaint) as err:
+        build_text(tmp_path, "Some text about reward models.", extractors=["careless"])
+    assert "careless" in str(err.value)

@@ -162,6 +162,21 @@ class Mention:
                 self.key, self.in_quote, self.entity_id, self.attrs)
 
     @classmethod
+    def found(cls, *, comment_id: str, kind: str, surface: str, start: int, end: int, extractor: str,
+              score: float = 1.0, key: str = "", attrs: dict[str, str] | None = None) -> Mention:
+        """A mention made by a built-in extractor, not validated field by field: its fields come
+        from the extractor's own code, `run_extractors` checks every mention's span, kind and
+        score, and pydantic's checks cost about as much as finding the mention (some 10 µs, for
+        a third of a million mentions per 10,000 comments). Plugins construct `Mention(...)`."""
+        if start < 0 or end <= start:
+            raise ValueError(f"empty or negative span {start}:{end}")
+        m = object.__new__(cls)
+        m.comment_id, m.kind, m.surface, m.start, m.end, m.extractor = comment_id, kind, surface, start, end, extractor
+        m.score, m.key, m.in_quote, m.entity_id = float(score), key, False, None
+        m.attrs = _shared_attrs(attrs or {})
+        return m
+
+    @classmethod
     def from_row(cls, row: tuple) -> Mention:
         """The mention `as_row` gave, not validated again: only for rows from a validated Mention."""
         m = object.__new__(cls)

@@ -278,13 +278,14 @@ def _corpus_checked(mentions: list[Mention]) -> list[Mention]:
 def rank_concepts(comments: list[Comment], mentions: list[Mention], max_per_comment: int) -> tuple[
         list[Mention], list[Subject], list[Subject]]:
     """Keep each comment's best concepts: termhood x frequency in the comment x mild rarity in the corpus."""
-    concept_ms = [m for m in mentions if m.kind == "concept"]
-    df = Counter(eid for _, eid in {(m.comment_id, m.entity_id) for m in concept_ms})
+    per_comment: dict[str, dict[str, list[Mention]]] = {}
+    for m in mentions:
+        if m.kind == "concept":
+            per_comment.setdefault(m.comment_id, {}).setdefault(m.entity_id, []).append(m)
+    df = Counter(eid for by_ent in per_comment.values() for eid in by_ent)  # comments using each concept
     n = max(1, len(comments))
+    idf = {eid: math.log((n + 1) / (d + 0.5)) / math.log(n + 1.5) for eid, d in df.items()}
     words = {c.id: len(c.text.split()) for c in comments}
-    per_comment: dict[str, dict[str, list[Mention]]] = defaultdict(lambda: defaultdict(list))
-    for m in concept_ms:
-        per_comment[m.comment_id][m.entity_id].append(m)
     keep: set[tuple[str, str]] = set()
     subjects: list[Subject] = []
     features: list[Subject] = []  # a wider set (twice the budget) that related() compares comments by
@@ -292,8 +293,7 @@ def rank_concepts(comments: list[Comment], mentions: list[Mention], max_per_comm
         scored = []
         for eid, ms in by_ent.items():
             tf = sum(0.5 if m.in_quote else 1.0 for m in ms)
-            idf = math.log((n + 1) / (df[eid] + 0.5)) / math.log(n + 1.5)
-            w = max(m.score for m in ms) * (1 + 0.5 * math.log(tf)) * (0.75 + 0.25 * idf) if tf else 0
+            w = max(m.score for m in ms) * (1 + 0.5 * math.log(tf)) * (0.75 + 0.25 * idf[eid]) if tf else 0
             scored.append((round(w, 4), eid))
         budget = max(5, min(max_per_comment, 5 + words.get(cid, 0) // 25))
         ranked = sorted(scored, key=lambda x: (-x[0], x[1]))
@@ -339,9 +339,9 @@ def _counts(entities: dict[str, Entity], mentions: list[Mention]) -> None:
 
 def resolve(comments: list[Comment], mentions: list[Mention], lex: Lexicons, *, page_author: str | None,
             full_names: set[str], max_concepts: int) -> Resolution:
+    """Turn every comment's mentions into entities shared across the corpus."""
     for m in mentions:
         m.entity_id = None  # mentions kept from an earlier build are resolved afresh
-    """Turn every comment's mentions into entities shared across the corpus."""
     mentions = drop_overlaps(mentions)
     ids, entities = _Ids(), {}
     by_kind = defaultdict(list)

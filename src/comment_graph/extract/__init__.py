@@ -73,6 +73,8 @@ def run_extractors(comment: Comment, names: list[str], ctx: Context) -> list[Men
                     f"{comment.text[m.start:m.end]!r} for surface {m.surface!r} in comment {comment.id}")
             if m.kind not in ex.kinds:
                 raise ExtractorError(f"extractor '{name}' returned kind '{m.kind}'; it declares {ex.kinds}")
+            if not 0.0 <= m.score <= 1.0:
+                raise ExtractorError(f"extractor '{name}' returned score {m.score} for {m.surface!r}; scores are 0..1")
             m.in_quote = comment.in_quote(m.start, m.end)
             out.append(m)
     return out

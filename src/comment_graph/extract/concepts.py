@@ -170,7 +170,7 @@ def _vocab_matches(c: Comment, ctx: Context) -> Iterator[Mention]:
             n, hit = 1, _vocab_hit(c, toks[i:i + 1], ctx)
         if hit:
             s, e, pref = hit
-            yield Mention(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e,
+            yield Mention.found(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e,
                           extractor=NAME, score=1.0, key=concept_key(pref), attrs={"source": "vocabulary"})
             free = i + n
 
@@ -192,7 +192,7 @@ def _abbreviation_definitions(c: Comment, spans: list) -> Iterator[Mention]:
                                             and len(cand) <= len(abbr)):
                 s, e = base + cand[0].start(), base + cand[-1].end()
                 spans.append((s, e))
-                yield Mention(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e,
+                yield Mention.found(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e,
                               extractor=NAME, score=0.95, key=concept_key(c.text[s:e]),
                               attrs={"source": "abbreviation definition", "abbr": abbr})
                 break
@@ -373,7 +373,7 @@ def _phrases(c: Comment, toks, tags, spans: list, vocab: list[Mention]) -> Itera
         spans.append((s, e))
         if overlapping and not _recurs(c.text, [toks[i][0] for i in sub]):
             score = min(score, 0.6)  # a one-off phrase around a known term ranks below the term itself
-        yield Mention(comment_id=c.id, kind="concept", surface=surface, start=s, end=e, extractor=NAME,
+        yield Mention.found(comment_id=c.id, kind="concept", surface=surface, start=s, end=e, extractor=NAME,
                       score=score, key=concept_key(surface), attrs={"source": "noun phrase"})
 
 
@@ -405,7 +405,7 @@ def _quoted_terms(c: Comment, spans: list) -> Iterator[Mention]:
         tags = _tag([(w, 0, 0) for w in words])
         if inner_ok and tags[-1] in NOUN_TAGS and all(_is_word(w) for w in words):
             spans.append((m.start(1), m.end(1)))
-            yield Mention(comment_id=c.id, kind="concept", surface=m.group(1), start=m.start(1), end=m.end(1),
+            yield Mention.found(comment_id=c.id, kind="concept", surface=m.group(1), start=m.start(1), end=m.end(1),
                           extractor=NAME, score=0.75, key=concept_key(m.group(1)), attrs={"source": "quoted term"})
 
 
@@ -422,7 +422,7 @@ def _proper_terms(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
                 or word in lex.organizations or word in ctx.corpus_surnames or zipf(word.lower()) >= 4.0:
             continue
         spans.append((s, e))
-        yield Mention(comment_id=c.id, kind="concept", surface=word, start=s, end=e, extractor=NAME,
+        yield Mention.found(comment_id=c.id, kind="concept", surface=word, start=s, end=e, extractor=NAME,
                       score=CORPUS_CHECKED, key=concept_key(word), attrs={"source": "proper name"})
 
 

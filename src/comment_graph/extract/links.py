@@ -30,7 +30,7 @@ def find_links(c: Comment, ctx: Context) -> Iterator[Mention]:
         if target.kind == "comment":
             continue  # a link to another comment is a thread relation, not a work
         if target.kind == "user":
-            yield Mention(comment_id=c.id, kind="person", surface=surface, start=start, end=end, extractor=NAME,
+            yield Mention.found(comment_id=c.id, kind="person", surface=surface, start=start, end=end, extractor=NAME,
                           score=0.95, key=" ".join(surface.lstrip("@").split()) if descriptive(surface)
                           else target.handle, attrs={"form": "profile-link", "handle": target.handle or ""})
             continue
@@ -39,7 +39,7 @@ def find_links(c: Comment, ctx: Context) -> Iterator[Mention]:
         attrs = {"title": title, "url": target.url, "link": "1"}
         if not named:
             attrs["generic"] = "1"
-        yield Mention(comment_id=c.id, kind="work", surface=surface, start=start, end=end, extractor=NAME,
+        yield Mention.found(comment_id=c.id, kind="work", surface=surface, start=start, end=end, extractor=NAME,
                       score=0.9, key=target.key,
                       attrs=attrs)
 

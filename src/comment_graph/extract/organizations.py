@@ -23,7 +23,7 @@ SENTENCE_RE = re.compile(r".+?(?:[.!?](?=\s|$)|$)", re.DOTALL)
 
 def _mention(c: Comment, s: int, e: int, score: float, key: str | None = None) -> Mention:
     surface = c.text[s:e]
-    return Mention(comment_id=c.id, kind="organization", surface=surface, start=s, end=e,
+    return Mention.found(comment_id=c.id, kind="organization", surface=surface, start=s, end=e,
                    extractor=NAME, score=score, key=key or surface)
 
 

@@ -25,7 +25,7 @@ DETERMINER_BEFORE_RE = re.compile(r"\b(?:the|a|an|this|that|these|those|our|thei
 def _mention(c: Comment, start: int, end: int, form: str, score: float) -> Mention:
     surface = c.text[start:end]
     key = surface.lstrip("@")
-    return Mention(comment_id=c.id, kind="person", surface=surface, start=start, end=end,
+    return Mention.found(comment_id=c.id, kind="person", surface=surface, start=start, end=end,
                    extractor=NAME, score=score, key=" ".join(key.split()), attrs={"form": form})
 
 

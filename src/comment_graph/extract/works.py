@@ -41,7 +41,7 @@ def _work(c: Comment, s: int, e: int, title: str, score: float, creator: str | N
         attrs["creator"] = creator
     if url:
         attrs["url"] = url
-    return Mention(comment_id=c.id, kind="work", surface=c.text[s:e], start=s, end=e, extractor=NAME,
+    return Mention.found(comment_id=c.id, kind="work", surface=c.text[s:e], start=s, end=e, extractor=NAME,
                    score=score, key=concept_key(title), attrs=attrs)
 
 
