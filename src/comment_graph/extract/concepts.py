@@ -50,6 +50,20 @@ def _tag(toks: list[tuple[str, int, int]]) -> list[str]:
     return [_word_tag(t.replace("’", "'"), i == 0) for i, (t, _, _) in enumerate(toks)]
 
 
+def _tag_and_chunk(toks: list[tuple[str, int, int]]) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """Each token's tag, and whether it may stand in a noun phrase: one cached lookup per token."""
+    if not toks:
+        return (), ()
+    tags, in_chunk = zip(*[_token_info(t, i == 0) for i, (t, _, _) in enumerate(toks)])
+    return tags, in_chunk
+
+
+@lru_cache(maxsize=1 << 17)
+def _token_info(token: str, first: bool) -> tuple[str, bool]:
+    tag = _word_tag(token.replace("’", "'"), first)
+    return tag, _in_chunk(token, tag)
+
+
 @lru_cache(maxsize=1 << 17)
 def _word_tag(word: str, first: bool) -> str:
     # TextBlob's parser tags without context rules: the lexicon (lower-cased only for the first
@@ -208,10 +222,10 @@ def _letters_in_order(abbr: str, text: str) -> bool:
     return True
 
 
-def _chunks(toks, tags) -> Iterator[list[int]]:
+def _chunks(toks, tags, in_chunk) -> Iterator[list[int]]:
     """Maximal runs of modifier/noun tokens that end in a noun, cut at stop words."""
     run: list[int] = []
-    for i, ok in enumerate([_in_chunk(tok, tag) for (tok, _, _), tag in zip(toks, tags)]):
+    for i, ok in enumerate(in_chunk):
         if ok:
             run.append(i)
         elif run:  # a possessive ends one noun phrase and starts the next, as does any other word
@@ -356,8 +370,8 @@ def _recurring_tail(idx: list[int], toks, text: str) -> bool:
     return any(_recurs(text, [toks[i][0] for i in idx[k:]]) for k in range(len(idx) - 1))
 
 
-def _phrases(c: Comment, toks, tags, spans: list, vocab: list[Mention]) -> Iterator[Mention]:
-    for idx in _chunks(toks, tags):
+def _phrases(c: Comment, toks, tags, in_chunk, spans: list, vocab: list[Mention]) -> Iterator[Mention]:
+    for idx in _chunks(toks, tags, in_chunk):
         best = _best_suffix(idx, toks, tags, c.text)
         if not best:
             continue
@@ -428,13 +442,13 @@ def _proper_terms(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
 
 def find_concepts(c: Comment, ctx: Context) -> Iterator[Mention]:
     toks = tokens(c.text)
-    tags = _tag(toks)
+    tags, in_chunk = _tag_and_chunk(toks)
     spans: list[tuple[int, int]] = []
     yield from _abbreviation_definitions(c, spans)
     vocab = [m for m in _vocab_matches(c, ctx) if not covered(spans, m.start, m.end)]
     yield from vocab
     yield from _quoted_terms(c, spans)
-    yield from _phrases(c, toks, tags, spans, vocab)
+    yield from _phrases(c, toks, tags, in_chunk, spans, vocab)
     yield from _proper_terms(c, ctx, spans + [(m.start, m.end) for m in vocab])
 
 
