@@ -114,10 +114,21 @@ class Iris:
         self.base = base if base.endswith(("/", "#")) else base + "/"
 
     def __call__(self, *parts: str) -> str:
-        return "<" + self.base + "/".join(_quoted(p) for p in parts) + ">"
+        return "<" + self.base + "/".join(map(_quoted, parts)) + ">"
 
     def entity(self, entity_id: str) -> str:
-        return self(*entity_id.split("/"))
+        return _entity_iri(self.base, entity_id)
+
+
+@lru_cache(maxsize=1 << 16)
+def _entity_iri(base: str, entity_id: str) -> str:
+    """Entities are named again by every link to them: each IRI is formed once."""
+    return "<" + base + "/".join(map(_quoted, entity_id.split("/"))) + ">"
+
+
+@lru_cache(maxsize=1 << 16)
+def _selector_name(surface: str) -> str:
+    return digest(surface, 16)  # wordings repeat across comments ("reward", "RLHF")
 
 
 @lru_cache(maxsize=1 << 18)
@@ -207,10 +218,9 @@ def _annotation_blocks(iri: Iris, ms: list["Mention"], comment: str, weight: flo
     engines without a join planner (rdflib) multiply annotations by selectors.
     """
     m = min(ms, key=lambda x: (x.in_quote, x.start))
-    local = m.entity_id.replace("/", "-")
-    ann = iri("comment", m.comment_id, "annotation", local)
-    target, pos = ann[:-1] + "/target>", ann[:-1] + "/position>"
-    text = iri("selector", "exact", digest(m.surface, 16))  # shared: one node per distinct wording
+    ann = comment[:-1] + "/annotation/" + _quoted(m.entity_id.replace("/", "-"))
+    ann, target, pos = ann + ">", ann + "/target>", ann + "/position>"
+    text = iri("selector", "exact", _selector_name(m.surface))  # shared: one node per distinct wording
     body = iri.entity(m.entity_id)
     about = [(V.type, V.Annotation), (V.hasBody, body), (V.hasTarget, target),
              (V.motivatedBy, MOTIVATION.get(m.kind, V.identifying)), (V.cg["extractor"], literal(m.extractor)),
