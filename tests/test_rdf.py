@@ -98,3 +98,15 @@ def test_turtle_node_iris_survive_relative_writing(tmp_path, base):
     assert parsed == expected
     head = p.read_text(encoding="utf-8").split("\n\n", 1)[0]
     assert ("@base <https://w3id.org/comment-graph/id/>" in head) == (base is None)
+
+
+def test_relative_iris_only_where_they_resolve_back():
+    from comment_graph.export.rdf import _relative_to
+
+    relative = _relative_to("https://example.org/id/")
+    assert relative("<https://example.org/id/comment/c1/annotation/concept-x>") == "<comment/c1/annotation/concept-x>"
+    for rest in ("a/..?x=1", "a/.#f", "..", "a/./b", "x:y/z", "/root", "a?b", "a#b"):
+        term = f"<https://example.org/id/{rest}>"
+        assert relative(term) == term
+    assert _relative_to("http://example.org/a/../") is None  # the base itself has a dot segment
+    assert _relative_to("http://example.org/data#") is None

@@ -284,3 +284,12 @@ def test_an_extractor_breaking_the_contract_is_named(tmp_path, monkeypatch, brok
     with pytest.raises(ExtractorError, match=complaint) as err:
         build_text(tmp_path, "Some text about reward models.", extractors=["careless"])
     assert "careless" in str(err.value)
+
+
+def test_an_extractor_declaring_an_unknown_kind_is_refused():
+    from comment_graph import extract
+    from comment_graph.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown kind"):
+        extract.register(extract.Extractor("odd", ("gadget",), lambda c, ctx: iter(())))
+    assert "odd" not in extract.available_extractors()

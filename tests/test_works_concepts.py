@@ -93,3 +93,11 @@ def test_named_technologies_used_across_comments_are_concepts(tmp_path):
                               "Seems fine to me, Mumbai said.")
     labels = {e.label for e in kg.entities_of("concept")}
     assert "Kafka" in labels and "Mumbai" not in labels  # one comment alone is not enough
+
+
+def test_acronym_with_possessive_is_found(tmp_path):
+    """'RL's' and 'LLM’s': the acronym, possessive dropped, even where longer keys start with it."""
+    kg = build_text(tmp_path, "I think RL's real problem is credit assignment, and an LLM’s context is short.")
+    found = {(m.surface, kg.entities[m.entity_id].label) for m in kg.mentions if m.kind == "concept"}
+    assert ("RL", "reinforcement learning") in found
+    assert ("LLM", "large language model") in found

@@ -308,33 +308,41 @@ def _compact_iri(term: str) -> str:
     return term
 
 
-@lru_cache(maxsize=1 << 16)
 def _turtle_term(term: str) -> str:
-    """A term not under the graph's base, prefixed where a standard prefix fits (cached: numbers,
-    flags, classes and labels repeat)."""
+    """A term not under the graph's base, prefixed where a standard prefix fits."""
     if term.startswith("<"):
         return _compact_iri(term)
     if term.endswith(">") and '"^^<' in term:
-        value, _, datatype = term.rpartition("^^")
-        return f"{value}^^{_compact_iri(datatype)}"
-    return term
+        return _typed_literal(term)
+    return term  # a plain string: as in N-Triples
+
+
+@lru_cache(maxsize=1 << 16)
+def _typed_literal(term: str) -> str:
+    """Cached: counts, flags and confidences repeat (a comment's text, a plain literal, is not kept)."""
+    value, _, datatype = term.rpartition("^^")
+    return f"{value}^^{_compact_iri(datatype)}"
 
 
 def _relative_to(base: str) -> Callable[[str], str] | None:
     """How a node IRI under `base` is written relative to it (`@base`), a quarter of the file's
     bytes; None where relative references would not resolve back to the same IRI (a base with a
     query or fragment, or not ending in "/")."""
-    if not base.endswith("/") or "?" in base or "#" in base:
-        return None
+    if not base.endswith("/") or "?" in base or "#" in base or _dot_segment(base.split("//", 1)[-1]):
+        return None  # relative references resolve against the base with its dot segments removed
     own = "<" + base
 
     def relative(term: str) -> str:
-        rest = term[len(own):]
-        if ":" in rest or rest.startswith("/") or "." in rest and any(seg in (".", "..") for seg in rest[:-1].split("/")):
-            return term  # a scheme-like segment, a path from the root or a dot segment: resolution would change it
-        return "<" + rest
+        rest = term[len(own):-1]
+        if ":" in rest or "?" in rest or "#" in rest or rest.startswith("/") or _dot_segment(rest):
+            return term  # a scheme-like segment, a query, a fragment, a path from the root or a dot segment
+        return "<" + rest + ">"
 
     return relative
+
+
+def _dot_segment(path: str) -> bool:
+    return "." in path and any(seg in (".", "..") for seg in path.split("/"))
 
 
 PAIR_SEPARATOR = " ;\n    "

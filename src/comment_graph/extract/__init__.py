@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 
 from ..errors import ConfigError, ExtractorError
-from ..models import Comment, EntityKind, Mention
+from ..models import ENTITY_KINDS, Comment, EntityKind, Mention
 from .context import Context
 
 
@@ -30,6 +30,10 @@ _REGISTRY: dict[str, Extractor] = {}
 
 
 def register(extractor: Extractor) -> Extractor:
+    unknown = set(extractor.kinds) - set(ENTITY_KINDS)
+    if unknown:
+        raise ConfigError(f"extractor '{extractor.name}' declares unknown kind(s) {', '.join(sorted(unknown))}; "
+                          f"kinds are {', '.join(ENTITY_KINDS)}")
     _REGISTRY[extractor.name] = extractor
     return extractor
 

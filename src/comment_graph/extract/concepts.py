@@ -153,6 +153,12 @@ def _vocab_hit(c: Comment, window, ctx: Context):
     return s, e, vc.pref
 
 
+def _acronym_form(token: str, acronyms) -> bool:
+    """Whether a token is an acronym as `_vocab_hit` reads it: possessive dropped, maybe plural."""
+    surface = POSSESSIVE_END_RE.sub("", token)
+    return surface in acronyms or (surface.endswith("s") and surface[:-1] in acronyms)
+
+
 def _vocab_matches(c: Comment, ctx: Context) -> Iterator[Mention]:
     """Longest vocabulary match at each position, over words and the parts of hyphen compounds."""
     toks = _fine_tokens(c.text)
@@ -175,8 +181,9 @@ def _vocab_matches(c: Comment, ctx: Context) -> Iterator[Mention]:
                 longest = n
         hit = None
         for n in range(longest, 0, -1):
-            # the full check (gaps, compounds, the key of the exact surface) only where the words spell a key
-            if tuple(words[i:i + n]) in key_words:
+            # the full check (gaps, compounds, the key of the exact surface) only where the words spell
+            # a key, or for one word, where it may be an acronym ("RL's")
+            if tuple(words[i:i + n]) in key_words or n == 1 and _acronym_form(toks[i][0], acronyms):
                 hit = _vocab_hit(c, toks[i:i + n], ctx)
                 if hit:
                     break
@@ -185,7 +192,7 @@ def _vocab_matches(c: Comment, ctx: Context) -> Iterator[Mention]:
         if hit:
             s, e, pref = hit
             yield Mention.found(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e,
-                          extractor=NAME, score=1.0, key=concept_key(pref), attrs={"source": "vocabulary"})
+                                extractor=NAME, score=1.0, key=concept_key(pref), attrs={"source": "vocabulary"})
             free = i + n
 
 
