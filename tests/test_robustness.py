@@ -293,3 +293,14 @@ def test_an_extractor_declaring_an_unknown_kind_is_refused():
     with pytest.raises(ConfigError, match="unknown kind"):
         extract.register(extract.Extractor("odd", ("gadget",), lambda c, ctx: iter(())))
     assert "odd" not in extract.available_extractors()
+
+
+def test_a_build_leaves_nothing_frozen_out_of_garbage_collection(tmp_path):
+    """Builds freeze what finished stages made (gc.freeze) and must unfreeze it, even on failure."""
+    import gc
+
+    build_text(tmp_path, GOOD * 3)
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(Exception):
+        comment_graph.build(tmp_path / "missing.txt")
+    assert gc.get_freeze_count() == 0

@@ -125,3 +125,20 @@ def test_stored_counts_agree_with_counting_the_links(sample_kg):
     as_set = lambda rows: {(str(r["e"]), int(r["n"]), int(r["own"]), int(r["quoted"])) for r in rows}  # noqa: E731
     assert len(counted) > 50 and as_set(counted) == as_set(stored)
     assert any(int(r["quoted"]) for r in stored)
+
+
+def test_comments_about_reads_the_links_of_highest_weight(tmp_path, monkeypatch, sample_kg):
+    """comments-about reads the concept's top links fixed at build time (cg:topAnnotation): the
+    best by weight, ties in input order, however many links the concept has."""
+    from comment_graph.export import rdf
+
+    monkeypatch.setattr(rdf, "TOP_ANNOTATIONS", 2)
+    concept = sample_kg.find_entity("reward")
+    index = {c.id: c.index for c in sample_kg.comments}
+    links = sorted((-s.weight, index[s.comment_id], s.comment_id) for s in sample_kg.subjects
+                   if s.entity_id == concept.id)
+    assert len(links) > 2  # more links than the list holds
+    rows = query(sample_kg.write_turtle(tmp_path / "g.ttl"), "comments-about", {"label": concept.label})
+    got = [urllib.parse.unquote(r["c"].rsplit("/", 1)[1]) for r in rows]
+    assert got == [cid for _, _, cid in links[:2]]
+    assert [float(r["weight"]) for r in rows] == [-w for w, _, _ in links[:2]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable, Iterator, Sequence
 from importlib import resources
@@ -160,11 +161,14 @@ def _extract_all(comments: list[Comment], config: BuildConfig, ctx: Context, pro
     if not _parallel(config, comments):
         for i, c in enumerate(comments):
             mentions += run_extractors(c, config.extractors, ctx)
+            if i % CHUNK == CHUNK - 1:
+                gc.freeze()  # called within the build's shared_heap, as below
             if progress:
                 progress("extract", i + 1, len(comments))
         return mentions
     for done, rows in _in_workers(_extract_chunk, comments, ctx, config.jobs, names=config.extractors):
         mentions += map(Mention.from_row, rows)
+        gc.freeze()  # inside _in_workers' shared_heap: millions of mentions are not scanned again and again
         if progress:
             progress("extract", done, len(comments))
     return mentions
@@ -223,14 +227,17 @@ def build(sources: str | Path | Sequence[str | Path] | None = None, config: Buil
     config = _config(config, options)
     for name in config.extractors:
         get_extractor(name)  # fail before any work on a misspelt name
-    comments, segs, infos, warnings = _ingest(_paths(sources), config)
-    page_author = config.page_author or next((s.page_author for s in segs if s.page_author), None)
-    lex = _lexicons(config)
-    page_titles = [t for s in segs for t in s.page_titles]
-    ctx = _context(comments, lex, page_author, page_titles, config)
-    raw = _extract_all(comments, config, ctx, progress)
-    return _resolved(comments, raw, lex, ctx, config, progress, segmentation=[b for s in segs for b in s.boundaries],
-                     inputs=infos, warnings=warnings)
+    with shared_heap():  # what each stage makes lives to the end: later collections need not scan it
+        comments, segs, infos, warnings = _ingest(_paths(sources), config)
+        page_author = config.page_author or next((s.page_author for s in segs if s.page_author), None)
+        lex = _lexicons(config)
+        page_titles = [t for s in segs for t in s.page_titles]
+        ctx = _context(comments, lex, page_author, page_titles, config)
+        gc.freeze()
+        raw = _extract_all(comments, config, ctx, progress)
+        gc.freeze()
+        return _resolved(comments, raw, lex, ctx, config, progress,
+                         segmentation=[b for s in segs for b in s.boundaries], inputs=infos, warnings=warnings)
 
 
 def _lexicons(config: BuildConfig):
@@ -260,6 +267,12 @@ def append(out_dir: str | Path, sources: str | Path | Sequence[str | Path], *, p
     name it contains (a surname, an author's handle, a page title). Resolution then runs
     over every mention, so the result equals a build of all inputs at once; comment ids
     and the IRIs built from them are kept."""
+    with shared_heap():  # as in build
+        return _append(out_dir, sources, progress=progress, jobs=jobs, input_format=input_format, strict=strict)
+
+
+def _append(out_dir: str | Path, sources, *, progress: Progress | None, jobs: int, input_format: str,
+            strict: bool) -> CommentGraph:
     old = load(out_dir)
     if old.raw_mentions is None:
         raise InputError("this build keeps no extraction state to append to; rebuild it with this version",
@@ -279,6 +292,7 @@ def append(out_dir: str | Path, sources: str | Path | Sequence[str | Path], *, p
     for m in [m for m in old.raw_mentions if m.comment_id not in stale] + fresh:
         by_comment.setdefault(m.comment_id, []).append(m)
     raw = [m for c in comments for m in by_comment.get(c.id, [])]
+    gc.freeze()
     return _resolved(comments, raw, lex, ctx, config, progress, segmentation=old.segmentation + [b for s in segs for b in s.boundaries],
                      inputs=old.inputs + infos, warnings=warnings)
 

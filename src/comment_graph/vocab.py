@@ -41,6 +41,7 @@ class CG(DefinedNamespace):
     commentCount: URIRef
     ownCount: URIRef
     quotedCount: URIRef
+    topAnnotation: URIRef
 
 
 PREFIXES = {

@@ -80,15 +80,24 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+_FROZEN = [0]  # how many shared_heap() blocks are open: only the outermost one unfreezes
+
+
 @contextlib.contextmanager
 def shared_heap() -> Iterator[None]:
-    """While forked children run: the objects that exist now are left out of garbage collection,
-    so a collection in a child does not write to (and so copy) every page it inherited."""
+    """The objects that exist now are left out of garbage collection until the block ends.
+
+    While forked children run, a collection in a child would write to (and so copy) every page
+    it inherited; and while a build runs, the comments and mentions of finished stages live on,
+    so collections need not scan millions of them again and again. Blocks nest."""
     gc.freeze()
+    _FROZEN[0] += 1
     try:
         yield
     finally:
-        gc.unfreeze()
+        _FROZEN[0] -= 1
+        if not _FROZEN[0]:
+            gc.unfreeze()
 
 
 def _write_bytes(f: IO[bytes], data: bytes) -> None:

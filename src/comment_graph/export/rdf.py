@@ -13,6 +13,7 @@ same blocks with the standard prefixes and `;` between a subject's predicates.
 
 from __future__ import annotations
 
+import heapq
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -95,7 +96,7 @@ class V:
     cg = {t: iri_term(CG[t]) for t in ("Quote", "Work", "Build", "Cooccurrence", "quotes", "text", "start", "end",
                                        "inQuote", "extractor", "confidence", "occurrences", "weight", "index",
                                        "unresolved", "pageAuthor", "toolVersion", "option", "sha256", "concept",
-                                       "count", "rank", "commentCount", "ownCount", "quotedCount")}
+                                       "count", "rank", "commentCount", "ownCount", "quotedCount", "topAnnotation")}
 
 
 ENTITY_CLASS = {"person": V.Person, "organization": V.Organization, "concept": V.Concept, "work": V.cg["Work"]}
@@ -187,7 +188,7 @@ def _comment_blocks(iri: Iris, c: "Comment", links: list[tuple[str, str]], once:
             yield s, fresh
 
 
-def _entity_blocks(iri: Iris, e: "Entity", own: int, quoted: int) -> Iterator[Block]:
+def _entity_blocks(iri: Iris, e: "Entity", own: int, quoted: int, top: list[str]) -> Iterator[Block]:
     node = iri.entity(e.id)
     po = [(V.type, ENTITY_CLASS[e.kind]), (LABEL[e.kind], literal(e.label)),
           (V.cg["commentCount"], count(own + quoted)), (V.cg["ownCount"], count(own)),
@@ -204,6 +205,7 @@ def _entity_blocks(iri: Iris, e: "Entity", own: int, quoted: int) -> Iterator[Bl
         po.append((V.url, literal(e.url, XSD.anyURI)))
     po += [(V.broader, iri.entity(b)) for b in e.broader]
     po += [(V.account, iri("account", a)) for a in e.accounts]  # the person behind a comment author's account
+    po += [(V.cg["topAnnotation"], a) for a in top]
     yield node, po
     for a in e.accounts:
         yield iri("account", a), [(V.account_of, node)]
@@ -218,8 +220,8 @@ def _annotation_blocks(iri: Iris, ms: list["Mention"], comment: str, weight: flo
     engines without a join planner (rdflib) multiply annotations by selectors.
     """
     m = min(ms, key=lambda x: (x.in_quote, x.start))
-    ann = comment[:-1] + "/annotation/" + _quoted(m.entity_id.replace("/", "-"))
-    ann, target, pos = ann + ">", ann + "/target>", ann + "/position>"
+    ann = _annotation_iri(comment, m.entity_id)
+    target, pos = ann[:-1] + "/target>", ann[:-1] + "/position>"
     text = iri("selector", "exact", _selector_name(m.surface))  # shared: one node per distinct wording
     body = iri.entity(m.entity_id)
     about = [(V.type, V.Annotation), (V.hasBody, body), (V.hasTarget, target),
@@ -234,6 +236,25 @@ def _annotation_blocks(iri: Iris, ms: list["Mention"], comment: str, weight: flo
     fresh = once.new(text, [(V.type, V.TextQuoteSelector), (V.exact, literal(m.surface))])
     if fresh:
         yield text, fresh
+
+
+def _annotation_iri(comment: str, entity_id: str) -> str:
+    """The annotation of the link from a comment (its IRI term) to an entity."""
+    return comment[:-1] + "/annotation/" + _quoted(entity_id.replace("/", "-")) + ">"
+
+
+TOP_ANNOTATIONS = 200  # per concept: what the comments-about query reads instead of every link
+
+
+def _top_annotations(iri: Iris, kg: "CommentGraph") -> dict[str, list[str]]:
+    """Each concept's links of highest weight, best first (ties in input order): fixed at build
+    time, so a store answers "the comments most about X" by reading them, not by sorting all."""
+    index = {c.id: c.index for c in kg.comments}
+    links: dict[str, list[tuple[float, int, str]]] = {}
+    for s in kg.subjects:
+        links.setdefault(s.entity_id, []).append((-s.weight, index[s.comment_id], s.comment_id))
+    return {eid: [_annotation_iri(iri("comment", cid), eid) for _, _, cid in heapq.nsmallest(TOP_ANNOTATIONS, ranked)]
+            for eid, ranked in links.items()}
 
 
 def _provenance(iri: Iris, kg: "CommentGraph") -> Iterator[Block]:
@@ -281,8 +302,9 @@ def blocks(kg: "CommentGraph") -> Iterator[Block]:
         yield from _comment_blocks(iri, c, [(LINK[kinds[eid]], iri.entity(eid)) for eid in links], once)
         for eid, ms in links.items():
             yield from _annotation_blocks(iri, ms, node, weights.get((c.id, eid)), once)
+    top = _top_annotations(iri, kg)
     for e in sorted(kg.entities.values(), key=lambda e: e.id):
-        yield from _entity_blocks(iri, e, own.get(e.id, 0), quoted.get(e.id, 0))
+        yield from _entity_blocks(iri, e, own.get(e.id, 0), quoted.get(e.id, 0), top.get(e.id, []))
     yield from _cooccurrence(iri, kg)
     yield from _provenance(iri, kg)
 
