@@ -142,3 +142,23 @@ def test_comments_about_reads_the_links_of_highest_weight(tmp_path, monkeypatch,
     got = [urllib.parse.unquote(r["c"].rsplit("/", 1)[1]) for r in rows]
     assert got == [cid for _, _, cid in links[:2]]
     assert [float(r["weight"]) for r in rows] == [-w for w, _, _ in links[:2]]
+
+
+def test_mentioned_with_keeps_the_most_frequent_companions(tmp_path, monkeypatch, sample_kg):
+    """The companions are counted and ranked at build time (cg:Comention): the query returns the
+    top ones by shared comments, ties by entity id, however many there are."""
+    from comment_graph.export import rdf
+
+    monkeypatch.setattr(rdf, "TOP_COMPANIONS", 3)
+    person = sample_kg.find_entity("Yann LeCun")
+    shared: dict[str, int] = {}
+    for c in sample_kg.comments:
+        ids = {m.entity_id for m in sample_kg.mentions_in(c.id)}
+        if person.id in ids:
+            for other in ids - {person.id}:
+                shared[other] = shared.get(other, 0) + 1
+    assert len(shared) > 3
+    best = sorted(shared.items(), key=lambda x: (-x[1], x[0]))[:3]
+    rows = query(sample_kg.write_turtle(tmp_path / "g.ttl"), "mentioned-with", {"name": person.label})
+    assert sorted((r["label"], r["comments"]) for r in rows) == \
+        sorted((sample_kg.entities[e].label, n) for e, n in best)

@@ -20,6 +20,7 @@ class CG(DefinedNamespace):
     Work: URIRef
     Build: URIRef
     Cooccurrence: URIRef
+    Comention: URIRef
     quotes: URIRef
     text: URIRef
     start: URIRef
@@ -42,6 +43,8 @@ class CG(DefinedNamespace):
     ownCount: URIRef
     quotedCount: URIRef
     topAnnotation: URIRef
+    named: URIRef
+    companion: URIRef
 
 
 PREFIXES = {

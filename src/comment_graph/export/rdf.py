@@ -16,7 +16,8 @@ from __future__ import annotations
 import heapq
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -96,7 +97,8 @@ class V:
     cg = {t: iri_term(CG[t]) for t in ("Quote", "Work", "Build", "Cooccurrence", "quotes", "text", "start", "end",
                                        "inQuote", "extractor", "confidence", "occurrences", "weight", "index",
                                        "unresolved", "pageAuthor", "toolVersion", "option", "sha256", "concept",
-                                       "count", "rank", "commentCount", "ownCount", "quotedCount", "topAnnotation")}
+                                       "count", "rank", "commentCount", "ownCount", "quotedCount", "topAnnotation",
+                                       "Comention", "named", "companion")}
 
 
 ENTITY_CLASS = {"person": V.Person, "organization": V.Organization, "concept": V.Concept, "work": V.cg["Work"]}
@@ -257,6 +259,28 @@ def _top_annotations(iri: Iris, kg: "CommentGraph") -> dict[str, list[str]]:
             for eid, ranked in links.items()}
 
 
+TOP_COMPANIONS = 50  # per person or organization: what the mentioned-with query reads
+
+
+def _comentions(iri: Iris, kg: "CommentGraph", links: Iterable[Iterable[str]]) -> Iterator[Block]:
+    """For each person and organization, the entities named or discussed in most of the same
+    comments (the top 50, ties by id), counted at build time: a store answers "what is X
+    mentioned with" by reading fifty nodes, not by grouping every link of X's comments."""
+    named = {eid for eid, e in kg.entities.items() if e.kind in ("person", "organization")}
+    together: dict[str, Counter] = {}
+    for ids in links:
+        ids = set(ids)
+        for eid in ids & named:
+            together.setdefault(eid, Counter()).update(ids - {eid})
+    for eid in sorted(together):
+        top = heapq.nsmallest(TOP_COMPANIONS, together[eid].items(), key=lambda x: (-x[1], x[0]))
+        for rank, (other, n) in enumerate(top, start=1):
+            node = iri("comention", f"{eid.replace('/', '-')}--{other.replace('/', '-')}")
+            yield node, [(V.type, V.cg["Comention"]), (V.cg["named"], iri.entity(eid)),
+                         (V.cg["companion"], iri.entity(other)), (V.cg["count"], count(n)),
+                         (V.cg["rank"], count(rank, POSITIVE))]
+
+
 def _provenance(iri: Iris, kg: "CommentGraph") -> Iterator[Block]:
     from .. import __version__
 
@@ -306,6 +330,7 @@ def blocks(kg: "CommentGraph") -> Iterator[Block]:
     for e in sorted(kg.entities.values(), key=lambda e: e.id):
         yield from _entity_blocks(iri, e, own.get(e.id, 0), quoted.get(e.id, 0), top.get(e.id, []))
     yield from _cooccurrence(iri, kg)
+    yield from _comentions(iri, kg, by_comment.values())
     yield from _provenance(iri, kg)
 
 
