@@ -110,3 +110,36 @@ def test_relative_iris_only_where_they_resolve_back():
         assert relative(term) == term
     assert _relative_to("http://example.org/a/../") is None  # the base itself has a dot segment
     assert _relative_to("http://example.org/data#") is None
+
+
+def test_pieces_written_apart_join_into_the_same_file(tmp_path):
+    """Ranges of comments are written by separate processes and joined: the nodes comments share
+    (an account, a post named by title in one comment and by URL in another, a wording) must be
+    described once, whole, whatever the cut."""
+    import io
+
+    from comment_graph.export.rdf import section_writers
+
+    rows = [{"id": f"c{i}", "author": "Ann Author" if i % 2 else "Bo", "text": f"Reward hacking, again ({i}).",
+             "post_title": "On reward", **({"post_url": "https://forum.example/p/1"} if i == 3 else {})}
+            for i in range(6)]
+    p = tmp_path / "t.jsonl"
+    p.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    kg = comment_graph.build(p)
+    for fmt in ("ttl", "nt"):
+        whole = io.BytesIO()
+        for write in section_writers(kg, fmt, 1):
+            write(whole)
+        for parts in (2, 3, 6):
+            pieces = []
+            for write in section_writers(kg, fmt, parts):
+                pieces.append(io.BytesIO())
+                write(pieces[-1])
+            assert len(pieces) == parts + 1 and all(x.getvalue() for x in pieces)
+            assert b"".join(x.getvalue() for x in pieces) == whole.getvalue()
+    triples = whole.getvalue().splitlines()  # the last format: N-Triples, a triple a line
+    assert len(triples) == len(set(triples))  # nothing described twice
+    g = rdflib.Graph().parse(data=whole.getvalue().decode(), format="nt")
+    posts = list(g.query(prefix_block() + "SELECT ?p ?t { ?p a sioc:Container ; dcterms:title ?t }"))
+    assert len(posts) == 2  # titled alone, and titled with its URL (the URL names that post)
+    assert len(g.query(prefix_block() + "SELECT ?a { ?a a sioc:UserAccount }")) == 2

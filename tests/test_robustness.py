@@ -225,10 +225,10 @@ def test_a_writer_failing_in_its_own_process_leaves_previous_outputs(tmp_path, m
     assert CliRunner().invoke(main, ["build", "--out", str(out), "-q"]).exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def broken(f, kg):
+    def broken(f, **section):
         raise ExportError("the Turtle writer broke")
 
-    monkeypatch.setitem(rdf.WRITERS, "ttl", broken)  # the first file: the one a forked child writes
+    monkeypatch.setitem(rdf.SECTION_WRITERS, "ttl", broken)  # the first file: its first piece is written by a forked child
     p = tmp_path / "new.txt"
     p.write_text("I agree with a different comment entirely. Thanks!", encoding="utf-8")
     r = CliRunner().invoke(main, ["build", str(p), "--out", str(out), "--jobs", "2", "-q"])

@@ -243,7 +243,7 @@ class CommentGraph:
         leaves the folder's previous outputs as they were."""
         from .export import write_all_atomic
         from .export.html import render_html
-        from .export.rdf import RDF_FORMATS, WRITERS
+        from .export.rdf import RDF_FORMATS, WRITERS, section_writers
         from .export.state import STATE_FILE, write_state_to
 
         unknown = set(formats) - set(RDF_FORMATS)
@@ -255,10 +255,12 @@ class CommentGraph:
         except OSError as e:
             raise ExportError(f"{out}: cannot create output folder: {e.strerror or e}") from e
         # RDF is streamed into its temporary file; every file is moved into place only at the end
-        files = {fmt: (out / RDF_FORMATS[fmt], functools.partial(WRITERS[fmt], kg=self)) for fmt in formats}
+        jobs = self.config.jobs if self._cheap_to_fork() else 1
+        # a streamed RDF file is written in `jobs` pieces (ranges of comments), each in its own process
+        files: dict = {fmt: (out / RDF_FORMATS[fmt], section_writers(self, fmt, jobs)) for fmt in formats}
         files["html"] = (out / "graph.html", lambda f: f.write(render_html(self).encode("utf-8")))
         files["state"] = (out / STATE_FILE, functools.partial(write_state_to, kg=self))
-        written = write_all_atomic(files, jobs=self.config.jobs if self._cheap_to_fork() else 1)
+        written = write_all_atomic(files, jobs=jobs)
         if store:
             from .store import STORE_DIR, load_store
 

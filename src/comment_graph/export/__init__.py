@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterator
 from collections.abc import Callable
 from typing import IO
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -40,37 +41,73 @@ def write_atomic(path: Path, data: bytes) -> Path:
     return path
 
 
-def write_all_atomic(files: dict[str, tuple[Path, bytes | Callable[[IO[bytes]], None]]],
-                     jobs: int = 1) -> dict[str, Path]:
+Content = bytes | Callable[[IO[bytes]], None] | list[Callable[[IO[bytes]], None]]
+
+
+def write_all_atomic(files: dict[str, tuple[Path, Content]], jobs: int = 1) -> dict[str, Path]:
     """Write every file to a temporary name first, then move them all into place: a failure or
     Ctrl-C while writing leaves every previous output as it was (only the renames remain).
 
-    A file's content is bytes, or a function that writes it into the open file (streamed).
-    With `jobs` > 1 the functions run at the same time: in this process and in up to `jobs - 1`
-    forked ones."""
+    A file's content is bytes, a function that writes it into the open file (streamed), or a
+    list of such functions whose pieces, written separately, are joined in order. With `jobs`
+    > 1 the functions run at the same time: in this process and in up to `jobs - 1` forked ones."""
     staged: list[tuple[str, str, Path]] = []
+    pieces: dict[str, list[str]] = {}  # a file's first temporary -> the temporaries joined to it
     try:
         writers = []
         for kind, (path, data) in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((kind, tmp, path))
-            os.close(fd)
-            writers.append((tmp, data if callable(data) else functools.partial(_write_bytes, data=data)))
+            parts = data if isinstance(data, list) else [data]
+            tmps = [_temporary(path) for _ in parts]
+            staged.append((kind, tmps[0], path))
+            pieces[tmps[0]] = tmps[1:]
+            writers += [(tmp, part if callable(part) else functools.partial(_write_bytes, data=part))
+                        for tmp, part in zip(tmps, parts)]
         if jobs > 1 and len(writers) > 1 and can_fork():
             with shared_heap():
                 _run_forked(writers, jobs)
         else:
             for tmp, write in writers:
                 _stage(tmp, write)
+        for first, rest in pieces.items():
+            _join(first, rest)
         for _, tmp, path in staged:
             os.replace(tmp, path)
     except OSError as e:
         raise ExportError(f"cannot write: {e.strerror or e} ({e.filename or ''})") from e
     finally:
-        for _, tmp, _ in staged:
+        for tmp in [t for first, rest in pieces.items() for t in (first, *rest)]:
             Path(tmp).unlink(missing_ok=True)
     return {kind: path for kind, _, path in staged}
+
+
+def _temporary(path: Path) -> str:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    return tmp
+
+
+def _join(first: str, rest: list[str]) -> None:
+    """Append the pieces to the first (in the kernel where it can: a gigabyte takes a second)."""
+    if not rest:
+        return
+    with open(first, "r+b") as out:  # not "ab": copy_file_range refuses a file opened to append
+        out.seek(0, os.SEEK_END)
+        for tmp in rest:
+            with open(tmp, "rb") as piece:
+                _append_file(piece, out)
+            os.unlink(tmp)
+
+
+def _append_file(piece: IO[bytes], out: IO[bytes]) -> None:
+    copied = 0
+    try:
+        while n := os.copy_file_range(piece.fileno(), out.fileno(), 1 << 30):
+            copied += n
+    except (AttributeError, OSError):  # no copy_file_range here (not Linux, an old kernel)
+        if copied:
+            raise
+        shutil.copyfileobj(piece, out, 1 << 24)
 
 
 def can_fork() -> bool:

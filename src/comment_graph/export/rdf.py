@@ -3,7 +3,9 @@ and one W3C Web Annotation per (comment, entity) link holding its character span
 
 Triples are written as text and streamed: each comment's blocks (the comment, its quotes,
 its annotations) are formed and written before the next comment's, so memory does not
-grow with the graph and no global sort is needed. The order is fixed by the input
+grow with the graph and no global sort is needed. The nodes comments share (accounts,
+posts, wordings) follow them, merged, with the entities: so ranges of comments can be
+written by separate processes and the pieces concatenated. The order is fixed by the input
 (comments in input order, entities by id), so the same input gives the same bytes. No
 blank nodes: every node has an IRI derived from input ids or content.
 
@@ -13,6 +15,7 @@ same blocks with the standard prefixes and `;` between a subject's predicates.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import io
 import re
@@ -140,19 +143,21 @@ def _quoted(part: str) -> str:
     return quote(part, safe="-._~")
 
 
-class _Once:
-    """Shared nodes (an author's account, a post, a wording's selector) are described once."""
+class _Shared:
+    """Nodes many comments point to (an author's account, a post, a wording's selector): their
+    triples, gathered in order of first use and merged, are written once, after the comments."""
 
     def __init__(self) -> None:
-        self.seen: set[tuple[str, str, str]] = set()
+        self.nodes: dict[str, dict[tuple[str, str], None]] = {}
 
-    def new(self, s: str, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        fresh = [(p, o) for p, o in pairs if (s, p, o) not in self.seen]
-        self.seen.update((s, p, o) for p, o in fresh)
-        return fresh
+    def add(self, s: str, pairs: list[tuple[str, str]]) -> None:
+        self.nodes.setdefault(s, {}).update(dict.fromkeys(pairs))
+
+    def blocks(self) -> Iterator[Block]:
+        return ((s, list(pairs)) for s, pairs in self.nodes.items())
 
 
-def _comment_blocks(iri: Iris, c: "Comment", links: list[tuple[str, str]], once: _Once) -> Iterator[Block]:
+def _comment_blocks(iri: Iris, c: "Comment", links: list[tuple[str, str]]) -> Iterator[Block]:
     node = iri("comment", c.id)
     po = [(V.type, V.Post), (V.content, literal(c.text)), (V.identifier, literal(c.id)),
           (V.cg["index"], count(c.index))]
@@ -162,20 +167,10 @@ def _comment_blocks(iri: Iris, c: "Comment", links: list[tuple[str, str]], once:
         po.append((V.url, literal(c.url, XSD.anyURI)))
     if c.parent_id:
         po.append((V.reply_of, iri("comment", c.parent_id)))
-    shared: list[Block] = []
     if c.author:
-        account = iri("account", c.author)
-        po.append((V.has_creator, account))
-        shared.append((account, [(V.type, V.UserAccount), (V.name, literal(c.author))]))
+        po.append((V.has_creator, iri("account", c.author)))
     if c.post_title or c.post_url:
-        post = iri("post", c.post_url or c.post_title)
-        po.append((V.has_container, post))
-        about = [(V.type, V.Container)]
-        if c.post_title:
-            about.append((V.title, literal(c.post_title)))
-        if c.post_url:
-            about.append((V.url, literal(c.post_url, XSD.anyURI)))
-        shared.append((post, about))
+        po.append((V.has_container, iri("post", c.post_url or c.post_title)))
     quotes = []
     for n, q in enumerate(c.quotes, start=1):
         qn = iri("comment", c.id, "quote", str(n))
@@ -184,10 +179,19 @@ def _comment_blocks(iri: Iris, c: "Comment", links: list[tuple[str, str]], once:
                             (V.cg["start"], count(q.start)), (V.cg["end"], count(q.end))]))
     yield node, po + links
     yield from quotes
-    for s, pairs in shared:
-        fresh = once.new(s, pairs)
-        if fresh:
-            yield s, fresh
+
+
+def _comment_shared(iri: Iris, c: "Comment", shared: _Shared) -> None:
+    """The author's account and the post of a comment (`_comment_blocks` links to them)."""
+    if c.author:
+        shared.add(iri("account", c.author), [(V.type, V.UserAccount), (V.name, literal(c.author))])
+    if c.post_title or c.post_url:
+        about = [(V.type, V.Container)]
+        if c.post_title:
+            about.append((V.title, literal(c.post_title)))
+        if c.post_url:
+            about.append((V.url, literal(c.post_url, XSD.anyURI)))
+        shared.add(iri("post", c.post_url or c.post_title), about)
 
 
 def _entity_blocks(iri: Iris, e: "Entity", own: int, quoted: int, top: list[str]) -> Iterator[Block]:
@@ -213,18 +217,26 @@ def _entity_blocks(iri: Iris, e: "Entity", own: int, quoted: int, top: list[str]
         yield iri("account", a), [(V.account_of, node)]
 
 
-def _annotation_blocks(iri: Iris, ms: list["Mention"], comment: str, weight: float | None,
-                       once: _Once) -> Iterator[Block]:
-    """One annotation per link (comment, entity): its evidence is the first own-words occurrence
-    (a quoted one only when the comment never uses the words itself); the count says how many more.
+def _evidence(ms: list["Mention"]) -> "Mention":
+    """The occurrence a link's annotation points to: the first in the comment's own words (a
+    quoted one only when the comment never uses the words itself)."""
+    return min(ms, key=lambda x: (x.in_quote, x.start))
+
+
+def _wording(iri: Iris, surface: str) -> str:
+    return iri("selector", "exact", _selector_name(surface))  # one node per distinct wording
+
+
+def _annotation_blocks(iri: Iris, ms: list["Mention"], comment: str, weight: float | None) -> Iterator[Block]:
+    """One annotation per link (comment, entity): its evidence (see `_evidence`); the count says
+    how many occurrences there are.
 
     One node per link rather than per occurrence keeps SPARQL joins over the evidence small:
     engines without a join planner (rdflib) multiply annotations by selectors.
     """
-    m = min(ms, key=lambda x: (x.in_quote, x.start))
+    m = _evidence(ms)
     ann = _annotation_iri(comment, m.entity_id)
     target, pos = ann[:-1] + "/target>", ann[:-1] + "/position>"
-    text = iri("selector", "exact", _selector_name(m.surface))  # shared: one node per distinct wording
     body = iri.entity(m.entity_id)
     about = [(V.type, V.Annotation), (V.hasBody, body), (V.hasTarget, target),
              (V.motivatedBy, MOTIVATION.get(m.kind, V.identifying)), (V.cg["extractor"], literal(m.extractor)),
@@ -233,11 +245,9 @@ def _annotation_blocks(iri: Iris, ms: list["Mention"], comment: str, weight: flo
     if weight is not None:
         about.append((V.cg["weight"], decimal(weight)))
     yield ann, about
-    yield target, [(V.type, V.SpecificResource), (V.hasSource, comment), (V.hasSelector, pos), (V.hasSelector, text)]
+    yield target, [(V.type, V.SpecificResource), (V.hasSource, comment), (V.hasSelector, pos),
+                   (V.hasSelector, _wording(iri, m.surface))]
     yield pos, [(V.type, V.TextPositionSelector), (V.start, count(m.start)), (V.end, count(m.end))]
-    fresh = once.new(text, [(V.type, V.TextQuoteSelector), (V.exact, literal(m.surface))])
-    if fresh:
-        yield text, fresh
 
 
 def _annotation_iri(comment: str, entity_id: str) -> str:
@@ -306,38 +316,84 @@ def _cooccurrence(iri: Iris, kg: "CommentGraph") -> Iterator[Block]:
                      (V.cg["count"], count(n)), (V.cg["rank"], count(rank[a, b], POSITIVE))]
 
 
-def blocks(kg: "CommentGraph") -> Iterator[Block]:
-    """Every triple of the export, grouped by subject, in a fixed order."""
-    iri, once = Iris(kg.config.base_iri), _Once()
-    weights = {(s.comment_id, s.entity_id): s.weight for s in kg.subjects}
-    by_comment: dict[str, dict[str, list]] = {}
-    for m in kg.mentions:
-        by_comment.setdefault(m.comment_id, {}).setdefault(m.entity_id, []).append(m)
-    own: dict[str, int] = {}
-    quoted: dict[str, int] = {}
-    for links in by_comment.values():
-        for eid, ms in links.items():
-            tally = quoted if all(m.in_quote for m in ms) else own
-            tally[eid] = tally.get(eid, 0) + 1
-    for c in kg.comments:
-        links = by_comment.get(c.id, {})
+class _Links:
+    """Each comment's links, grouped by entity, and each entity's counts of comments: what every
+    section of the export reads, computed once (before sections are written in forked processes)."""
+
+    def __init__(self, kg: "CommentGraph") -> None:
+        self.kg, self.iri = kg, Iris(kg.config.base_iri)
+        self.weights = {(s.comment_id, s.entity_id): s.weight for s in kg.subjects}
+        self.by_comment: dict[str, dict[str, list]] = {}
+        for m in kg.mentions:
+            self.by_comment.setdefault(m.comment_id, {}).setdefault(m.entity_id, []).append(m)
+        self.own: dict[str, int] = {}
+        self.quoted: dict[str, int] = {}
+        for links in self.by_comment.values():
+            for eid, ms in links.items():
+                tally = self.quoted if all(m.in_quote for m in ms) else self.own
+                tally[eid] = tally.get(eid, 0) + 1
+
+    def ranges(self, parts: int) -> list[tuple[int, int]]:
+        """`parts` consecutive ranges of comments with about as many links each."""
+        comments = self.kg.comments
+        sizes = [1 + len(self.by_comment.get(c.id, ())) for c in comments]
+        total, bounds, done, start = sum(sizes), [], 0, 0
+        for i, size in enumerate(sizes):
+            done += size
+            if len(bounds) < parts - 1 and done * parts >= total * (len(bounds) + 1):
+                bounds.append((start, i + 1))
+                start = i + 1
+        return bounds + [(start, len(comments))]
+
+
+def _comments_section(links: _Links, start: int, end: int) -> Iterator[Block]:
+    """Comments `start`..`end`: each with its quotes and one annotation per link."""
+    iri = links.iri
+    for c in links.kg.comments[start:end]:
+        ms_of = links.by_comment.get(c.id, {})
         node = iri("comment", c.id)
-        kinds = {eid: ms[0].kind for eid, ms in links.items()}
-        yield from _comment_blocks(iri, c, [(LINK[kinds[eid]], iri.entity(eid)) for eid in links], once)
-        for eid, ms in links.items():
-            yield from _annotation_blocks(iri, ms, node, weights.get((c.id, eid)), once)
+        yield from _comment_blocks(iri, c, [(LINK[ms[0].kind], iri.entity(eid)) for eid, ms in ms_of.items()])
+        for eid, ms in ms_of.items():
+            yield from _annotation_blocks(iri, ms, node, links.weights.get((c.id, eid)))
+
+
+def _shared_section(links: _Links) -> Iterator[Block]:
+    """What the comments point to: accounts, posts and wordings, then the entities, the build-time
+    rankings and the build's provenance."""
+    kg, iri, shared = links.kg, links.iri, _Shared()
+    for c in kg.comments:
+        _comment_shared(iri, c, shared)
+        for ms in links.by_comment.get(c.id, {}).values():
+            surface = _evidence(ms).surface
+            shared.add(_wording(iri, surface), [(V.type, V.TextQuoteSelector), (V.exact, literal(surface))])
+    yield from shared.blocks()
     top = _top_annotations(iri, kg)
     for e in sorted(kg.entities.values(), key=lambda e: e.id):
-        yield from _entity_blocks(iri, e, own.get(e.id, 0), quoted.get(e.id, 0), top.get(e.id, []))
+        yield from _entity_blocks(iri, e, links.own.get(e.id, 0), links.quoted.get(e.id, 0), top.get(e.id, []))
     yield from _cooccurrence(iri, kg)
-    yield from _comentions(iri, kg, by_comment.values())
+    yield from _comentions(iri, kg, links.by_comment.values())
     yield from _provenance(iri, kg)
+
+
+def sections(kg: "CommentGraph", parts: int = 1) -> list[Callable[[], Iterator[Block]]]:
+    """The export as consecutive sections: `parts` ranges of comments, then what they share.
+    Each section can be written by its own process; in this order they are `blocks(kg)`."""
+    links = _Links(kg)
+    return [functools.partial(_comments_section, links, a, b) for a, b in links.ranges(parts)] + \
+        [functools.partial(_shared_section, links)]
+
+
+def blocks(kg: "CommentGraph") -> Iterator[Block]:
+    """Every triple of the export, grouped by subject, in a fixed order."""
+    for section in sections(kg):
+        yield from section()
 
 
 # ---- writers ------------------------------------------------------------------------------
 
-def write_ntriples_to(f: IO[bytes], kg: "CommentGraph") -> None:
-    for s, pairs in blocks(kg):
+def _write_ntriples_section(f: IO[bytes], section: Callable[[], Iterator[Block]], kg: "CommentGraph",
+                            first: bool) -> None:
+    for s, pairs in section():
         f.write("".join(f"{s} {p} {o} .\n" for p, o in pairs).encode("utf-8"))
 
 
@@ -395,21 +451,46 @@ def _dot_segment(path: str) -> bool:
 PAIR_SEPARATOR = " ;\n    "
 
 
-def write_turtle_to(f: IO[bytes], kg: "CommentGraph") -> None:
+def _write_turtle_section(f: IO[bytes], section: Callable[[], Iterator[Block]], kg: "CommentGraph",
+                          first: bool) -> None:
     base = Iris(kg.config.base_iri).base
     relative = _relative_to(base)
-    head = (f"@base <{base}> .\n" if relative else "") + \
-        "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
-    f.write((head + "\n").encode("utf-8"))
+    if first:
+        head = (f"@base <{base}> .\n" if relative else "") + \
+            "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
+        f.write((head + "\n").encode("utf-8"))
     own = "<" + base  # the graph's own nodes: no prefix fits, skip the search
     short = relative or (lambda term: term)
     predicates: dict[str, str] = {V.type: "a"}
-    for s, pairs in blocks(kg):
+    for s, pairs in section():
         lines = []
         for p, o in pairs:
             pred = predicates.get(p) or predicates.setdefault(p, _compact_iri(p))
             lines.append(f"{pred} {short(o) if o.startswith(own) else _turtle_term(o)}")
         f.write(f"{short(s) if s.startswith(own) else s} {PAIR_SEPARATOR.join(lines)} .\n\n".encode("utf-8"))
+
+
+SECTION_WRITERS = {"ttl": _write_turtle_section, "nt": _write_ntriples_section}
+
+
+def section_writers(kg: "CommentGraph", fmt: str, parts: int = 1) -> list[Callable[[IO[bytes]], None]]:
+    """The writers of one RDF file, a section each (see `sections`; one for JSON-LD, which is
+    not streamed): run in separate processes into separate files, then concatenated in order,
+    they give the same bytes as one writer."""
+    if fmt not in SECTION_WRITERS:
+        return [functools.partial(WRITERS[fmt], kg=kg)]
+    return [functools.partial(SECTION_WRITERS[fmt], section=section, kg=kg, first=i == 0)
+            for i, section in enumerate(sections(kg, parts))]
+
+
+def write_ntriples_to(f: IO[bytes], kg: "CommentGraph") -> None:
+    for write in section_writers(kg, "nt"):
+        write(f)
+
+
+def write_turtle_to(f: IO[bytes], kg: "CommentGraph") -> None:
+    for write in section_writers(kg, "ttl"):
+        write(f)
 
 
 def write_jsonld_to(f: IO[bytes], kg: "CommentGraph") -> None:
