@@ -253,6 +253,53 @@ def test_mentions_share_equal_attrs_which_cannot_be_changed_in_place():
     assert travelled == b and travelled.attrs is b.attrs
 
 
+def _pid_writer(started, fail_where=None, parent=None):
+    import os
+    import time
+
+    def write(f, n):
+        (started / str(n)).write_text(str(os.getpid()))
+        time.sleep(0.2)  # long enough that every process takes writers
+        if fail_where and (os.getpid() == parent) == (fail_where == "parent"):
+            raise ExportError(f"writer {n} broke in the {fail_where}")
+        f.write(b"x" * n)
+    return write
+
+
+def test_writers_are_shared_by_the_processes_and_joined_in_order(tmp_path):
+    import functools
+    import os
+
+    from comment_graph.export import write_all_atomic
+
+    started = tmp_path / "started"
+    started.mkdir()
+    write = _pid_writer(started)
+    files = {f"f{n}": (tmp_path / f"f{n}", functools.partial(write, n=n)) for n in range(1, 5)}
+    files["joined"] = (tmp_path / "joined", [functools.partial(write, n=n) for n in range(5, 9)])
+    out = write_all_atomic(files, jobs=2)
+    assert [out[k].read_bytes() for k in files] == [b"x" * n for n in range(1, 5)] + [b"x" * sum(range(5, 9))]
+    assert len({p.read_text() for p in started.iterdir()} | {str(os.getpid())}) == 2  # both processes wrote
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*files, "started"])  # no pieces left
+
+
+@pytest.mark.parametrize("where", ["child", "parent"])
+def test_a_writer_failing_anywhere_is_raised_and_stops_the_rest(tmp_path, where):
+    import functools
+    import os
+
+    from comment_graph.export import write_all_atomic
+
+    started = tmp_path / "started"
+    started.mkdir()
+    write = _pid_writer(started, fail_where=where, parent=os.getpid())
+    files = {f"f{n}": (tmp_path / f"f{n}", functools.partial(write, n=n)) for n in range(20)}
+    with pytest.raises(ExportError, match=f"broke in the {where}"):
+        write_all_atomic(files, jobs=2)
+    assert len(list(started.iterdir())) < 8  # no more writers were handed out after the failure
+    assert [p.name for p in tmp_path.iterdir()] == ["started"]  # and no file was left
+
+
 def test_one_writer_or_several_give_the_same_bytes(tmp_path, monkeypatch):
     import comment_graph.graph as graph
 

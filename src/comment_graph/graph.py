@@ -228,6 +228,7 @@ class CommentGraph:
     # A forked writer copies every page it touches: about this much per mention (measured).
     FORK_COPY_BYTES_PER_MENTION = 700
     FORK_COPY_BUDGET_MB = 512
+    PIECES_PER_JOB = 2
 
     def _cheap_to_fork(self) -> bool:
         """Whether writers in forked processes are affordable: their copies fit in 512 MB, or in
@@ -256,11 +257,14 @@ class CommentGraph:
             raise ExportError(f"{out}: cannot create output folder: {e.strerror or e}") from e
         # RDF is streamed into its temporary file; every file is moved into place only at the end
         jobs = self.config.jobs if self._cheap_to_fork() else 1
-        # a streamed RDF file is written in `jobs` pieces (ranges of comments), each in its own process
-        files: dict = {fmt: (out / RDF_FORMATS[fmt], section_writers(self, fmt, jobs)) for fmt in formats}
-        files["html"] = (out / "graph.html", lambda f: f.write(render_html(self).encode("utf-8")))
-        files["state"] = (out / STATE_FILE, functools.partial(write_state_to, kg=self))
+        # Writers run longest first, each in whichever process is free; a streamed RDF file is
+        # written in pieces (ranges of comments), several a process, so none waits long for the last.
+        pieces = self.PIECES_PER_JOB * jobs if jobs > 1 else 1
+        files: dict = {"state": (out / STATE_FILE, functools.partial(write_state_to, kg=self)),
+                       "html": (out / "graph.html", lambda f: f.write(render_html(self).encode("utf-8")))}
+        files |= {fmt: (out / RDF_FORMATS[fmt], section_writers(self, fmt, pieces)) for fmt in formats}
         written = write_all_atomic(files, jobs=jobs)
+        written = {kind: written[kind] for kind in (*formats, "html", "state")}  # the RDF first, as asked
         if store:
             from .store import STORE_DIR, load_store
 

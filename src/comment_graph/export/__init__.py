@@ -148,30 +148,33 @@ def _stage(tmp: str, write: Callable[[IO[bytes]], None]) -> None:
 
 
 def _run_forked(writers: list[tuple[str, Callable[[IO[bytes]], None]]], jobs: int) -> None:
-    """The writers on `jobs` processes: this one and `jobs - 1` forked children, which share the
-    graph copy-on-write (nothing is pickled). A child copies the pages it touches, so no more
-    children run than there are other cores. A child's failure is raised here, as the same type."""
+    """The writers on `jobs` processes: this one and `jobs - 1` children forked once, which share
+    the graph copy-on-write (nothing is pickled). Each process takes the next writer as soon as it
+    is free, in the order given (so put the longest first). A child's failure is raised here, as
+    the same type, and stops the handing out of writers."""
     import multiprocessing
     from multiprocessing.connection import wait
 
     ctx = multiprocessing.get_context("fork")
-    pending, running, failure = list(writers), {}, None
+    turn = ctx.Value("i", 0)  # the index of the next writer to take
+    children = {}
     try:
-        while pending and failure is None:
-            if len(running) < jobs - 1 and len(pending) > 1:
-                tmp, write = pending.pop(0)
-                receive, send = ctx.Pipe(duplex=False)
-                child = ctx.Process(target=_child_stage, args=(tmp, write, send), daemon=True)
-                child.start()
-                send.close()
-                running[child.sentinel] = (child, receive)
-            else:
-                _stage(*pending.pop(0))  # this process writes too, rather than wait
-                failure = _reap(running, wait(list(running), timeout=0), failure)
-        while running:
-            failure = _reap(running, wait(list(running)), failure)
+        for _ in range(min(jobs, len(writers)) - 1):
+            receive, send = ctx.Pipe(duplex=False)
+            child = ctx.Process(target=_child_writes, args=(writers, turn, send), daemon=True)
+            child.start()
+            send.close()
+            children[child.sentinel] = (child, receive)
+        try:
+            _writes(writers, turn)
+        except BaseException:  # this process's writer failed: the children stop (finally, below)
+            _stop(turn, len(writers))
+            raise
+        failure = None
+        while children:
+            failure = _reap(children, wait(list(children)), failure, turn, len(writers))
     finally:
-        for child, _ in running.values():
+        for child, _ in children.values():
             child.terminate()
     if failure:
         kind, message = failure
@@ -182,7 +185,23 @@ def _run_forked(writers: list[tuple[str, Callable[[IO[bytes]], None]]], jobs: in
         raise error
 
 
-def _reap(running: dict, done: list, failure):
+def _writes(writers: list[tuple[str, Callable[[IO[bytes]], None]]], turn) -> None:
+    """Take writers in turn until none is left."""
+    while True:
+        with turn.get_lock():
+            i = turn.value
+            turn.value += 1
+        if i >= len(writers):
+            return
+        _stage(*writers[i])
+
+
+def _stop(turn, n: int) -> None:
+    with turn.get_lock():
+        turn.value = n
+
+
+def _reap(running: dict, done: list, failure, turn, n: int):
     """Collect finished children; the first failure reported (or an odd exit) is kept."""
     for sentinel in done:
         child, receive = running.pop(sentinel)
@@ -190,6 +209,7 @@ def _reap(running: dict, done: list, failure):
         child.join()
         if failure is None and (error or child.exitcode):
             failure = error or (RuntimeError, f"an output writer stopped with exit code {child.exitcode}")
+            _stop(turn, n)
     return failure
 
 
@@ -203,9 +223,10 @@ def _received(connection):
         connection.close()
 
 
-def _child_stage(tmp: str, write: Callable[[IO[bytes]], None], send) -> None:
+def _child_writes(writers: list[tuple[str, Callable[[IO[bytes]], None]]], turn, send) -> None:
     try:
-        _stage(tmp, write)
-    except BaseException as e:  # reported to the parent, which raises it
+        _writes(writers, turn)
+    except BaseException as e:  # no more writers are handed out; the parent raises it
+        _stop(turn, len(writers))
         send.send((type(e) if isinstance(e, Exception) else RuntimeError, str(e)))
         raise SystemExit(1) from None
