@@ -278,10 +278,7 @@ def _corpus_checked(mentions: list[Mention]) -> list[Mention]:
 def rank_concepts(comments: list[Comment], mentions: list[Mention], max_per_comment: int) -> tuple[
         list[Mention], list[Subject], list[Subject]]:
     """Keep each comment's best concepts: termhood x frequency in the comment x mild rarity in the corpus."""
-    per_comment: dict[str, dict[str, list[Mention]]] = {}
-    for m in mentions:
-        if m.kind == "concept":
-            per_comment.setdefault(m.comment_id, {}).setdefault(m.entity_id, []).append(m)
+    per_comment = _concept_tallies(mentions)
     df = Counter(eid for by_ent in per_comment.values() for eid in by_ent)  # comments using each concept
     n = max(1, len(comments))
     idf = {eid: math.log((n + 1) / (d + 0.5)) / math.log(n + 1.5) for eid, d in df.items()}
@@ -289,20 +286,18 @@ def rank_concepts(comments: list[Comment], mentions: list[Mention], max_per_comm
     keep: set[tuple[str, str]] = set()
     subjects: list[Subject] = []
     features: list[Subject] = []  # a wider set (twice the budget) that related() compares comments by
+    log = math.log
     for cid, by_ent in per_comment.items():
-        scored = []
-        for eid, ms in by_ent.items():
-            tf = sum(0.5 if m.in_quote else 1.0 for m in ms)
-            w = max(m.score for m in ms) * (1 + 0.5 * math.log(tf)) * (0.75 + 0.25 * idf[eid]) if tf else 0
-            scored.append((round(w, 4), eid))
+        # (-weight, id) sorts best first, ties by id
+        ranked = sorted((-round(score * (1 + 0.5 * log(tf)) * (0.75 + 0.25 * idf[eid]), 4), eid)
+                        for eid, (tf, score) in by_ent.items())
         budget = max(5, min(max_per_comment, 5 + words.get(cid, 0) // 25))
-        ranked = sorted(scored, key=lambda x: (-x[0], x[1]))
-        best = ranked[0][0] if ranked else 1.0
-        for i, (w, eid) in enumerate(ranked[:2 * budget]):
-            if w < 0.3:
+        best = -ranked[0][0] if ranked else 1.0
+        for i, (neg, eid) in enumerate(ranked[:2 * budget]):
+            if -neg < 0.3:
                 break
             # built from values checked above (ids, a weight in 0..1): validating each again costs more than ranking
-            s = Subject.computed(cid, eid, round(min(1.0, w / best), 3))
+            s = Subject.computed(cid, eid, round(min(1.0, -neg / best), 3))
             features.append(s)
             if i < budget:
                 keep.add((cid, eid))
@@ -310,6 +305,25 @@ def rank_concepts(comments: list[Comment], mentions: list[Mention], max_per_comm
     kept = [m for m in mentions if m.kind != "concept" or (m.comment_id, m.entity_id) in keep]
     order = lambda s: (s.comment_id, -s.weight, s.entity_id)  # noqa: E731
     return kept, sorted(subjects, key=order), sorted(features, key=order)
+
+
+def _concept_tallies(mentions: list[Mention]) -> dict[str, dict[str, list[float]]]:
+    """comment -> concept -> [occurrences (a quoted one counts half), best score]."""
+    tallies: dict[str, dict[str, list[float]]] = {}
+    for m in mentions:
+        if m.kind != "concept":
+            continue
+        by_ent = tallies.get(m.comment_id)
+        if by_ent is None:
+            by_ent = tallies[m.comment_id] = {}
+        tally = by_ent.get(m.entity_id)
+        if tally is None:
+            by_ent[m.entity_id] = [0.5 if m.in_quote else 1.0, m.score]
+        else:
+            tally[0] += 0.5 if m.in_quote else 1.0
+            if m.score > tally[1]:
+                tally[1] = m.score
+    return tallies
 
 
 def _broader(entities: dict[str, Entity], lex: Lexicons) -> None:
