@@ -49,8 +49,7 @@ def _records_to_comments(loaded: Loaded, offset: int) -> list[Comment]:
         c = Comment(id=cid, text=rec.text, index=offset + i, source=loaded.path, author=rec.author,
                     post_title=rec.post_title, post_url=rec.post_url, url=rec.url, parent_id=rec.parent_id,
                     created_at=rec.created_at, links=rec.links, extra=rec.extra,
-                    quotes=[_markup_quote(rec.text, q.start, q.end) for q in rec.quotes])
-        _quotes_in_record(c)
+                    quotes=sorted((_markup_quote(rec.text, q.start, q.end) for q in rec.quotes), key=lambda q: q.start))
         out.append(c)
     return out
 
@@ -59,17 +58,18 @@ def _markup_quote(text: str, start: int, end: int) -> Quote:
     return Quote(start=start, end=end, text=text[start:end], score=1.0, reasons=["markup"])
 
 
-def _quotes_in_record(c: Comment) -> None:
+def _quotes_in_record(c: Comment) -> list[Quote]:
     """Quote detection still runs on structured records, by paragraph, where the markup marked none."""
     paras = split_paragraphs(c.text)
+    found = []
     for i, p in enumerate(paras):
         if c.in_quote(p.start, p.end):
             continue
         p.quote, p.quote_reasons = quote_features(paras, i, None)
         if p.quote >= 0.5 and len(paras) > 1:
-            c.quotes.append(Quote(start=p.start, end=p.end, text=p.text, score=min(1.0, p.quote),
-                                  reasons=p.quote_reasons))
-    c.quotes.sort(key=lambda q: q.start)
+            found.append(Quote(start=p.start, end=p.end, text=p.text, score=min(1.0, p.quote),
+                               reasons=p.quote_reasons))
+    return found
 
 
 def _markup_spans(loaded: Loaded, comments: list[Comment]) -> None:
@@ -92,9 +92,12 @@ def _markup_spans(loaded: Loaded, comments: list[Comment]) -> None:
 
 
 def _ingest(paths: Sequence[Path], config: BuildConfig, taken: Sequence[str] = ()
-            ) -> tuple[list[Comment], list[Segmentation], list[InputInfo], list[str]]:
-    """Read every input into comments; `taken` are ids already used (by the build appended to)."""
+            ) -> tuple[list[Comment], list[Segmentation], list[InputInfo], list[str], set[int]]:
+    """Read every input into comments; `taken` are ids already used (by the build appended to).
+    Also returns which comments (positions in the list) came from records, whose quotes are
+    detected later with the corpus survey (see `_context`), in parallel."""
     comments: list[Comment] = []
+    records: set[int] = set()
     segs: list[Segmentation] = []
     infos: list[InputInfo] = []
     warnings: list[str] = []
@@ -110,9 +113,10 @@ def _ingest(paths: Sequence[Path], config: BuildConfig, taken: Sequence[str] = (
                 comments.append(c)
             segs.append(seg)
         else:
+            records.update(range(len(comments), len(comments) + len(loaded.records)))
             comments += _records_to_comments(loaded, len(taken) + len(comments))
     _unique_ids(comments, taken)
-    return comments, segs, infos, warnings
+    return comments, segs, infos, warnings, records
 
 
 def _unique_ids(comments: list[Comment], taken: Sequence[str] = ()) -> None:
@@ -194,24 +198,33 @@ def _config(config: BuildConfig | None, options: dict) -> BuildConfig:
 
 
 def _context(comments: list[Comment], lex, page_author: str | None, page_titles: list[str],
-             config: BuildConfig | None = None) -> Context:
-    """What extractors know of the whole corpus: names seen in full anywhere, the comment authors."""
+             config: BuildConfig | None = None, records: set[int] = frozenset()) -> Context:
+    """What extractors know of the whole corpus: names seen in full anywhere, the comment authors.
+    The same pass over the comments detects the quotes of those at the positions in `records`."""
     ctx = Context(lex, page_author, page_titles)
     if config is not None and _parallel(config, comments):
-        ctx.corpus_full_names = set().union(*(names for _, names in
-                                              _in_workers(_full_names_chunk, comments, ctx, config.jobs)))
+        surveyed = _in_workers(_survey_chunk, comments, ctx, config.jobs, records=records)
     else:
-        ctx.corpus_full_names = _full_names_chunk(0, len(comments), comments, ctx)
+        surveyed = [(len(comments), _survey_chunk(0, len(comments), comments, ctx, records))]
+    ctx.corpus_full_names = set()
+    for _, (names, quotes) in surveyed:
+        ctx.corpus_full_names |= names
+        for i, found in quotes:
+            comments[i].quotes = sorted(comments[i].quotes + found, key=lambda q: q.start)
     ctx.authors = {c.author for c in comments if c.author}
     ctx.corpus_full_names |= {a for a in ctx.authors if " " in a and a[0].isupper()}
     return ctx
 
 
-def _full_names_chunk(start: int, end: int, comments: list[Comment] | None = None,
-                      ctx: Context | None = None) -> set[str]:
+def _survey_chunk(start: int, end: int, comments: list[Comment] | None = None, ctx: Context | None = None,
+                  records: set[int] = frozenset()) -> tuple[set[str], list[tuple[int, list[Quote]]]]:
+    """The full names in comments start..end, and the quotes found in those of them from records."""
     if comments is None or ctx is None:  # in a worker: what it inherited
-        comments, ctx = _WORKER["comments"], _WORKER["ctx"]
-    return {n for c in comments[start:end] for _, _, n in full_names(c.text, ctx)}
+        comments, ctx, records = _WORKER["comments"], _WORKER["ctx"], _WORKER["records"]
+    names = {n for c in comments[start:end] for _, _, n in full_names(c.text, ctx)}
+    quotes = [(i, found) for i in range(start, end) if i in records
+              for found in [_quotes_in_record(comments[i])] if found]
+    return names, quotes
 
 
 def build(sources: str | Path | Sequence[str | Path] | None = None, config: BuildConfig | None = None,
@@ -228,11 +241,11 @@ def build(sources: str | Path | Sequence[str | Path] | None = None, config: Buil
     for name in config.extractors:
         get_extractor(name)  # fail before any work on a misspelt name
     with shared_heap():  # what each stage makes lives to the end: later collections need not scan it
-        comments, segs, infos, warnings = _ingest(_paths(sources), config)
+        comments, segs, infos, warnings, records = _ingest(_paths(sources), config)
         page_author = config.page_author or next((s.page_author for s in segs if s.page_author), None)
         lex = _lexicons(config)
         page_titles = [t for s in segs for t in s.page_titles]
-        ctx = _context(comments, lex, page_author, page_titles, config)
+        ctx = _context(comments, lex, page_author, page_titles, config, records)
         gc.freeze()
         raw = _extract_all(comments, config, ctx, progress)
         gc.freeze()
@@ -279,12 +292,13 @@ def _append(out_dir: str | Path, sources, *, progress: Progress | None, jobs: in
                          path=str(out_dir))
     config = old.config.model_copy(update={"jobs": jobs})
     reading = config.model_copy(update={"input_format": input_format, "strict": strict})
-    new, segs, infos, warnings = _ingest(_paths(sources), reading, taken=[c.id for c in old.comments])
+    new, segs, infos, warnings, records = _ingest(_paths(sources), reading, taken=[c.id for c in old.comments])
     comments = old.comments + new
     page_author = old.page_author or next((s.page_author for s in segs if s.page_author), None)
     lex = _lexicons(config)
     old_ctx = _context(old.comments, lex, old.page_author, old.page_titles, config)
-    ctx = _context(comments, lex, page_author, old.page_titles + [t for s in segs for t in s.page_titles], config)
+    ctx = _context(comments, lex, page_author, old.page_titles + [t for s in segs for t in s.page_titles], config,
+                   records={len(old.comments) + i for i in records})
     stale = _stale(old.comments, old_ctx, ctx)
     redo = [c for c in old.comments if c.id in stale]
     fresh = _extract_all(redo + new, config, ctx, progress)
