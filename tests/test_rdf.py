@@ -118,7 +118,7 @@ def test_pieces_written_apart_join_into_the_same_file(tmp_path):
     described once, whole, whatever the cut."""
     import io
 
-    from comment_graph.export.rdf import section_writers
+    from comment_graph.export.rdf import WRITERS, rdf_writers
 
     rows = [{"id": f"c{i}", "author": "Ann Author" if i % 2 else "Bo", "text": f"Reward hacking, again ({i}).",
              "post_title": "On reward", **({"post_url": "https://forum.example/p/1"} if i == 3 else {})}
@@ -128,14 +128,14 @@ def test_pieces_written_apart_join_into_the_same_file(tmp_path):
     kg = comment_graph.build(p)
     for fmt in ("ttl", "nt"):
         whole = io.BytesIO()
-        for write in section_writers(kg, fmt, 1):
-            write(whole)
+        WRITERS[fmt](whole, kg)
         for parts in (2, 3, 6):
             pieces = []
-            for write in section_writers(kg, fmt, parts):
+            for write in rdf_writers(kg, [fmt], parts)[fmt]:
                 pieces.append(io.BytesIO())
                 write(pieces[-1])
-            assert len(pieces) == parts + 1 and all(x.getvalue() for x in pieces)
+            assert len(pieces) == parts + 3  # the ranges of comments; shared nodes, entities, rankings
+            assert all(x.getvalue() for x in pieces)
             assert b"".join(x.getvalue() for x in pieces) == whole.getvalue()
     triples = whole.getvalue().splitlines()  # the last format: N-Triples, a triple a line
     assert len(triples) == len(set(triples))  # nothing described twice

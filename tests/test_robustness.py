@@ -228,7 +228,7 @@ def test_a_writer_failing_in_its_own_process_leaves_previous_outputs(tmp_path, m
     def broken(f, **section):
         raise ExportError("the Turtle writer broke")
 
-    monkeypatch.setitem(rdf.SECTION_WRITERS, "ttl", broken)  # the first file: its first piece is written by a forked child
+    monkeypatch.setitem(rdf.SECTION_WRITERS, "ttl", broken)  # every piece of the Turtle, in whichever process
     p = tmp_path / "new.txt"
     p.write_text("I agree with a different comment entirely. Thanks!", encoding="utf-8")
     r = CliRunner().invoke(main, ["build", str(p), "--out", str(out), "--jobs", "2", "-q"])
@@ -279,7 +279,8 @@ def test_writers_are_shared_by_the_processes_and_joined_in_order(tmp_path):
     files["joined"] = (tmp_path / "joined", [functools.partial(write, n=n) for n in range(5, 9)])
     out = write_all_atomic(files, jobs=2)
     assert [out[k].read_bytes() for k in files] == [b"x" * n for n in range(1, 5)] + [b"x" * sum(range(5, 9))]
-    assert len({p.read_text() for p in started.iterdir()} | {str(os.getpid())}) == 2  # both processes wrote
+    writers = {p.read_text() for p in started.iterdir()}
+    assert str(os.getpid()) in writers and len(writers) == 2  # both processes wrote
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*files, "started"])  # no pieces left
 
 
@@ -300,14 +301,43 @@ def test_a_writer_failing_anywhere_is_raised_and_stops_the_rest(tmp_path, where)
     assert [p.name for p in tmp_path.iterdir()] == ["started"]  # and no file was left
 
 
+@pytest.mark.parametrize("kernel", ["copies", "refuses", "copies nothing", "stops halfway"])
+def test_pieces_are_joined_whole_whatever_the_kernel_does(tmp_path, monkeypatch, kernel):
+    import functools
+    import os
+
+    from comment_graph.export import write_all_atomic
+
+    real = os.copy_file_range
+
+    def copy_file_range(src, dst, count, *args):
+        if kernel == "refuses":
+            raise OSError(38, "Function not implemented")
+        if kernel == "copies nothing":
+            return 0
+        if kernel == "stops halfway":
+            return real(src, dst, count // 2) if os.lseek(src, 0, os.SEEK_CUR) == 0 else 0
+        return real(src, dst, count, *args)
+
+    monkeypatch.setattr(os, "copy_file_range", copy_file_range)
+    chunks = [bytes([65 + n]) * (1000 + n) for n in range(4)]
+    out = write_all_atomic({"f": (tmp_path / "f", [functools.partial(_write, data=c) for c in chunks])})
+    assert out["f"].read_bytes() == b"".join(chunks)
+    assert [p.name for p in tmp_path.iterdir()] == ["f"]
+
+
+def _write(f, data):
+    f.write(data)
+
+
 def test_one_writer_or_several_give_the_same_bytes(tmp_path, monkeypatch):
     import comment_graph.graph as graph
 
     kg = comment_graph.build(jobs=2)
-    forked = kg.write(tmp_path / "forked")
+    forked = kg.write(tmp_path / "forked", ("ttl", "nt"))
     monkeypatch.setattr(graph, "available_memory", lambda: 0)
     monkeypatch.setattr(graph.CommentGraph, "FORK_COPY_BUDGET_MB", 0)  # as on a machine short of memory
-    alone = kg.write(tmp_path / "alone")
+    alone = kg.write(tmp_path / "alone", ("ttl", "nt"))
     assert {k: p.read_bytes() for k, p in forked.items()} == {k: p.read_bytes() for k, p in alone.items()}
 
 

@@ -240,11 +240,11 @@ class CommentGraph:
     def write(self, out_dir: str | Path, formats: tuple[str, ...] = ("ttl",), *, store: bool = False) -> dict[str, Path]:
         """Write graph.html and the RDF formats asked for (ttl, nt, jsonld) into a folder.
 
-        Everything is rendered in memory first and then moved into place, so a failure
-        leaves the folder's previous outputs as they were."""
+        Every file is written under a temporary name first and moved into place at the end,
+        so a failure leaves the folder's previous outputs as they were."""
         from .export import write_all_atomic
         from .export.html import render_html
-        from .export.rdf import RDF_FORMATS, WRITERS, section_writers
+        from .export.rdf import RDF_FORMATS, WRITERS, rdf_writers
         from .export.state import STATE_FILE, write_state_to
 
         unknown = set(formats) - set(RDF_FORMATS)
@@ -262,7 +262,7 @@ class CommentGraph:
         pieces = self.PIECES_PER_JOB * jobs if jobs > 1 else 1
         files: dict = {"state": (out / STATE_FILE, functools.partial(write_state_to, kg=self)),
                        "html": (out / "graph.html", lambda f: f.write(render_html(self).encode("utf-8")))}
-        files |= {fmt: (out / RDF_FORMATS[fmt], section_writers(self, fmt, pieces)) for fmt in formats}
+        files |= {fmt: (out / RDF_FORMATS[fmt], writers) for fmt, writers in rdf_writers(self, formats, pieces).items()}
         written = write_all_atomic(files, jobs=jobs)
         written = {kind: written[kind] for kind in (*formats, "html", "state")}  # the RDF first, as asked
         if store:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import gc
 import os
@@ -58,11 +59,14 @@ def write_all_atomic(files: dict[str, tuple[Path, Content]], jobs: int = 1) -> d
         for kind, (path, data) in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             parts = data if isinstance(data, list) else [data]
-            tmps = [_temporary(path) for _ in parts]
-            staged.append((kind, tmps[0], path))
-            pieces[tmps[0]] = tmps[1:]
-            writers += [(tmp, part if callable(part) else functools.partial(_write_bytes, data=part))
-                        for tmp, part in zip(tmps, parts)]
+            first = _temporary(path)
+            staged.append((kind, first, path))
+            pieces[first] = []
+            for n, part in enumerate(parts):
+                tmp = first if n == 0 else _temporary(path)
+                if n:
+                    pieces[first].append(tmp)  # known at once: removed below whatever happens
+                writers.append((tmp, part if callable(part) else functools.partial(_write_bytes, data=part)))
         if jobs > 1 and len(writers) > 1 and can_fork():
             with shared_heap():
                 _run_forked(writers, jobs)
@@ -91,23 +95,27 @@ def _join(first: str, rest: list[str]) -> None:
     """Append the pieces to the first (in the kernel where it can: a gigabyte takes a second)."""
     if not rest:
         return
-    with open(first, "r+b") as out:  # not "ab": copy_file_range refuses a file opened to append
+    # unbuffered: bytes copied by the kernel and by Python must land in the order given
+    with open(first, "r+b", buffering=0) as out:
         out.seek(0, os.SEEK_END)
         for tmp in rest:
-            with open(tmp, "rb") as piece:
+            with open(tmp, "rb", buffering=0) as piece:
                 _append_file(piece, out)
             os.unlink(tmp)
 
 
-def _append_file(piece: IO[bytes], out: IO[bytes]) -> None:
-    copied = 0
+def _append_file(piece, out) -> None:
+    size, copied, start = os.fstat(piece.fileno()).st_size, 0, out.tell()
     try:
-        while n := os.copy_file_range(piece.fileno(), out.fileno(), 1 << 30):
+        while copied < size and (n := os.copy_file_range(piece.fileno(), out.fileno(), size - copied)):
             copied += n
-    except (AttributeError, OSError):  # no copy_file_range here (not Linux, an old kernel)
-        if copied:
-            raise
+    except (AttributeError, OSError):
+        pass  # no copy_file_range here (not Linux, an old kernel, some file systems): copy below
+    if copied < size:  # what the kernel did not copy (some file systems report 0 instead of failing)
+        piece.seek(copied)
         shutil.copyfileobj(piece, out, 1 << 24)
+    if out.tell() - start != size:
+        raise OSError(errno.EIO, f"joined {out.tell() - start} bytes of a {size}-byte piece", out.name)
 
 
 def can_fork() -> bool:
@@ -176,6 +184,8 @@ def _run_forked(writers: list[tuple[str, Callable[[IO[bytes]], None]]], jobs: in
     finally:
         for child, _ in children.values():
             child.terminate()
+        for child, _ in children.values():
+            child.join(5)  # gone before the temporaries are removed, and not left a zombie
     if failure:
         kind, message = failure
         try:
@@ -228,5 +238,6 @@ def _child_writes(writers: list[tuple[str, Callable[[IO[bytes]], None]]], turn, 
         _writes(writers, turn)
     except BaseException as e:  # no more writers are handed out; the parent raises it
         _stop(turn, len(writers))
-        send.send((type(e) if isinstance(e, Exception) else RuntimeError, str(e)))
+        # a short message: a long one would fill the pipe while the parent waits for this process to end
+        send.send((type(e) if isinstance(e, Exception) else RuntimeError, str(e)[:2000]))
         raise SystemExit(1) from None

@@ -357,30 +357,41 @@ def _comments_section(links: _Links, start: int, end: int) -> Iterator[Block]:
             yield from _annotation_blocks(iri, ms, node, links.weights.get((c.id, eid)))
 
 
-def _shared_section(links: _Links) -> Iterator[Block]:
-    """What the comments point to: accounts, posts and wordings, then the entities, the build-time
-    rankings and the build's provenance."""
-    kg, iri, shared = links.kg, links.iri, _Shared()
-    for c in kg.comments:
+def _shared_nodes(links: _Links) -> Iterator[Block]:
+    """What the comments point to: accounts, posts and wordings, each described once."""
+    iri, shared = links.iri, _Shared()
+    for c in links.kg.comments:
         _comment_shared(iri, c, shared)
         for ms in links.by_comment.get(c.id, {}).values():
             surface = _evidence(ms).surface
             shared.add(_wording(iri, surface), [(V.type, V.TextQuoteSelector), (V.exact, literal(surface))])
-    yield from shared.blocks()
+    return shared.blocks()
+
+
+def _entities(links: _Links) -> Iterator[Block]:
+    kg, iri = links.kg, links.iri
     top = _top_annotations(iri, kg)
     for e in sorted(kg.entities.values(), key=lambda e: e.id):
         yield from _entity_blocks(iri, e, links.own.get(e.id, 0), links.quoted.get(e.id, 0), top.get(e.id, []))
-    yield from _cooccurrence(iri, kg)
-    yield from _comentions(iri, kg, links.by_comment.values())
-    yield from _provenance(iri, kg)
+
+
+def _rankings(links: _Links) -> Iterator[Block]:
+    """The build-time rankings, and the build's provenance."""
+    yield from _cooccurrence(links.iri, links.kg)
+    yield from _comentions(links.iri, links.kg, links.by_comment.values())
+    yield from _provenance(links.iri, links.kg)
+
+
+def _sections(links: _Links, parts: int) -> list[Callable[[], Iterator[Block]]]:
+    return [functools.partial(_comments_section, links, a, b) for a, b in links.ranges(parts)] + \
+        [functools.partial(f, links) for f in (_shared_nodes, _entities, _rankings)]
 
 
 def sections(kg: "CommentGraph", parts: int = 1) -> list[Callable[[], Iterator[Block]]]:
-    """The export as consecutive sections: `parts` ranges of comments, then what they share.
-    Each section can be written by its own process; in this order they are `blocks(kg)`."""
-    links = _Links(kg)
-    return [functools.partial(_comments_section, links, a, b) for a, b in links.ranges(parts)] + \
-        [functools.partial(_shared_section, links)]
+    """The export as consecutive sections: `parts` ranges of comments, then what they point to
+    (accounts, posts, wordings), the entities, and the rankings. Each can be written by its own
+    process; in this order they are `blocks(kg)`."""
+    return _sections(_Links(kg), parts)
 
 
 def blocks(kg: "CommentGraph") -> Iterator[Block]:
@@ -473,23 +484,29 @@ def _write_turtle_section(f: IO[bytes], section: Callable[[], Iterator[Block]], 
 SECTION_WRITERS = {"ttl": _write_turtle_section, "nt": _write_ntriples_section}
 
 
-def section_writers(kg: "CommentGraph", fmt: str, parts: int = 1) -> list[Callable[[IO[bytes]], None]]:
-    """The writers of one RDF file, a section each (see `sections`; one for JSON-LD, which is
-    not streamed): run in separate processes into separate files, then concatenated in order,
-    they give the same bytes as one writer."""
-    if fmt not in SECTION_WRITERS:
-        return [functools.partial(WRITERS[fmt], kg=kg)]
-    return [functools.partial(SECTION_WRITERS[fmt], section=section, kg=kg, first=i == 0)
-            for i, section in enumerate(sections(kg, parts))]
+def rdf_writers(kg: "CommentGraph", formats: Iterable[str], parts: int = 1) -> dict[str, list[Callable[[IO[bytes]], None]]]:
+    """Each RDF file's writers. With `parts` > 1, a streamed file (Turtle, N-Triples) has one a
+    section (see `sections`): run in separate processes into separate files and joined in order,
+    they give the same bytes as one writer. JSON-LD, not streamed, has one writer."""
+    if parts == 1:  # each file's links are gathered when it is written: one set in memory at a time
+        return {fmt: [functools.partial(WRITERS[fmt], kg=kg)] for fmt in formats}
+    links = _Links(kg)  # shared by every format's pieces
+    return {fmt: _piece_writers(links, fmt, parts) if fmt in SECTION_WRITERS else
+            [functools.partial(WRITERS[fmt], kg=kg)] for fmt in formats}
+
+
+def _piece_writers(links: _Links, fmt: str, parts: int) -> list[Callable[[IO[bytes]], None]]:
+    return [functools.partial(SECTION_WRITERS[fmt], section=section, kg=links.kg, first=i == 0)
+            for i, section in enumerate(_sections(links, parts))]
 
 
 def write_ntriples_to(f: IO[bytes], kg: "CommentGraph") -> None:
-    for write in section_writers(kg, "nt"):
+    for write in _piece_writers(_Links(kg), "nt", 1):
         write(f)
 
 
 def write_turtle_to(f: IO[bytes], kg: "CommentGraph") -> None:
-    for write in section_writers(kg, "ttl"):
+    for write in _piece_writers(_Links(kg), "ttl", 1):
         write(f)
 
 
