@@ -373,11 +373,20 @@ def test_an_extractor_declaring_an_unknown_kind_is_refused():
 
 
 def test_a_build_leaves_nothing_frozen_out_of_garbage_collection(tmp_path):
-    """Builds freeze what finished stages made (gc.freeze) and must unfreeze it, even on failure."""
+    """Builds freeze what finished stages made (gc.freeze) and pause automatic collection; they
+    must unfreeze it and restore collection as it was, even on failure."""
     import gc
 
-    build_text(tmp_path, GOOD * 3)
-    assert gc.get_freeze_count() == 0
+    kg = build_text(tmp_path, GOOD * 3)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    kg.write(tmp_path / "out")
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
     with pytest.raises(Exception):
         comment_graph.build(tmp_path / "missing.txt")
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    gc.disable()  # a caller that turned collection off keeps it off
+    try:
+        build_text(tmp_path, GOOD * 3)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -242,7 +242,7 @@ class CommentGraph:
 
         Every file is written under a temporary name first and moved into place at the end,
         so a failure leaves the folder's previous outputs as they were."""
-        from .export import write_all_atomic
+        from .export import shared_heap, write_all_atomic
         from .export.html import render_html
         from .export.rdf import RDF_FORMATS, WRITERS, rdf_writers
         from .export.state import STATE_FILE, write_state_to
@@ -262,8 +262,10 @@ class CommentGraph:
         pieces = self.PIECES_PER_JOB * jobs if jobs > 1 else 1
         files: dict = {"state": (out / STATE_FILE, functools.partial(write_state_to, kg=self)),
                        "html": (out / "graph.html", lambda f: f.write(render_html(self).encode("utf-8")))}
-        files |= {fmt: (out / RDF_FORMATS[fmt], writers) for fmt, writers in rdf_writers(self, formats, pieces).items()}
-        written = write_all_atomic(files, jobs=jobs)
+        with shared_heap():  # the links gathered for the RDF are millions of tuples: no collections
+            files |= {fmt: (out / RDF_FORMATS[fmt], writers)
+                      for fmt, writers in rdf_writers(self, formats, pieces).items()}
+            written = write_all_atomic(files, jobs=jobs)
         written = {kind: written[kind] for kind in (*formats, "html", "state")}  # the RDF first, as asked
         if store:
             from .store import STORE_DIR, load_store
