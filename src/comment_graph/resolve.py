@@ -35,12 +35,17 @@ class _Ids:
 
     def __init__(self) -> None:
         self.by_id: dict[str, str] = {}
+        self._given: dict[tuple[str, str, str | None], str] = {}  # asked once a mention: answered once
 
     def get(self, kind: str, label: str, key: str | None = None) -> str:
         """The id of `label`; two things of one label but different `key`s (two URLs) get two ids."""
-        base = f"{kind}/{slug(label)}"
-        owner = self.by_id.setdefault(base, key or label)
-        return base if owner == (key or label) else f"{base}-{digest(key or label, 6)}"
+        given = self._given.get((kind, label, key))
+        if given is None:
+            base = f"{kind}/{slug(label)}"
+            owner = self.by_id.setdefault(base, key or label)
+            given = self._given[kind, label, key] = base if owner == (key or label) else \
+                f"{base}-{digest(key or label, 6)}"
+        return given
 
 
 def drop_overlaps(mentions: list[Mention]) -> list[Mention]:
@@ -49,17 +54,21 @@ def drop_overlaps(mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         by_comment[m.comment_id].append(m)
     kept: list[Mention] = []
-    for ms in by_comment.values():
+    order = lambda m: (m.start, KIND_PRIORITY[m.kind])  # noqa: E731
+    for _, ms in sorted(by_comment.items()):  # sorted a comment at a time: mentions by (comment, start, kind)
         ms = list({(m.start, m.end, m.kind): m for m in reversed(ms)}.values())[::-1]  # one per span and kind
         named = [m for m in ms if m.kind != "concept"]
-        for m in ms:
-            rivals = [o for o in named if o is not m and o.start < m.end and m.start < o.end]
-            if m.kind == "concept" and any(o.attrs.get("named_by") != "description" for o in rivals):
-                continue  # inside a name or a title; a described work ("the MVCC lecture") keeps its topic
-            if m.kind == "person" and any(o.kind == "organization" and o.score >= m.score for o in rivals):
-                continue
-            kept.append(m)
-    return sorted(kept, key=lambda m: (m.comment_id, m.start, KIND_PRIORITY[m.kind]))
+        if named:
+            ms = [m for m in ms if _survives(m, named)]
+        kept += sorted(ms, key=order)
+    return kept
+
+
+def _survives(m: Mention, named: list[Mention]) -> bool:
+    rivals = [o for o in named if o is not m and o.start < m.end and m.start < o.end]
+    if m.kind == "concept" and any(o.attrs.get("named_by") != "description" for o in rivals):
+        return False  # inside a name or a title; a described work ("the MVCC lecture") keeps its topic
+    return not (m.kind == "person" and any(o.kind == "organization" and o.score >= m.score for o in rivals))
 
 
 # ---- people -------------------------------------------------------------------------
@@ -129,11 +138,15 @@ class PeopleResolver:
 
 def _people(mentions: list[Mention], res: PeopleResolver, ids: _Ids, entities: dict[str, Entity]) -> list[Mention]:
     kept = []
+    person: dict[tuple[str, bool], str] = {}  # one entity per (name, resolved?): a name recurs often
     for m in mentions:
         name, ok = res.resolve(m)
         if not ok and m.score < 0.8:
             continue
-        m.entity_id = _person(name, ok, res, ids, entities)
+        eid = person.get((name, ok))
+        if eid is None:
+            eid = person[name, ok] = _person(name, ok, res, ids, entities)
+        m.entity_id = eid
         kept.append(m)
     return kept
 
@@ -141,8 +154,10 @@ def _people(mentions: list[Mention], res: PeopleResolver, ids: _Ids, entities: d
 def _person(name: str, ok: bool, res: PeopleResolver, ids: _Ids, entities: dict[str, Entity]) -> str:
     label = name if ok else f"{name} (unresolved)"
     eid = ids.get("person", label)
-    ent = entities.setdefault(eid, Entity(id=eid, kind="person", label=name, unresolved=not ok,
-                                          is_page_author=bool(res.page_author and name == res.page_author)))
+    ent = entities.get(eid)
+    if ent is None:
+        ent = entities[eid] = Entity(id=eid, kind="person", label=name, unresolved=not ok,
+                                     is_page_author=bool(res.page_author and name == res.page_author))
     entry = res.lex.people.get(name)
     if entry and not ent.same_as:
         ent.same_as = list(entry.same_as)
@@ -162,11 +177,15 @@ def _authors(comments: list[Comment], res: PeopleResolver, ids: _Ids, entities: 
 # ---- organizations and works ---------------------------------------------------------
 
 def _organizations(mentions: list[Mention], lex: Lexicons, ids: _Ids, entities: dict[str, Entity]) -> None:
+    by_key: dict[str, str] = {}
     for m in mentions:
-        entry = lex.organizations.get(m.key)
-        name = entry.name if entry else m.key
-        eid = ids.get("organization", name)
-        entities.setdefault(eid, Entity(id=eid, kind="organization", label=name))
+        eid = by_key.get(m.key)
+        if eid is None:
+            entry = lex.organizations.get(m.key)
+            name = entry.name if entry else m.key
+            eid = by_key[m.key] = ids.get("organization", name)
+            if eid not in entities:
+                entities[eid] = Entity(id=eid, kind="organization", label=name)
         m.entity_id = eid
 
 
@@ -178,10 +197,13 @@ def _works(mentions: list[Mention], people: PeopleResolver, ids: _Ids, entities:
         titles[m.key][m.attrs.get("title", m.surface)] += 0.01 if m.attrs.get("generic") else 1
         if m.attrs.get("url"):
             urls.setdefault(m.key, m.attrs["url"])
+    best = {key: max(counts.items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0] for key, counts in titles.items()}
     for m in mentions:
-        title = max(titles[m.key].items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0]
+        title = best[m.key]
         eid = ids.get("work", title, m.key)
-        ent = entities.setdefault(eid, Entity(id=eid, kind="work", label=title, url=urls.get(m.key)))
+        ent = entities.get(eid)
+        if ent is None:
+            ent = entities[eid] = Entity(id=eid, kind="work", label=title, url=urls.get(m.key))
         creator = m.attrs.get("creator")
         if creator and not ent.creator:
             name = people.canonical_full(creator) if " " in creator else people.single(creator)[0]
