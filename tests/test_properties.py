@@ -56,3 +56,16 @@ def test_exports_parse_back_isomorphic(text):
     for fmt, parser in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")):
         back = rdflib.Graph().parse(data=render(kg, fmt).decode("utf-8"), format=parser)
         assert isomorphic(back, g)
+
+
+SPACED_WORDS = st.lists(st.sampled_from(["the", "The", "a", "an", "our", "those", "gemma", "scope-like", "-", " ", "  ",
+                                         "\n", "x" * 90, "İ", "K", ",", "’", "Smith"]), max_size=60).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(SPACED_WORDS, st.integers(min_value=0, max_value=400))
+def test_determiner_search_in_a_window_agrees_with_the_whole_text(text, end):
+    from comment_graph.extract.people import DETERMINER_BEFORE_RE, _determiner_before
+
+    end = min(end, len(text))
+    assert _determiner_before(text, end) == bool(DETERMINER_BEFORE_RE.search(text[:end]))

@@ -40,7 +40,7 @@ def full_names(text: str, ctx: Context) -> Iterator[tuple[int, int, str]]:
             continue
         if ctx.lexicons.organizations.get(f"{given} {surname}"):
             continue
-        if _common_word_then_noun(text, surname, m.end(2)) or DETERMINER_BEFORE_RE.search(text[:m.start()]):
+        if _common_word_then_noun(text, surname, m.end(2)) or _determiner_before(text, m.start()):
             continue  # "the Gemma Scope release": a product named like a person
         end = m.end(2)
         if third and third not in NOT_SURNAME and third[0].isupper() and not sentence_initial(text, m.start(3)):
@@ -50,6 +50,21 @@ def full_names(text: str, ctx: Context) -> Iterator[tuple[int, int, str]]:
 
 
 NEXT_WORD_RE = re.compile(r"\s+([a-z][a-z-]+)\b")
+
+
+WORDS_AND_SPACES_RE = re.compile(r"[\w\s-]*")
+
+
+def _determiner_before(text: str, end: int) -> bool:
+    """Whether `text[:end]` ends in "the", "a", "our"... and at most one more word.
+
+    A match holds only word characters, spaces and hyphens, so when the last 200 characters
+    hold anything else the match, if any, lies inside them: a search from there gives the
+    same answer without scanning the whole comment for every name in it."""
+    start = max(0, end - 200)
+    if start and WORDS_AND_SPACES_RE.fullmatch(text, start, end):
+        start = 0
+    return DETERMINER_BEFORE_RE.search(text, start, end) is not None
 
 
 def _common_word_then_noun(text: str, surname: str, end: int) -> bool:
