@@ -101,3 +101,18 @@ def test_acronym_with_possessive_is_found(tmp_path):
     found = {(m.surface, kg.entities[m.entity_id].label) for m in kg.mentions if m.kind == "concept"}
     assert ("RL", "reinforcement learning") in found
     assert ("LLM", "large language model") in found
+
+
+def test_the_part_of_speech_lexicon_and_suffix_rules_are_textblobs():
+    """Tags come from TextBlob's lexicon file read directly (importing textblob pulls in nltk and
+    scipy); the lexicon and the rules for unknown words must stay TextBlob's own."""
+    from textblob._text import CD, _suffix_rules
+    from textblob.en import parser
+
+    from comment_graph.extract.concepts import NUMBER_RE, _suffix_tag, pos_lexicon
+
+    assert pos_lexicon() == dict(parser.lexicon)
+    for word in ["running", "quickly", "circuits", "analysis", "famous", "glass", "capable", "model-based",
+                 "wireheaded", "optimize", "classify", "paperclips", "x", "", "tastes-ly", "1,000", "3.5%"]:
+        assert _suffix_tag(word) == _suffix_rules(word, "NN")[1], word
+        assert bool(NUMBER_RE.match(word)) == bool(CD.match(word)), word

@@ -3,18 +3,21 @@
 Candidates come from three places, none of which needs a downloaded model:
   * the SKOS vocabularies (longest match, acronyms case-sensitively);
   * abbreviations the text defines, "reward prediction error (RPE)" (Schwartz–Hearst);
-  * noun phrases found with the part-of-speech lexicon bundled in TextBlob, cut
-    at stop words and verbs, from which the most term-like suffix is kept.
+  * noun phrases found with the part-of-speech lexicon bundled in TextBlob (read from its
+    data file), cut at stop words and verbs, from which the most term-like suffix is kept.
 Each candidate gets a termhood score; the resolver ranks them per comment with
 corpus statistics and keeps the best.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from pathlib import Path
 
+from ..errors import ConfigError
 from ..models import Comment, Mention
 from ..text import concept_key, fold, singular, stopwords, tokens
 from . import Extractor, register
@@ -32,10 +35,17 @@ CORPUS_CHECKED = 0.4  # the score of a lone everyday-ish noun kept only if other
 
 
 @lru_cache(maxsize=1)
-def _parser():
-    from textblob.en import parser  # bundled lexicon + rules; no download
-
-    return parser
+def pos_lexicon() -> dict[str, str]:
+    """Word -> part-of-speech tag: the English lexicon TextBlob ships (Brill's, from the Brown
+    corpus and the Penn Treebank), read from its data file as TextBlob reads it. Importing
+    textblob itself would pull in nltk and scipy: 1.3 s in every process that tags."""
+    spec = importlib.util.find_spec("textblob")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError("the textblob package (its English lexicon) is missing; reinstall comment-graph")
+    path = Path(spec.submodule_search_locations[0]) / "en" / "en-lexicon.txt"
+    with open(path, encoding="utf-8") as f:
+        lines = (line.strip() for line in f)
+        return dict(line.split(" ")[:2] for line in lines if line and not line.startswith(";;;"))
 
 
 @lru_cache(maxsize=65536)
@@ -68,17 +78,36 @@ def _token_info(token: str, first: bool) -> tuple[str, bool]:
 def _word_tag(word: str, first: bool) -> str:
     # TextBlob's parser tags without context rules: the lexicon (lower-cased only for the first
     # word), then capitalisation, digits and suffix rules. The same steps, on one word, are cacheable.
-    from textblob._text import CD, _suffix_rules
-
-    lexicon = _parser().lexicon
+    lexicon = pos_lexicon()
     tag = lexicon.get(word, first and lexicon.get(word.lower()) or None)
     if tag is not None:
         return tag
     if word.istitle():
         return "NNP"
-    if CD.match(word) is not None:
+    if NUMBER_RE.match(word) is not None:
         return "CD"
-    return _suffix_rules(word, "NN")[1]
+    return _suffix_tag(word)
+
+
+NUMBER_RE = re.compile(r"^[0-9\-\,\.\:\/\%\$]+$")  # TextBlob's CD
+
+
+def _suffix_tag(word: str) -> str:
+    """TextBlob's tag for a word its lexicon lacks, from the suffix (`_suffix_rules`): later rules win."""
+    tag = "NN"
+    if word.endswith("ing"):
+        tag = "VBG"
+    if word.endswith("ly"):
+        tag = "RB"
+    if word.endswith("s") and not word.endswith(("is", "ous", "ss")):
+        tag = "NNS"
+    if word.endswith(("able", "al", "ful", "ible", "ient", "ish", "ive", "less", "tic", "ous")) or "-" in word:
+        tag = "JJ"
+    if word.endswith("ed"):
+        tag = "VBN"
+    if word.endswith(("ate", "ify", "ise", "ize")):
+        tag = "VBP"
+    return tag
 
 
 def _is_word(tok: str) -> bool:
