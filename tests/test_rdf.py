@@ -100,6 +100,30 @@ def test_turtle_node_iris_survive_relative_writing(tmp_path, base):
     assert ("@base <https://w3id.org/comment-graph/id/>" in head) == (base is None)
 
 
+@pytest.mark.parametrize("base", [None, "http://example.org/data#", "http://example.org/q?x=1/"])
+def test_annotations_formatted_directly_equal_the_generic_blocks(tmp_path, sample_kg, base):
+    """Turtle forms annotations from a template (they are most of the file); the text must be
+    what the generic blocks give, for odd ids, hostile text, quotes and every kind of link."""
+    import io
+
+    from comment_graph.export import rdf
+
+    nasty = tmp_path / "nasty.txt"
+    nasty.write_text('Yann’s "reward \\ hacking" <b>RLHF</b> 🤖 in the CoinRun paper, as Stuart Russell said.\n\n'
+                     '> quoted reward shaping\n\nI agree about reward shaping, @Quintin Pope.', encoding="utf-8")
+    options = {"base_iri": base} if base else {}
+    graphs = [comment_graph.build(p, **options) for p in (_ids_that_resolve_differently(tmp_path), nasty)]
+    graphs += [sample_kg] if base is None else []
+    for kg in graphs:
+        links = rdf._Links(kg)
+        for section in rdf._sections(links, 2):
+            fast = io.BytesIO()
+            rdf._write_turtle_section(fast, section, kg, first=False)
+            form = rdf._TurtleTerms(links.iri.base, rdf._relative_to(links.iri.base))
+            assert fast.getvalue().decode("utf-8") == "".join(map(form.block, section()))
+        assert any(isinstance(s, rdf._CommentRange) for s in rdf._sections(links, 2))
+
+
 def test_relative_iris_only_where_they_resolve_back():
     from comment_graph.export.rdf import _relative_to
 

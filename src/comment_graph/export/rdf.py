@@ -346,15 +346,29 @@ class _Links:
         return bounds + [(start, len(comments))]
 
 
-def _comments_section(links: _Links, start: int, end: int) -> Iterator[Block]:
-    """Comments `start`..`end`: each with its quotes and one annotation per link."""
-    iri = links.iri
-    for c in links.kg.comments[start:end]:
-        ms_of = links.by_comment.get(c.id, {})
-        node = iri("comment", c.id)
-        yield from _comment_blocks(iri, c, [(LINK[ms[0].kind], iri.entity(eid)) for eid, ms in ms_of.items()])
-        for eid, ms in ms_of.items():
-            yield from _annotation_blocks(iri, ms, node, links.weights.get((c.id, eid)))
+class _CommentRange:
+    """The section of comments `start`..`end`: each with its quotes and one annotation per link.
+    Called, it gives the blocks; the Turtle writer formats its annotations directly (see
+    `_TurtleAnnotations`), as they are most of the file."""
+
+    def __init__(self, links: _Links, start: int, end: int) -> None:
+        self.links, self.start, self.end = links, start, end
+
+    def __call__(self) -> Iterator[Block]:
+        for c, node, ms_of in self.comments():
+            yield from self.comment_blocks(c, ms_of)
+            for eid, ms in ms_of.items():
+                yield from _annotation_blocks(self.links.iri, ms, node, self.links.weights.get((c.id, eid)))
+
+    def comments(self) -> Iterator[tuple["Comment", str, dict[str, list]]]:
+        """Each comment, its node's IRI term and its mentions grouped by entity."""
+        iri, by_comment = self.links.iri, self.links.by_comment
+        for c in self.links.kg.comments[self.start:self.end]:
+            yield c, iri("comment", c.id), by_comment.get(c.id, {})
+
+    def comment_blocks(self, c: "Comment", ms_of: dict[str, list]) -> Iterator[Block]:
+        iri = self.links.iri
+        return _comment_blocks(iri, c, [(LINK[ms[0].kind], iri.entity(eid)) for eid, ms in ms_of.items()])
 
 
 def _shared_nodes(links: _Links) -> Iterator[Block]:
@@ -383,7 +397,7 @@ def _rankings(links: _Links) -> Iterator[Block]:
 
 
 def _sections(links: _Links, parts: int) -> list[Callable[[], Iterator[Block]]]:
-    return [functools.partial(_comments_section, links, a, b) for a, b in links.ranges(parts)] + \
+    return [_CommentRange(links, a, b) for a, b in links.ranges(parts)] + \
         [functools.partial(f, links) for f in (_shared_nodes, _entities, _rankings)]
 
 
@@ -470,15 +484,93 @@ def _write_turtle_section(f: IO[bytes], section: Callable[[], Iterator[Block]], 
         head = (f"@base <{base}> .\n" if relative else "") + \
             "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
         f.write((head + "\n").encode("utf-8"))
-    own = "<" + base  # the graph's own nodes: no prefix fits, skip the search
-    short = relative or (lambda term: term)
-    predicates: dict[str, str] = {V.type: "a"}
-    for s, pairs in section():
-        lines = []
-        for p, o in pairs:
-            pred = predicates.get(p) or predicates.setdefault(p, _compact_iri(p))
-            lines.append(f"{pred} {short(o) if o.startswith(own) else _turtle_term(o)}")
-        f.write(f"{short(s) if s.startswith(own) else s} {PAIR_SEPARATOR.join(lines)} .\n\n".encode("utf-8"))
+    form = _TurtleTerms(base, relative)
+    if isinstance(section, _CommentRange):
+        annotations = _TurtleAnnotations(section.links, form)
+        for c, node, ms_of in section.comments():
+            text = "".join(map(form.block, section.comment_blocks(c, ms_of)))
+            f.write((text + annotations.of(c.id, node, ms_of)).encode("utf-8"))
+        return
+    for block in section():
+        f.write(form.block(block).encode("utf-8"))
+
+
+class _TurtleTerms:
+    """How terms and blocks are written in Turtle: the graph's own IRIs relative to the base
+    (where that resolves back to them), others with a standard prefix where one fits."""
+
+    def __init__(self, base: str, relative: Callable[[str], str] | None) -> None:
+        self.own = "<" + base  # the graph's own nodes: no prefix fits, skip the search
+        self.short = relative or (lambda term: term)
+        self.predicates: dict[str, str] = {V.type: "a"}
+
+    def term(self, term: str) -> str:
+        return self.short(term) if term.startswith(self.own) else _turtle_term(term)
+
+    def predicate(self, p: str) -> str:
+        return self.predicates.get(p) or self.predicates.setdefault(p, _compact_iri(p))
+
+    def block(self, block: Block) -> str:
+        s, pairs = block
+        lines = [f"{self.predicate(p)} {self.term(o)}" for p, o in pairs]
+        return f"{self.term(s) if s.startswith(self.own) else s} {PAIR_SEPARATOR.join(lines)} .\n\n"
+
+
+class _TurtleAnnotations:
+    """A comment's annotations (`_annotation_blocks`) as Turtle, formed from one template a link:
+    the same text the blocks give, at a fraction of the cost (they are most of the file).
+    The target and position nodes extend the annotation's IRI by a plain segment, so each is
+    relative exactly when the annotation's IRI is."""
+
+    def __init__(self, links: _Links, form: _TurtleTerms) -> None:
+        self.links, self.form, self.weights = links, form, links.weights
+        self.bodies: dict[str, str] = {}
+        self.wordings: dict[str, str] = {}
+        self.wording = functools.partial(_wording, links.iri)
+        t, p = form.term, form.predicate
+        self.kinds = {kind: t(MOTIVATION.get(kind, V.identifying)) for kind in ENTITY_CLASS}
+        self.flags = {flag: t(boolean(flag)) for flag in (True, False)}
+        self.head = f" {p(V.type)} {t(V.Annotation)}{PAIR_SEPARATOR}{p(V.hasBody)} "
+        self.resource = f" {p(V.type)} {t(V.SpecificResource)}{PAIR_SEPARATOR}{p(V.hasSource)} "
+        self.position = f" {p(V.type)} {t(V.TextPositionSelector)}{PAIR_SEPARATOR}{p(V.start)} "
+        # what goes before each further object of a block: the separator and the predicate
+        self.then = {name: f"{PAIR_SEPARATOR}{p(pred)} " for name, pred in (
+            ("target", V.hasTarget), ("motivation", V.motivatedBy), ("extractor", V.cg["extractor"]),
+            ("confidence", V.cg["confidence"]), ("in_quote", V.cg["inQuote"]), ("occurrences", V.cg["occurrences"]),
+            ("weight", V.cg["weight"]), ("selector", V.hasSelector), ("end", V.end))}
+        # counts and confidences repeat or follow one pattern: `term(count(n))` is '"n"^^xsd:...'
+        self.index_type = '"^^' + _compact_iri("<" + str(XSD.nonNegativeInteger) + ">")
+        self.count_type = '"^^' + _compact_iri("<" + POSITIVE + ">")
+        self.decimals: dict[float, str] = {}
+        self.extractors: dict[str, str] = {}
+
+    def _once(self, table: dict, value, make: Callable[..., str]) -> str:
+        """The Turtle form of `make(value)`, formed once per value (entities, wordings, scores repeat)."""
+        term = table.get(value)
+        if term is None:
+            term = table[value] = self.form.term(make(value))
+        return term
+
+    def of(self, comment_id: str, node: str, ms_of: dict[str, list]) -> str:
+        form, iri, out, then = self.form, self.links.iri, [], self.then
+        source = form.term(node)
+        for eid, ms in ms_of.items():
+            m = _evidence(ms)
+            ann = form.term(_annotation_iri(node, m.entity_id))
+            body = self._once(self.bodies, m.entity_id, iri.entity)
+            wording = self._once(self.wordings, m.surface, self.wording)
+            weight = self.weights.get((comment_id, eid))
+            stem = ann[:-1]
+            out.append(
+                f"{ann}{self.head}{body}{then['target']}{stem}/target>{then['motivation']}{self.kinds[m.kind]}"
+                f"{then['extractor']}{self._once(self.extractors, m.extractor, literal)}"
+                f"{then['confidence']}{self._once(self.decimals, max(x.score for x in ms), decimal)}"
+                f"{then['in_quote']}{self.flags[all(x.in_quote for x in ms)]}"
+                f"{then['occurrences']}\"{len(ms)}{self.count_type}"
+                f"{'' if weight is None else then['weight'] + self._once(self.decimals, weight, decimal)} .\n\n"
+                f"{stem}/target>{self.resource}{source}{then['selector']}{stem}/position>{then['selector']}{wording} .\n\n"
+                f"{stem}/position>{self.position}\"{m.start}{self.index_type}{then['end']}\"{m.end}{self.index_type} .\n\n")
+        return "".join(out)
 
 
 SECTION_WRITERS = {"ttl": _write_turtle_section, "nt": _write_ntriples_section}
