@@ -10,6 +10,7 @@ with `textContent`, never as HTML.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -109,14 +110,13 @@ def _positions(kg: "CommentGraph", ids: dict[str, str]) -> dict[str, tuple[float
         links.setdefault(ek(m.entity_id), set()).add(ck(m.comment_id))
     hubs = sorted((e for e in kg.entities.values()), key=lambda e: (-e.comment_count, e.id))[:HUB_COUNT]
     hub_ids = {ek(e.id) for e in hubs}
-    g = nx.Graph()
-    g.add_nodes_from(sorted(hub_ids))
+    together: Counter[tuple[str, str]] = Counter()  # pairs of hubs, by comments naming both (in first-seen order)
     for cid in (ck(c.id) for c in kg.comments):
         near = sorted(links.get(cid, set()) & hub_ids)
-        for i, a in enumerate(near):
-            for b in near[i + 1:]:
-                w = g.get_edge_data(a, b, {"weight": 0})["weight"]
-                g.add_edge(a, b, weight=w + 1)
+        together.update((a, b) for i, a in enumerate(near) for b in near[i + 1:])
+    g = nx.Graph()
+    g.add_nodes_from(sorted(hub_ids))
+    g.add_weighted_edges_from((a, b, n) for (a, b), n in together.items())
     scale = 250 * math.sqrt(len(ids))
     pos = {n: (float(x) * scale, float(y) * scale) for n, (x, y) in nx.spring_layout(g, seed=7, iterations=50).items()}
     out: dict[str, tuple[float, float]] = {ids[n]: p for n, p in pos.items()}
