@@ -29,7 +29,7 @@ def _mention(c: Comment, s: int, e: int, score: float, key: str | None = None) -
 
 def _list_mates(c: Comment, found: list[Mention], spans: list) -> Iterator[Mention]:
     """In a comma list that contains a known organization, the other capitalised items are organizations too."""
-    for sentence in SENTENCE_RE.finditer(c.text):
+    for sentence in SENTENCE_RE.finditer(c.text) if found else ():
         s0 = sentence.start()
         if not any(s0 <= m.start < sentence.end() for m in found):
             continue

@@ -129,13 +129,15 @@ def _single_words(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
 SURNAME = r"[A-Z][a-z]+(?:[A-Z][a-z]+)?"
 # Cues that a capitalised word alone is a surname: "Elhage et al.", "by Ongaro and Ousterhout",
 # "Miguel and Kremer started", "Kleppmann's book".
+# Each cue with what every match of it holds (all of the first strings, one of the second),
+# so that a text lacking them is not scanned.
 SURNAME_CUES = [
-    re.compile(rf"\b({SURNAME})\s+et\s+al\b"),
-    re.compile(rf"\bby\s+({SURNAME})(?:\s*(?:,|and|&)\s*({SURNAME}))?\b"),
-    re.compile(rf"\b({SURNAME})\s+(?:and|&)\s+({SURNAME})\s+(?:started|showed|found|argued?|wrote|proposed|"
-               rf"show|find|write|ran|did|have|had|say|said|claim(?:ed)?)\b"),
-    re.compile(rf"\b({SURNAME})[’']s?\s+(?:\w+\s)?(?:book|paper|post|essay|blog|lecture|talk|course|thesis|"
-               rf"newsletter|argument|work|model|team|lab|group)\b"),
+    (re.compile(rf"\b({SURNAME})\s+et\s+al\b"), ("et", "al"), ("",)),
+    (re.compile(rf"\bby\s+({SURNAME})(?:\s*(?:,|and|&)\s*({SURNAME}))?\b"), ("by",), ("",)),
+    (re.compile(rf"\b({SURNAME})\s+(?:and|&)\s+({SURNAME})\s+(?:started|showed|found|argued?|wrote|proposed|"
+                rf"show|find|write|ran|did|have|had|say|said|claim(?:ed)?)\b"), (), ("and", "&")),
+    (re.compile(rf"\b({SURNAME})[’']s?\s+(?:\w+\s)?(?:book|paper|post|essay|blog|lecture|talk|course|thesis|"
+                rf"newsletter|argument|work|model|team|lab|group)\b"), (), ("’", "'")),
 ]
 
 
@@ -149,7 +151,9 @@ def _rare_capitalised(word: str, ctx: Context) -> bool:
 
 
 def _cued_surnames(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
-    for pattern in SURNAME_CUES:
+    for pattern, every, some in SURNAME_CUES:
+        if not (all(w in c.text for w in every) and any(w in c.text for w in some)):
+            continue
         for m in pattern.finditer(c.text):
             for g in range(1, (m.lastindex or 0) + 1):
                 s, e = m.span(g)

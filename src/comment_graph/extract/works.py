@@ -56,9 +56,17 @@ def _title_case(words: list[str]) -> bool:
     return len(big) >= 2 and sum(w[0].isupper() for w in big) / len(big) >= 0.8
 
 
+def _has_apostrophe(text: str) -> bool:
+    return "’" in text or "'" in text
+
+
+AUTHOR_WORK_NOUNS = ("explainer", "video", "talk", "podcast", "lecture", "interview")
+
+
 def _patterns(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     t = c.text
-    for m in POSSESSIVE_WORK_RE.finditer(t):
+    # each scan below is skipped where the text lacks what every match holds (an apostrophe, a noun)
+    for m in POSSESSIVE_WORK_RE.finditer(t) if _has_apostrophe(t) else ():
         words = m.group(1).split()
         while len(words) > 1 and words[0] not in ctx.lexicons.first_names:
             words = words[1:]  # "See Geoffrey Miller’s post": the sentence's verb is not the author
@@ -67,7 +75,7 @@ def _patterns(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
         start = m.start(1) + m.group(1).rindex(" ".join(words))
         spans.append((start, m.end()))
         yield _descriptor(_work(c, start, m.end(), t[start:m.end()], 0.85, creator=" ".join(words)))
-    for m in AUTHOR_WORK_RE.finditer(t):
+    for m in AUTHOR_WORK_RE.finditer(t) if any(noun in t for noun in AUTHOR_WORK_NOUNS) else ():
         if not covered(spans, m.start(), m.end()) and m.group(1).split()[0] in ctx.lexicons.first_names:
             spans.append((m.start(), m.end()))
             yield _descriptor(_work(c, m.start(), m.end(), m.group(0), 0.8, creator=m.group(1)))
@@ -108,7 +116,7 @@ POSSESSIVE_TITLE_RE = re.compile(rf"(?<![\w])({PERSON})[’']s?\s+({CAP}(?:\s(?:
 
 def _possessive_titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     """"Tetlock’s Superforecasting", "Anthropic's Towards Monosemanticity": a Title Case name after a possessive."""
-    for m in POSSESSIVE_TITLE_RE.finditer(c.text):
+    for m in POSSESSIVE_TITLE_RE.finditer(c.text) if _has_apostrophe(c.text) else ():
         s, e = m.start(2), m.end(2)
         title = m.group(2)
         if covered(spans, s, e) or title.split()[0] in ctx.lexicons.first_names or title in ctx.lexicons.people \
@@ -127,7 +135,7 @@ NOUN_THEN_QUOTED_RE = re.compile(rf"\b(?:{WORK_NOUNS})\s+[“\"]([^”\"\n]{{3,1
 def _titles_after_work_nouns(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     """A quoted string right after "post", "paper", "essay" … is a title whatever its case:
     'his blog post “Why your house is a terrible investment”'."""
-    for m in NOUN_THEN_QUOTED_RE.finditer(c.text):
+    for m in NOUN_THEN_QUOTED_RE.finditer(c.text) if "“" in c.text or '"' in c.text else ():
         s, e = m.start(1), m.end(1)
         if not covered(spans, s, e):
             spans.append((s, e))
