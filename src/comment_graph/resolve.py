@@ -57,18 +57,29 @@ def drop_overlaps(mentions: list[Mention]) -> list[Mention]:
     order = lambda m: (m.start, KIND_PRIORITY[m.kind])  # noqa: E731
     for _, ms in sorted(by_comment.items()):  # sorted a comment at a time: mentions by (comment, start, kind)
         ms = list({(m.start, m.end, m.kind): m for m in reversed(ms)}.values())[::-1]  # one per span and kind
-        named = [m for m in ms if m.kind != "concept"]
-        if named:
-            ms = [m for m in ms if _survives(m, named)]
-        kept += sorted(ms, key=order)
+        kept += sorted(_unshadowed(ms), key=order)
     return kept
 
 
-def _survives(m: Mention, named: list[Mention]) -> bool:
-    rivals = [o for o in named if o is not m and o.start < m.end and m.start < o.end]
-    if m.kind == "concept" and any(o.attrs.get("named_by") != "description" for o in rivals):
-        return False  # inside a name or a title; a described work ("the MVCC lecture") keeps its topic
-    return not (m.kind == "person" and any(o.kind == "organization" and o.score >= m.score for o in rivals))
+def _unshadowed(ms: list[Mention]) -> list[Mention]:
+    """A comment's mentions less the concepts inside a name or a title (a described work, "the
+    MVCC lecture", keeps its topic) and the persons inside an organization as sure as they are."""
+    names = bytearray()  # 1 where a name or title stands: one lookup a concept, not a scan of the names
+    organizations = []
+    for o in ms:
+        if o.kind == "concept":
+            continue
+        if o.kind == "organization":
+            organizations.append(o)
+        if o.attrs.get("named_by") != "description":
+            names.extend(bytes(max(0, o.end - len(names))))
+            names[o.start:o.end] = b"\x01" * (o.end - o.start)
+    if not names and not organizations:
+        return ms
+    return [m for m in ms if not (
+        m.kind == "concept" and names.find(1, m.start, m.end) >= 0
+        or m.kind == "person" and any(o.start < m.end and m.start < o.end and o.score >= m.score
+                                      for o in organizations))]
 
 
 # ---- people -------------------------------------------------------------------------
