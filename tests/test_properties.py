@@ -69,3 +69,37 @@ def test_determiner_search_in_a_window_agrees_with_the_whole_text(text, end):
 
     end = min(end, len(text))
     assert _determiner_before(text, end) == bool(DETERMINER_BEFORE_RE.search(text[:end]))
+
+
+SPANS = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 20)).map(lambda p: (p[0], p[0] + p[1])), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(SPANS, SPANS)
+def test_the_byte_mask_of_claimed_characters_agrees_with_scanning_the_spans(claimed, asked):
+    from comment_graph.extract.names import Taken, covered
+
+    taken = Taken(100)
+    for span in claimed:
+        taken.append(span)
+    copy = taken.copy()
+    copy.append((90, 95))
+    for s, e in asked:
+        assert taken.covers(s, e) == covered(claimed, s, e)
+        assert copy.covers(s, e) == covered(claimed + [(90, 95)], s, e)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(TEXT, st.text(alphabet="aZ_9-'’.&/+@# \n", max_size=60)))
+def test_tokens_are_those_of_the_character_by_character_patterns(text):
+    """The token patterns match runs of word characters at once; the tokens must be those of
+    the plain patterns they replaced."""
+    import re
+
+    from comment_graph.extract.concepts import FINE_TOKEN_RE
+    from comment_graph.text import TOKEN_RE
+
+    plain = re.compile(r"[@#]?[^\W_](?:[\w]|[-'’.&/+](?=[^\W_]))*|\S")
+    plain_fine = re.compile(r"[^\W_](?:\w|['’.&+](?=[^\W_]))*")
+    assert [m.span() for m in TOKEN_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert [m.span() for m in FINE_TOKEN_RE.finditer(text)] == [m.span() for m in plain_fine.finditer(text)]

@@ -22,7 +22,7 @@ from ..models import Comment, Mention
 from ..text import concept_key, fold, singular, stopwords, tokens
 from . import Extractor, register
 from .context import Context
-from .names import covered, sentence_initial
+from .names import Taken, sentence_initial
 
 NAME = "concepts"
 NOUN_TAGS = {"NN", "NNS"}
@@ -127,7 +127,7 @@ def _specificity(words: tuple[str, ...]) -> float:
     return min(1.0, max(0.0, (6.0 - min(zipf(p) for p in parts)) / 4.0))
 
 
-FINE_TOKEN_RE = re.compile(r"[^\W_](?:\w|['’.&+](?=[^\W_]))*")
+FINE_TOKEN_RE = re.compile(r"[^\W_]\w*(?:['’.&+](?=[^\W_])\w*)*")  # runs of \w at once, as TOKEN_RE
 # What may follow a term inside a hyphen compound: "wireheading-adjacent", "CoinRun-style".
 RELATIONAL_SUFFIXES = {"adjacent", "like", "style", "based", "related", "type", "ish", "esque", "specific",
                        "free", "level", "oriented", "driven", "aware", "relevant", "shaped", "inspired", "scale",
@@ -225,7 +225,7 @@ def _vocab_matches(c: Comment, ctx: Context) -> Iterator[Mention]:
             free = i + n
 
 
-def _abbreviation_definitions(c: Comment, spans: list) -> Iterator[Mention]:
+def _abbreviation_definitions(c: Comment, spans: Taken) -> Iterator[Mention]:
     """'long form (ABBR)': the long form's initials spell the abbreviation (Schwartz–Hearst)."""
     for m in ABBR_DEF_RE.finditer(c.text):
         abbr = m.group(1).rstrip("s") if m.group(1).endswith("s") and m.group(1)[:-1].isupper() else m.group(1)
@@ -406,14 +406,14 @@ def _recurring_tail(idx: list[int], toks, text: str) -> bool:
     return any(_recurs(text, [toks[i][0] for i in idx[k:]]) for k in range(len(idx) - 1))
 
 
-def _phrases(c: Comment, toks, tags, in_chunk, spans: list, vocab: list[Mention]) -> Iterator[Mention]:
+def _phrases(c: Comment, toks, tags, in_chunk, spans: Taken, vocab: list[Mention]) -> Iterator[Mention]:
     for idx in _chunks(toks, tags, in_chunk):
         best = _best_suffix(idx, toks, tags, c.text)
         if not best:
             continue
         sub, score = best
         s, e = toks[sub[0]][1], toks[sub[-1]][2]
-        if covered(spans, s, e):
+        if spans.covers(s, e):
             continue
         overlapping = [v for v in vocab if v.start < e and s < v.end]
         if overlapping and (any(v.start < s or v.end > e for v in overlapping)
@@ -443,12 +443,12 @@ QUOTED_TERM_RE = re.compile(r"[“\"]([a-z][\w’' -]{1,48}?)[”\"]")
 INNER_PREPOSITIONS = {"of", "from", "for", "to", "in", "on", "with", "as"}
 
 
-def _quoted_terms(c: Comment, spans: list) -> Iterator[Mention]:
+def _quoted_terms(c: Comment, spans: Taken) -> Iterator[Mention]:
     """A short lower-case phrase in quotation marks, headed by a noun: a term under discussion."""
     stop = stopwords()
     for m in QUOTED_TERM_RE.finditer(c.text):
         words = m.group(1).split()
-        if not 1 < len(words) <= 4 or covered(spans, m.start(1), m.end(1)):
+        if not 1 < len(words) <= 4 or spans.covers(m.start(1), m.end(1)):
             continue
         inner_ok = all(w not in stop or (0 < i < len(words) - 1 and w in INNER_PREPOSITIONS)
                        for i, w in enumerate(words))
@@ -462,13 +462,13 @@ def _quoted_terms(c: Comment, spans: list) -> Iterator[Mention]:
 PROPER_RE = re.compile(r"(?<![\w@#’'-])([A-Z][a-z]+(?:[A-Z][a-z0-9]+)*|[A-Z][a-z]*[A-Z][A-Za-z0-9]*)(?![\w’'-])")
 
 
-def _proper_terms(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+def _proper_terms(c: Comment, ctx: Context, spans: Taken) -> Iterator[Mention]:
     """Named things that are topics, not people or organizations: "Kafka", "Raft", "RabbitMQ".
     A capitalised word mid-sentence that no name list knows counts once other comments use it too."""
     lex = ctx.lexicons
     for m in PROPER_RE.finditer(c.text):
         word, s, e = m.group(1), m.start(1), m.end(1)
-        if covered(spans, s, e) or sentence_initial(c.text, s) or word in lex.first_names or word in lex.people \
+        if spans.covers(s, e) or sentence_initial(c.text, s) or word in lex.first_names or word in lex.people \
                 or word in lex.organizations or word in ctx.corpus_surnames or zipf(word.lower()) >= 4.0:
             continue
         spans.append((s, e))
@@ -479,13 +479,16 @@ def _proper_terms(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
 def find_concepts(c: Comment, ctx: Context) -> Iterator[Mention]:
     toks = tokens(c.text)
     tags, in_chunk = _tag_and_chunk(toks)
-    spans: list[tuple[int, int]] = []
+    spans = Taken(len(c.text))
     yield from _abbreviation_definitions(c, spans)
-    vocab = [m for m in _vocab_matches(c, ctx) if not covered(spans, m.start, m.end)]
+    vocab = [m for m in _vocab_matches(c, ctx) if not spans.covers(m.start, m.end)]
     yield from vocab
     yield from _quoted_terms(c, spans)
     yield from _phrases(c, toks, tags, in_chunk, spans, vocab)
-    yield from _proper_terms(c, ctx, spans + [(m.start, m.end) for m in vocab])
+    taken = spans.copy()
+    for m in vocab:
+        taken.append((m.start, m.end))
+    yield from _proper_terms(c, ctx, taken)
 
 
 register(Extractor(NAME, ("concept",), find_concepts))

@@ -42,3 +42,26 @@ def strip_possessive(surface: str) -> str:
 
 def covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
+
+
+class Taken:
+    """The characters of a text that found mentions already claim. Whether a span touches any
+    of them is one lookup in a byte mask, not a scan of every claimed span (`covered`)."""
+
+    __slots__ = ("mask",)
+
+    def __init__(self, size: int) -> None:
+        self.mask = bytearray(size)
+
+    def append(self, span: tuple[int, int]) -> None:
+        s, e = span
+        self.mask[s:e] = b"\x01" * (e - s)
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether a claimed character lies in start..end (a non-empty span of the text)."""
+        return self.mask.find(1, start, end) >= 0
+
+    def copy(self) -> "Taken":
+        taken = Taken(0)
+        taken.mask = self.mask.copy()
+        return taken
