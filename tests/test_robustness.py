@@ -390,3 +390,32 @@ def test_a_build_leaves_nothing_frozen_out_of_garbage_collection(tmp_path):
         assert not gc.isenabled()
     finally:
         gc.enable()
+    gc.freeze()  # and what a caller froze stays frozen
+    try:
+        frozen = gc.get_freeze_count()
+        build_text(tmp_path, GOOD * 3)
+        assert gc.get_freeze_count() >= frozen and gc.isenabled()
+    finally:
+        gc.unfreeze()
+
+
+def test_builds_in_threads_leave_collection_as_it_was(tmp_path):
+    """Blocks opened and closed by several threads at once still restore collection at the end."""
+    import gc
+    import threading
+
+    from comment_graph.export import shared_heap
+
+    def hold():
+        for _ in range(200):
+            with shared_heap():
+                pass
+
+    threads = [threading.Thread(target=hold) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    build_text(tmp_path, GOOD * 3)
+    assert gc.isenabled()

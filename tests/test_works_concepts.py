@@ -116,3 +116,15 @@ def test_the_part_of_speech_lexicon_and_suffix_rules_are_textblobs():
                  "wireheaded", "optimize", "classify", "paperclips", "x", "", "tastes-ly", "1,000", "3.5%"]:
         assert _suffix_tag(word) == _suffix_rules(word, "NN")[1], word
         assert bool(NUMBER_RE.match(word)) == bool(CD.match(word)), word
+
+
+def test_the_words_a_pattern_needs_are_in_the_pattern():
+    """Extractors skip a scan when the text lacks a word every match holds; the word lists must
+    say what the patterns say, or matches would be skipped silently."""
+    from comment_graph.extract.people import SURNAME_CUES
+    from comment_graph.extract.works import AUTHOR_WORK_NOUNS, AUTHOR_WORK_RE
+
+    for pattern, every, some in SURNAME_CUES:
+        assert all(w in pattern.pattern for w in every) and all(w in pattern.pattern for w in some)
+    assert all(noun in AUTHOR_WORK_RE.pattern for noun in AUTHOR_WORK_NOUNS)
+    assert AUTHOR_WORK_RE.search("as the Rob Miles explainer shows").group(2) == "explainer"

@@ -137,6 +137,8 @@ def _in_workers(task: Callable[[int, int], object], comments: list[Comment], ctx
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    # The workers are forked inside the build's shared_heap, so they run with automatic garbage
+    # collection off, like the build: they live as long as the stage and make few cycles.
     bounds = [(i, min(i + CHUNK, len(comments))) for i in range(0, len(comments), CHUNK)]
     _WORKER.update(comments=comments, ctx=ctx, **shared)
     try:

@@ -35,7 +35,8 @@ class _Ids:
 
     def __init__(self) -> None:
         self.by_id: dict[str, str] = {}
-        self._given: dict[tuple[str, str, str | None], str] = {}  # asked once a mention: answered once
+        # what get() answered: the same again, as `by_id` only ever grows (setdefault)
+        self._given: dict[tuple[str, str, str | None], str] = {}
 
     def get(self, kind: str, label: str, key: str | None = None) -> str:
         """The id of `label`; two things of one label but different `key`s (two URLs) get two ids."""

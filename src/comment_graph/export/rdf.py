@@ -233,6 +233,8 @@ def _annotation_blocks(iri: Iris, ms: list["Mention"], comment: str, weight: flo
 
     One node per link rather than per occurrence keeps SPARQL joins over the evidence small:
     engines without a join planner (rdflib) multiply annotations by selectors.
+    `_TurtleAnnotations` writes the same blocks as Turtle from a template: change both (a test
+    compares them).
     """
     m = _evidence(ms)
     ann = _annotation_iri(comment, m.entity_id)

@@ -43,9 +43,13 @@ def pos_lexicon() -> dict[str, str]:
     if spec is None or not spec.submodule_search_locations:
         raise ConfigError("the textblob package (its English lexicon) is missing; reinstall comment-graph")
     path = Path(spec.submodule_search_locations[0]) / "en" / "en-lexicon.txt"
-    with open(path, encoding="utf-8") as f:
-        lines = (line.strip() for line in f)
-        return dict(line.split(" ")[:2] for line in lines if line and not line.startswith(";;;"))
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = (line.strip() for line in f)
+            return dict(line.split(" ")[:2] for line in lines if line and not line.startswith(";;;"))
+    except OSError as e:
+        raise ConfigError(f"cannot read TextBlob's English lexicon ({path}): {e.strerror or e}; "
+                          "reinstall comment-graph") from None
 
 
 @lru_cache(maxsize=65536)
@@ -74,6 +78,9 @@ def _token_info(token: str, first: bool) -> tuple[str, bool]:
     return tag, _in_chunk(token, tag)
 
 
+NUMBER_RE = re.compile(r"^[0-9\-\,\.\:\/\%\$]+$")  # TextBlob's CD
+
+
 @lru_cache(maxsize=1 << 17)
 def _word_tag(word: str, first: bool) -> str:
     # TextBlob's parser tags without context rules: the lexicon (lower-cased only for the first
@@ -88,8 +95,6 @@ def _word_tag(word: str, first: bool) -> str:
         return "CD"
     return _suffix_tag(word)
 
-
-NUMBER_RE = re.compile(r"^[0-9\-\,\.\:\/\%\$]+$")  # TextBlob's CD
 
 
 def _suffix_tag(word: str) -> str:

@@ -54,6 +54,7 @@ class Taken:
         self.mask = bytearray(size)
 
     def append(self, span: tuple[int, int]) -> None:
+        """Claim a span of the text (inside it: the mask has the text's length)."""
         s, e = span
         self.mask[s:e] = b"\x01" * (e - s)
 

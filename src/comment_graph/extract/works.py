@@ -26,7 +26,8 @@ CAP = r"[A-Z][\w]*(?:[-‐][\w]+)*"
 PERSON = rf"{CAP}(?:\s{CAP}){{0,2}}"
 POSSESSIVE_WORK_RE = re.compile(rf"(?<![\w])({PERSON})[’']s?\s+((?:[\w-]+\s){{0,2}}?(?:{WORK_NOUNS}))\b")
 THE_X_WORK_RE = re.compile(rf"\b[Tt]he\s+((?:[A-Z][\w-]*[A-Z0-9][\w-]*|{CAP})(?:\s[\w-]+){{0,3}}?\s(?:{WORK_NOUNS}))\b")
-AUTHOR_WORK_RE = re.compile(rf"(?<![\w’'])({CAP}\s{CAP})\s+(explainer|video|talk|podcast|lecture|interview)\b")
+AUTHOR_WORK_NOUNS = ("explainer", "video", "talk", "podcast", "lecture", "interview")
+AUTHOR_WORK_RE = re.compile(rf"(?<![\w’'])({CAP}\s{CAP})\s+({'|'.join(AUTHOR_WORK_NOUNS)})\b")
 SMALL = r"(?:to|of|the|a|an|in|on|for|and|vs\.?|with|from|is|are|at)"
 TITLE_RUN_RE = re.compile(rf"(?<![\w-])({CAP}(?:(?:\s{SMALL})+\s{CAP}|(?:\s{CAP}){{1,9}})(?:(?:\s{SMALL})*\s{CAP}){{0,8}})"
                           rf"(?:\s(series|sequence|book|post|paper))?")
@@ -59,8 +60,6 @@ def _title_case(words: list[str]) -> bool:
 def _has_apostrophe(text: str) -> bool:
     return "’" in text or "'" in text
 
-
-AUTHOR_WORK_NOUNS = ("explainer", "video", "talk", "podcast", "lecture", "interview")
 
 
 def _patterns(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
