@@ -376,11 +376,14 @@ class _CommentRange:
 def _shared_nodes(links: _Links) -> Iterator[Block]:
     """What the comments point to: accounts, posts and wordings, each described once."""
     iri, shared = links.iri, _Shared()
+    worded: set[str] = set()  # a wording's triples are the same each time: add them once
     for c in links.kg.comments:
         _comment_shared(iri, c, shared)
         for ms in links.by_comment.get(c.id, {}).values():
             surface = _evidence(ms).surface
-            shared.add(_wording(iri, surface), [(V.type, V.TextQuoteSelector), (V.exact, literal(surface))])
+            if surface not in worded:
+                worded.add(surface)
+                shared.add(_wording(iri, surface), [(V.type, V.TextQuoteSelector), (V.exact, literal(surface))])
     return shared.blocks()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from itertools import islice
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,20 +58,20 @@ def _sections(kg: "CommentGraph") -> dict[str, object]:
         "mention_fields": list(MENTION_FIELDS),
     }
     if kg.raw_mentions is None:
-        sections["mentions"] = (_row(m) + [m.entity_id] for m in kg.mentions)
+        sections["mentions"] = ((*_row(m), m.entity_id) for m in kg.mentions)
     else:
         index = {id(m): i for i, m in enumerate(kg.raw_mentions)}
-        sections["raw_mentions"] = (_row(m) for m in kg.raw_mentions)
+        sections["raw_mentions"] = map(_row, kg.raw_mentions)
         if all(id(m) in index for m in kg.mentions):
             sections["resolved"] = ([index[id(m)], m.entity_id] for m in kg.mentions)
         else:
-            sections["mentions"] = (_row(m) + [m.entity_id] for m in kg.mentions)
+            sections["mentions"] = ((*_row(m), m.entity_id) for m in kg.mentions)
     return sections
 
 
-def _row(m: Mention) -> list:
-    """A mention as a compact row (field names once, in `mention_fields`): a third of the size."""
-    return [m.comment_id, m.kind, m.surface, m.start, m.end, m.extractor, m.score, m.key, m.in_quote, m.attrs]
+# A mention as a compact row (field names once, in `mention_fields`): a third of the size. A
+# tuple, got in C, encodes as the same JSON array a list would.
+_row = attrgetter(*MENTION_FIELDS)
 
 
 def write_state_to(f, kg: "CommentGraph") -> None:
