@@ -103,3 +103,27 @@ def test_tokens_are_those_of_the_character_by_character_patterns(text):
     plain_fine = re.compile(r"[^\W_](?:\w|['’.&+](?=[^\W_]))*")
     assert [m.span() for m in TOKEN_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]
     assert [m.span() for m in FINE_TOKEN_RE.finditer(text)] == [m.span() for m in plain_fine.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(TEXT, st.text(alphabet="aZ_9-'’.&/+@# \n", max_size=60)))
+def test_token_columns_are_the_matches_of_the_pattern(text):
+    """Tokens come from one split and a running sum of lengths; they must be the pattern's matches."""
+    from comment_graph.extract.concepts import FINE_TOKEN_RE
+    from comment_graph.text import TOKEN_RE, token_columns, tokens
+
+    for pattern in (TOKEN_RE, FINE_TOKEN_RE):
+        words, starts, ends = token_columns(text, pattern)
+        assert list(zip(words, starts, ends)) == [(m.group(), m.start(), m.end()) for m in pattern.finditer(text)]
+    assert tokens(text) == [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+
+
+def test_token_columns_refuse_a_pattern_with_groups():
+    import re
+
+    import pytest
+
+    from comment_graph.text import token_columns
+
+    with pytest.raises(ValueError):
+        token_columns("a b", re.compile(r"(a)|b"))

@@ -15,11 +15,13 @@ import importlib.util
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import compress, count
+from operator import itemgetter
 from pathlib import Path
 
 from ..errors import ConfigError
 from ..models import Comment, Mention
-from ..text import concept_key, fold, singular, stopwords, tokens
+from ..text import concept_key, fold, singular, stopwords, token_columns
 from . import Extractor, register
 from .context import Context
 from .names import Taken, sentence_initial
@@ -64,11 +66,13 @@ def _tag(toks: list[tuple[str, int, int]]) -> list[str]:
     return [_word_tag(t.replace("’", "'"), i == 0) for i, (t, _, _) in enumerate(toks)]
 
 
-def _tag_and_chunk(toks: list[tuple[str, int, int]]) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+def _tag_and_chunk(words: list[str]) -> tuple[tuple[str, ...], tuple[bool, ...]]:
     """Each token's tag, and whether it may stand in a noun phrase: one cached lookup per token."""
-    if not toks:
+    if not words:
         return (), ()
-    tags, in_chunk = zip(*[_token_info(t, i == 0) for i, (t, _, _) in enumerate(toks)])
+    info = list(map(_inner_token_info, words))  # the cached lookups called from C, not from a loop here
+    info[0] = _token_info(words[0], True)
+    tags, in_chunk = zip(*info)
     return tags, in_chunk
 
 
@@ -76,6 +80,12 @@ def _tag_and_chunk(toks: list[tuple[str, int, int]]) -> tuple[tuple[str, ...], t
 def _token_info(token: str, first: bool) -> tuple[str, bool]:
     tag = _word_tag(token.replace("’", "'"), first)
     return tag, _in_chunk(token, tag)
+
+
+@lru_cache(maxsize=1 << 17)
+def _inner_token_info(token: str) -> tuple[str, bool]:
+    """`_token_info` of a token that does not open the text."""
+    return _token_info(token, False)
 
 
 NUMBER_RE = re.compile(r"^[0-9\-\,\.\:\/\%\$]+$")  # TextBlob's CD
@@ -139,11 +149,7 @@ RELATIONAL_SUFFIXES = {"adjacent", "like", "style", "based", "related", "type", 
                        "sized", "proof", "centric", "focused", "heavy", "laden", "agnostic", "friendly"}
 
 
-def _fine_tokens(text: str) -> list[tuple[str, int, int]]:
-    """Words with hyphen compounds split into their parts (offsets kept)."""
-    return [(m.group(), m.start(), m.end()) for m in FINE_TOKEN_RE.finditer(text)]
-
-
+ALL_BUT_LAST = itemgetter(slice(None, -1))
 WORD_HYPHEN_BEFORE_RE = re.compile(r"([^\W_]+)-$")
 HYPHEN_WORD_AFTER_RE = re.compile(r"-([^\W_]+)")
 POSSESSIVE_END_RE = re.compile(r"[’']s$")
@@ -195,14 +201,17 @@ def _acronym_form(token: str, acronyms) -> bool:
 
 def _vocab_matches(c: Comment, ctx: Context) -> Iterator[Mention]:
     """Longest vocabulary match at each position, over words and the parts of hyphen compounds."""
-    toks = _fine_tokens(c.text)
+    strings, token_starts, token_ends = token_columns(c.text, FINE_TOKEN_RE)  # hyphen compounds in parts
+    toks = list(zip(strings, token_starts, token_ends))
     lex = ctx.lexicons
     prefixes = lex.key_prefixes()
-    words = [_vocab_word(t[0]) for t in toks]
+    words = list(map(_vocab_word, strings))
     first_words, key_words, acronyms = lex.key_first_words(), lex.key_words(), lex.acronyms
-    # most words start no key and are no acronym: set lookups settle them before the loop below
-    starts = [i for i, (w, (t, _, _)) in enumerate(zip(words, toks))
-              if w in first_words or t in acronyms or t[:-1] in acronyms]
+    # most words start no key and are no acronym: set lookups, looped in C, settle them before the loop below
+    opens_key = map(first_words.__contains__, words)
+    acronym = map(acronyms.__contains__, strings)
+    acronym_and_one = map(acronyms.__contains__, map(ALL_BUT_LAST, strings))  # "LLMs", "RL’"
+    starts = list(compress(count(), map(any, zip(opens_key, acronym, acronym_and_one))))
     free = 0  # the first token not inside an earlier match
     for i in starts:
         if i < free:
@@ -482,8 +491,9 @@ def _proper_terms(c: Comment, ctx: Context, spans: Taken) -> Iterator[Mention]:
 
 
 def find_concepts(c: Comment, ctx: Context) -> Iterator[Mention]:
-    toks = tokens(c.text)
-    tags, in_chunk = _tag_and_chunk(toks)
+    words, starts, ends = token_columns(c.text)
+    toks = list(zip(words, starts, ends))
+    tags, in_chunk = _tag_and_chunk(words)
     spans = Taken(len(c.text))
     yield from _abbreviation_definitions(c, spans)
     vocab = [m for m in _vocab_matches(c, ctx) if not spans.covers(m.start, m.end)]
