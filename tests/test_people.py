@@ -77,3 +77,21 @@ def people_labels(kg):
 def test_sentence_initial_capitalised_words_are_not_people(tmp_path):
     kg = build_text(tmp_path, "Grace notes aside, Sterling work. Rose petals fell. Will it work? Mark my words.")
     assert not people_labels(kg)
+
+
+def test_extraction_reuses_the_surveys_full_names_and_finds_the_same_people(sample_kg):
+    """The corpus survey keeps each comment's full names for the people extractor; a context
+    without them (a plugin's, say) makes the extractor find them itself, with the same result."""
+    from dataclasses import replace
+
+    from comment_graph import api
+    from comment_graph.extract.people import find_people, full_names
+
+    lex = api._lexicons(sample_kg.config)
+    ctx = api._context(sample_kg.comments, lex, sample_kg.page_author, sample_kg.page_titles)
+    assert set(ctx.surveyed_full_names) == {c.id for c in sample_kg.comments}
+    bare = replace(ctx, surveyed_full_names={})
+    for c in sample_kg.comments:
+        assert ctx.surveyed_full_names[c.id] == tuple(full_names(c.text, ctx))
+        assert [m.as_row() for m in find_people(c, ctx)] == [m.as_row() for m in find_people(c, bare)]
+    assert any(ctx.surveyed_full_names.values())

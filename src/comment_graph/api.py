@@ -209,8 +209,12 @@ def _context(comments: list[Comment], lex, page_author: str | None, page_titles:
     else:
         surveyed = [(len(comments), _survey_chunk(0, len(comments), comments, ctx, records))]
     ctx.corpus_full_names = set()
-    for _, (names, quotes) in surveyed:
-        ctx.corpus_full_names |= names
+    start = 0
+    for end, (names, quotes) in surveyed:
+        for c, found in zip(comments[start:end], names):
+            ctx.surveyed_full_names[c.id] = found
+            ctx.corpus_full_names.update(name for _, _, name in found)
+        start = end
         for i, found in quotes:
             comments[i].quotes = sorted(comments[i].quotes + found, key=lambda q: q.start)
     ctx.authors = {c.author for c in comments if c.author}
@@ -219,11 +223,13 @@ def _context(comments: list[Comment], lex, page_author: str | None, page_titles:
 
 
 def _survey_chunk(start: int, end: int, comments: list[Comment] | None = None, ctx: Context | None = None,
-                  records: set[int] = frozenset()) -> tuple[set[str], list[tuple[int, list[Quote]]]]:
-    """The full names in comments start..end, and the quotes found in those of them from records."""
+                  records: set[int] = frozenset()
+                  ) -> tuple[list[tuple[tuple[int, int, str], ...]], list[tuple[int, list[Quote]]]]:
+    """The full names in each of comments start..end (where, and which), and the quotes found in
+    those of them from records."""
     if comments is None or ctx is None:  # in a worker: what it inherited
         comments, ctx, records = _WORKER["comments"], _WORKER["ctx"], _WORKER["records"]
-    names = {n for c in comments[start:end] for _, _, n in full_names(c.text, ctx)}
+    names = [tuple(full_names(c.text, ctx)) for c in comments[start:end]]
     quotes = [(i, found) for i in range(start, end) if i in records
               for found in [_quotes_in_record(comments[i])] if found]
     return names, quotes

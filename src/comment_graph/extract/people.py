@@ -179,7 +179,8 @@ def find_people(c: Comment, ctx: Context) -> Iterator[Mention]:
     yield from _lexicon(c, ctx, spans)
     yield from _handles(c, ctx, spans)
     yield from _author_handles(c, ctx, spans)
-    for s, e, _ in full_names(c.text, ctx):
+    surveyed = ctx.surveyed_full_names.get(c.id)
+    for s, e, _ in full_names(c.text, ctx) if surveyed is None else surveyed:
         if not covered(spans, s, e):
             spans.append((s, e))
             yield _mention(c, s, e, "full", 0.9)
