@@ -127,3 +127,57 @@ def test_token_columns_refuse_a_pattern_with_groups():
 
     with pytest.raises(ValueError):
         token_columns("a b", re.compile(r"(a)|b"))
+
+
+NAME_WORDS = st.sampled_from(["The", "the", "by", "By", "Geoffrey", "Miller", "Miller’s", "Ann's", "post", "paper",
+                              "et al", "and", "&", "Bank", "Acme", "Inc.", "Research", "explainer", "Towards",
+                              "of", "CoinRun", "RabbitMQ", "Yann", "LeCun", "Eliezer", "OpenAI", "Anthropic",
+                              "kestrel_grey", "marisol", "@", "-", "#", "’", "'", "x", "9", "_", ".", ",", "é", "Éa"])
+NAME_TEXT = st.lists(st.tuples(NAME_WORDS, st.sampled_from([" ", "", "-", "\n", ". "])), min_size=1, max_size=30).map(
+    lambda parts: "".join(w + sep for w, sep in parts))
+
+
+def _scan_patterns():
+    """Every scan written with text.not_after (directly or through a trie)."""
+    from comment_graph import api
+    from comment_graph.config import BuildConfig
+    from comment_graph.extract import concepts, organizations, people, works
+    from comment_graph.extract.context import Context
+    from comment_graph.extract.names import FULL_NAME_RE
+
+    lex = api._lexicons(BuildConfig())
+    ctx = Context(lex, authors={"kestrel_grey", "marisol_fi", "Quintin Pope", "ann.b"})
+    return [FULL_NAME_RE, *(cue for cue, _, _ in people.SURNAME_CUES), organizations.SUFFIX_RE,
+            works.POSSESSIVE_WORK_RE, works.THE_X_WORK_RE, works.AUTHOR_WORK_RE, works.TITLE_RUN_RE,
+            works.POSSESSIVE_TITLE_RE, concepts.PROPER_RE, lex.alias_pattern("person"),
+            lex.alias_pattern("organization"), ctx.author_form_pattern]
+
+
+def _look_behind_first(pattern):
+    """The pattern as it reads without not_after: `X(?<!B(?s:.))` written back as `(?<!B)X`."""
+    import re
+
+    source = re.sub(r"(\[[^\]]*\]|\\.|[^\\()\[\]|?*+{}])\(\?<!(.*?)\(\?s:\.\)\)", r"(?<!\2)\1", pattern.pattern)
+    assert "(?s:.)" not in source
+    return re.compile(source, pattern.flags)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(NAME_TEXT, TEXT))
+def test_scans_written_with_not_after_match_as_their_look_behind_forms(text):
+    """Moving a pattern's look-behind behind its first character (so the engine skips in C) must
+    not change a single match, at the start of a text or anywhere else."""
+    for pattern in _scan_patterns():
+        assert "(?s:.)" in pattern.pattern  # written with not_after
+        plain = _look_behind_first(pattern)
+        assert [(m.span(), m.groups()) for m in pattern.finditer(text)] == \
+            [(m.span(), m.groups()) for m in plain.finditer(text)], pattern.pattern[:80]
+
+
+def test_not_after_reads_the_character_before_the_class():
+    import re
+
+    from comment_graph.text import not_after
+
+    led = re.compile(not_after(r"[\w@]", "[A-Z]") + "[a-z]+")
+    assert [m.group() for m in led.finditer("Ann met @Bob and xCal, Dee-Eve")] == ["Ann", "Dee", "Eve"]

@@ -124,7 +124,10 @@ def test_the_words_a_pattern_needs_are_in_the_pattern():
     from comment_graph.extract.people import SURNAME_CUES
     from comment_graph.extract.works import AUTHOR_WORK_NOUNS, AUTHOR_WORK_RE
 
+    import re
+
     for pattern, every, some in SURNAME_CUES:
-        assert all(w in pattern.pattern for w in every) and all(w in pattern.pattern for w in some)
+        source = re.sub(r"\(\?<![^()]*\(\?s:\.\)\)", "", pattern.pattern)  # not_after's look-behinds out: "b…y" is "by"
+        assert all(w in source for w in every) and all(w in source for w in some)
     assert all(noun in AUTHOR_WORK_RE.pattern for noun in AUTHOR_WORK_NOUNS)
     assert AUTHOR_WORK_RE.search("as the Rob Miles explainer shows").group(2) == "explainer"

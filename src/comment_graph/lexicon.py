@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .text import concept_key, data_lines, singular
+from .text import not_after as _not_after
 
 
 @dataclass
@@ -78,12 +79,17 @@ class Lexicons:
 def _alias_regex(aliases: tuple[str, ...]) -> re.Pattern | None:
     if not aliases:
         return None
-    return re.compile(rf"(?<![^\W_])(?:{trie_pattern(aliases)})(?![^\W_])")
+    # an alias not inside a longer run of letters or digits
+    return re.compile("(?:" + trie_pattern(aliases, not_after=r"[^\W_]") + r")(?![^\W_])")
 
 
-def trie_pattern(words: tuple[str, ...]) -> str:
+def trie_pattern(words: tuple[str, ...], not_after: str | None = None) -> str:
     """One regex alternation as a character trie: the same matches as "longest|...|shortest", but
-    the engine follows one branch per character instead of trying every alias at every position."""
+    the engine follows one branch per character instead of trying every alias at every position.
+
+    With `not_after` (a character class), a word matches only where the character before it is
+    not of that class: `(?<!not_after)(?:trie)`, with the look-behind written after each first
+    character (see text.not_after) so that the engine scans fastest."""
     trie: dict = {}
     for w in words:
         node = trie
@@ -91,16 +97,17 @@ def trie_pattern(words: tuple[str, ...]) -> str:
             node = node.setdefault(ch, {})
         node[""] = {}  # an alias ends here
 
-    def pattern(node: dict) -> str:
+    def pattern(node: dict, top: bool = False) -> str:
         ends = "" in node
-        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        branches = [(_not_after(not_after, re.escape(ch)) if top and not_after else re.escape(ch)) + pattern(child)
+                    for ch, child in sorted(node.items()) if ch]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         # longer aliases are tried first; ending here is the fallback, as in a longest-first alternation
         return f"(?:{body})?" if ends else body
 
-    return pattern(trie)
+    return pattern(trie, top=True)
 
 
 def _read_json(path: Path | None, name: str) -> list | dict:

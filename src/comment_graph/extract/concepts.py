@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from ..models import Comment, Mention
-from ..text import concept_key, fold, singular, stopwords, token_columns
+from ..text import concept_key, fold, not_after, singular, stopwords, token_columns
 from . import Extractor, register
 from .context import Context
 from .names import Taken, sentence_initial
@@ -473,7 +473,10 @@ def _quoted_terms(c: Comment, spans: Taken) -> Iterator[Mention]:
                           extractor=NAME, score=0.75, key=concept_key(m.group(1)), attrs={"source": "quoted term"})
 
 
-PROPER_RE = re.compile(r"(?<![\w@#’'-])([A-Z][a-z]+(?:[A-Z][a-z0-9]+)*|[A-Z][a-z]*[A-Z][A-Za-z0-9]*)(?![\w’'-])")
+# "(?<![\w@#’'-])([A-Z][a-z]+(?:[A-Z][a-z0-9]+)*|[A-Z][a-z]*[A-Z][A-Za-z0-9]*)(?![\w’'-])", with the capital
+# both branches open with taken out and written with not_after: the engine scans it fastest.
+PROPER_RE = re.compile("(" + not_after(r"[\w@#’'-]", "[A-Z]") + r"(?:[a-z]+(?:[A-Z][a-z0-9]+)*|[a-z]*[A-Z][A-Za-z0-9]*))"
+                       r"(?![\w’'-])")
 
 
 def _proper_terms(c: Comment, ctx: Context, spans: Taken) -> Iterator[Mention]:

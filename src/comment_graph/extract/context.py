@@ -60,5 +60,5 @@ class Context:
 
             words = tuple(sorted(f for f in self.author_forms if re.fullmatch(r"[\w.]+", f)))
             self.__dict__["_author_form_pattern"] = (
-                re.compile(rf"(?<![\w@.])(?:{trie_pattern(words)})(?!\w|\.\w)") if words else None)
+                re.compile("(?:" + trie_pattern(words, not_after=r"[\w@.]") + r")(?!\w|\.\w)") if words else None)
         return self.__dict__["_author_form_pattern"]

@@ -7,13 +7,16 @@ import re
 from collections.abc import Iterator
 
 from ..models import Comment, Mention
+from ..text import not_after
 from . import Extractor, register
 from .context import Context
 from .names import covered
 
 NAME = "organizations"
+# One to three capitalised words, the first not after a word character or hyphen (not_after: the
+# engine scans fastest), then an organization word.
 SUFFIX_RE = re.compile(
-    r"(?<![\w-])((?:[A-Z][\w&’'.-]*\s+){1,3}(?:Bank|Labs?|Institute|University|Foundation|Inc\.?|"
+    "(" + not_after(r"[\w-]", "[A-Z]") + r"[\w&’'.-]*\s+(?:[A-Z][\w&’'.-]*\s+){0,2}(?:Bank|Labs?|Institute|University|Foundation|Inc\.?|"
     r"Corp\.?|Corporation|Company|Fund|Capital|Partners|Association|Society|Council|Agency|"
     r"Commission|College|Trust|Research|Bio|Technologies|Ltd\.?|LLC))(?![\w])")
 LIST_ITEM_RE = re.compile(r"(?:^|[,:;]\s*|\band\s+|\bor\s+)((?:[A-Z][\w&.-]*)(?:\s+[A-Z][\w&.-]*){0,2})"
