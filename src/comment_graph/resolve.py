@@ -316,15 +316,15 @@ def rank_concepts(comments: list[Comment], mentions: list[Mention], max_per_comm
     df = Counter(eid for by_ent in per_comment.values() for eid in by_ent)  # comments using each concept
     n = max(1, len(comments))
     idf = {eid: math.log((n + 1) / (d + 0.5)) / math.log(n + 1.5) for eid, d in df.items()}
+    rarity = {eid: 0.75 + 0.25 * v for eid, v in idf.items()}  # the factors of the weight below, worked out
+    frequency = _FrequencyFactor()                               # once per concept and per count, not per use
     words = {c.id: len(c.text.split()) for c in comments}
     keep: set[tuple[str, str]] = set()
     subjects: list[Subject] = []
     features: list[Subject] = []  # a wider set (twice the budget) that related() compares comments by
-    log = math.log
     for cid, by_ent in per_comment.items():
-        # (-weight, id) sorts best first, ties by id
-        ranked = sorted((-round(score * (1 + 0.5 * log(tf)) * (0.75 + 0.25 * idf[eid]), 4), eid)
-                        for eid, (tf, score) in by_ent.items())
+        # (-weight, id) sorts best first, ties by id; weight = score * (1 + 0.5 log tf) * (0.75 + 0.25 idf)
+        ranked = sorted((-round(score * frequency[tf] * rarity[eid], 4), eid) for eid, (tf, score) in by_ent.items())
         budget = max(5, min(max_per_comment, 5 + words.get(cid, 0) // 25))
         best = -ranked[0][0] if ranked else 1.0
         for i, (neg, eid) in enumerate(ranked[:2 * budget]):
@@ -339,6 +339,14 @@ def rank_concepts(comments: list[Comment], mentions: list[Mention], max_per_comm
     kept = [m for m in mentions if m.kind != "concept" or (m.comment_id, m.entity_id) in keep]
     order = lambda s: (s.comment_id, -s.weight, s.entity_id)  # noqa: E731
     return kept, sorted(subjects, key=order), sorted(features, key=order)
+
+
+class _FrequencyFactor(dict):
+    """tf -> 1 + 0.5 log tf, each computed on first use (a comment's counts are few small numbers)."""
+
+    def __missing__(self, tf: float) -> float:
+        value = self[tf] = 1 + 0.5 * math.log(tf)
+        return value
 
 
 def _concept_tallies(mentions: list[Mention]) -> dict[str, dict[str, list[float]]]:
