@@ -181,3 +181,48 @@ def test_not_after_reads_the_character_before_the_class():
 
     led = re.compile(not_after(r"[\w@]", "[A-Z]") + "[a-z]+")
     assert [m.group() for m in led.finditer("Ann met @Bob and xCal, Dee-Eve")] == ["Ann", "Dee", "Eve"]
+
+
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-2**63, 2**63 - 1), st.text(),
+              st.floats(allow_nan=False, allow_infinity=False), st.floats(0, 1).map(lambda x: round(x, 3))),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.tuples(inner, inner),
+                            st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=20)
+
+
+@settings(max_examples=500, deadline=None)
+@given(JSON_VALUES)
+def test_graph_json_encoding_is_the_standard_librarys(value):
+    """graph.json is encoded with orjson for speed; it must read back as what json.dumps writes,
+    in the same bytes (compact, keys sorted, non-ASCII and control characters as json writes
+    them) except for floats json spells with an exponent (orjson: 0.00006103515625, json:
+    6.103515625e-05). A build's scores and weights have three places and never need one."""
+    import json
+
+    from comment_graph.export.state import _decoded, _dumps, _encoded
+
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in repr(value)):
+        return  # lone surrogates: neither writes them as UTF-8
+    assert _decoded(_encoded(value)) == json.loads(_dumps(value)) == _decoded(_dumps(value).encode("utf-8"))
+    if "e" not in "".join(repr(x) for x in _floats(value)):
+        assert _encoded(value) == _dumps(value).encode("utf-8")
+
+
+def _floats(value):
+    if isinstance(value, float):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _floats(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _floats(v)
+
+
+def test_graph_json_values_orjson_refuses_are_written_by_json():
+    from comment_graph.export.state import _decoded, _encoded
+
+    huge = {"extra": {"id": 2**70, "ok": [1.5, "é"]}}
+    assert _encoded(huge) == b'{"extra":{"id":1180591620717411303424,"ok":[1.5,"\xc3\xa9"]}}'
+    assert _decoded(_encoded(huge)) == huge

@@ -11,6 +11,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import orjson
 from pydantic import TypeAdapter, ValidationError
 
 from ..errors import InputError
@@ -39,6 +40,17 @@ def batched(items, n: int):
 
 def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _encoded(value) -> bytes:
+    """`_dumps(value)` as UTF-8: compact, keys sorted, non-ASCII as is. orjson gives the same bytes
+    ten times faster, except for a float json spells with an exponent (1e-05; orjson: 0.00001):
+    the same number, in the same bytes from build to build. The standard library writes what
+    orjson refuses (an integer beyond 64 bits in a record's extra fields, say)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return _dumps(value).encode("utf-8")
 
 
 def _sections(kg: "CommentGraph") -> dict[str, object]:
@@ -80,12 +92,13 @@ def write_state_to(f, kg: "CommentGraph") -> None:
     for n, (key, value) in enumerate(sorted(_sections(kg).items())):
         f.write(((("," if n else "") + _dumps(key) + ":")).encode("utf-8"))
         if isinstance(value, (dict, list, str, int, float, bool)) or value is None:
-            f.write(_dumps(value).encode("utf-8"))
+            f.write(_encoded(value))
             continue
         f.write(b"[")
         for i, batch in enumerate(batched(value, RECORDS_PER_LINE)):
-            # one dumps call per batch: per record, json.dumps costs more in set-up than in encoding
-            f.write(((",\n" if i else "\n") + _dumps(batch)[1:-1]).encode("utf-8"))
+            # one encoding call per batch: per record, setting up costs more than encoding
+            f.write(b",\n" if i else b"\n")
+            f.write(memoryview(_encoded(batch))[1:-1])
         f.write(b"]")
     f.write(b"}\n")
 
@@ -122,6 +135,15 @@ def write_state(kg: "CommentGraph", path: Path) -> Path:
     return write_atomic(path, dump_state(kg))
 
 
+def _decoded(data: bytes):
+    """The JSON document: orjson, several times faster; the standard library for what orjson
+    refuses (integers beyond 64 bits) and for the message when the file is not JSON at all."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data.decode("utf-8"))
+
+
 def load_state(path: str | Path) -> "CommentGraph":
     from ..config import BuildConfig
     from ..graph import CommentGraph, InputInfo
@@ -129,7 +151,7 @@ def load_state(path: str | Path) -> "CommentGraph":
     p = Path(path)
     p = p / STATE_FILE if p.is_dir() else p
     try:
-        doc = json.loads(p.read_text(encoding="utf-8"))
+        doc = _decoded(p.read_bytes())
     except FileNotFoundError:
         raise InputError("no built graph here (run 'comment-graph build' first)", path=str(p)) from None
     except ValueError as e:
