@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 
 from .lexicon import Lexicons
 from .models import Comment, Entity, Mention, Subject
@@ -19,6 +20,10 @@ from .text import concept_key, digest, fold, slug
 from .urls import handle_key
 
 KIND_PRIORITY = {"work": 0, "person": 1, "organization": 2, "concept": 3}
+# what the corpus-wide tallies read of each of millions of mentions, got in C
+LINK = attrgetter("comment_id", "entity_id")
+ENTITY = attrgetter("entity_id")
+NAMED = attrgetter("entity_id", "surface")
 
 
 @dataclass
@@ -305,7 +310,7 @@ def _corpus_checked(mentions: list[Mention]) -> list[Mention]:
     comments of the corpus use it: domain vocabulary recurs, passing words do not."""
     from .extract.concepts import CORPUS_CHECKED
 
-    spread = Counter(eid for _, eid in {(m.comment_id, m.entity_id) for m in mentions if m.kind == "concept"})
+    spread = Counter(map(itemgetter(1), set(map(LINK, (m for m in mentions if m.kind == "concept")))))
     return [m for m in mentions if not (m.kind == "concept" and m.score == CORPUS_CHECKED and spread[m.entity_id] < 2)]
 
 
@@ -386,8 +391,8 @@ def _broader(entities: dict[str, Entity], lex: Lexicons) -> None:
 
 
 def _counts(entities: dict[str, Entity], mentions: list[Mention]) -> None:
-    per = Counter(m.entity_id for m in mentions)
-    comments = Counter(eid for _, eid in {(m.comment_id, m.entity_id) for m in mentions})
+    per = Counter(map(ENTITY, mentions))
+    comments = Counter(map(itemgetter(1), set(map(LINK, mentions))))
     for e in entities.values():
         e.mention_count = per[e.id]
         e.comment_count = comments[e.id]
@@ -416,7 +421,7 @@ def resolve(comments: list[Comment], mentions: list[Mention], lex: Lexicons, *, 
     feature_entities = {s.entity_id: entities[s.entity_id] for s in features}
     _aliases(entities, resolved)
     _counts(entities, resolved)
-    live = {m.entity_id for m in resolved} | {e.creator for e in entities.values() if e.creator} | \
+    live = set(map(ENTITY, resolved)) | {e.creator for e in entities.values() if e.creator} | \
         set(author_ids.values())
     entities = {k: v for k, v in sorted(entities.items()) if k in live}
     _broader(entities, lex)
@@ -426,11 +431,11 @@ def resolve(comments: list[Comment], mentions: list[Mention], lex: Lexicons, *, 
 
 def _aliases(entities: dict[str, Entity], mentions: list[Mention]) -> None:
     seen: dict[str, set[str]] = defaultdict(set)
-    for m in mentions:
-        surface = m.surface.lstrip("@")
+    for eid, surface in set(map(NAMED, mentions)):  # each spelling of an entity once, not each mention
+        surface = surface.lstrip("@")
         for suffix in ("’s", "'s"):
             surface = surface.removesuffix(suffix)
-        seen[m.entity_id].add(" ".join(surface.split()))
+        seen[eid].add(" ".join(surface.split()))
     for eid, forms in seen.items():
         e = entities[eid]
         e.aliases = sorted((set(e.aliases) | forms) - {e.label}, key=lambda a: (fold(a), a))
