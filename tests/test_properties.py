@@ -226,3 +226,24 @@ def test_graph_json_values_orjson_refuses_are_written_by_json():
     huge = {"extra": {"id": 2**70, "ok": [1.5, "é"]}}
     assert _encoded(huge) == b'{"extra":{"id":1180591620717411303424,"ok":[1.5,"\xc3\xa9"]}}'
     assert _decoded(_encoded(huge)) == huge
+
+
+ALIAS_TEXT = st.lists(st.tuples(st.sampled_from(["colah", "Colah", "van Hasselt", "Hasselt", "Hado van Hasselt", "80k",
+                                                 "80,000 Hours", "a16z", "the Fed", "OpenAI", "Anthropic", "Yann",
+                                                 "LeCun", "Yann LeCun", "sama", "Sam", "xcolah", "s", "e", "_"]),
+                                st.sampled_from([" ", "", "-", "\n", "’s ", ". "])), min_size=1, max_size=20).map(
+    lambda parts: "".join(w + sep for w, sep in parts))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(ALIAS_TEXT, NAME_TEXT, TEXT))
+def test_alias_scans_find_what_the_regex_of_all_aliases_finds(text):
+    """Texts without the few aliases that open in lower case are scanned with the capitalised ones
+    only; the matches must be those of the regex of all aliases, with or without those few."""
+    from comment_graph import api
+    from comment_graph.config import BuildConfig
+
+    lex = api._lexicons(BuildConfig())
+    for kind in ("person", "organization"):
+        assert [(m.span(), m.group()) for m in lex.find_aliases(kind, text)] == \
+            [(m.span(), m.group()) for m in lex.alias_pattern(kind).finditer(text)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -46,10 +47,18 @@ class Lexicons:
         return a == b or b in self.nicknames.get(a, set())
 
     def alias_pattern(self, kind: str) -> re.Pattern | None:
-        cache = self.__dict__.setdefault("_patterns", {})
+        """Finds the aliases of one kind ("person", "organization"), longest first, as whole words."""
+        return self._alias_scan(kind).full
+
+    def find_aliases(self, kind: str, text: str) -> Iterator[re.Match]:
+        """The matches of `alias_pattern(kind)` in `text`, found faster (see `_AliasScan`)."""
+        return self._alias_scan(kind).finditer(text)
+
+    def _alias_scan(self, kind: str) -> _AliasScan:
+        cache = self.__dict__.setdefault("_scans", {})
         if kind not in cache:
             table = self.people if kind == "person" else self.organizations
-            cache[kind] = _alias_regex(tuple(sorted(table, key=lambda s: (-len(s), s))))
+            cache[kind] = _AliasScan(tuple(sorted(table, key=lambda s: (-len(s), s))))
         return cache[kind]
 
     def key_prefixes(self) -> frozenset[tuple[str, ...]]:
@@ -73,6 +82,24 @@ class Lexicons:
         if "_first_words" not in self.__dict__:
             self.__dict__["_first_words"] = frozenset(p[0] for p in self.key_prefixes() if len(p) == 1)
         return self.__dict__["_first_words"]
+
+
+class _AliasScan:
+    """Finds lexicon aliases with the regex of them all, or, in a text that holds none of the few
+    aliases not opening with a capital ("gwern", "van Hasselt", "80k"), with the regex of the
+    others: the same matches (none of the few can match there), but a pattern whose every branch
+    opens with a capital lets the engine skip in C from one capital to the next, while "c", "e",
+    "s"... stop it at almost every word. Each of the few is one substring search."""
+
+    def __init__(self, aliases: tuple[str, ...]) -> None:
+        self.full = _alias_regex(aliases)
+        self.others = tuple(a for a in aliases if not a[:1].isupper())
+        capitalised = tuple(a for a in aliases if a[:1].isupper())
+        self.capitalised = _alias_regex(capitalised) if self.others else self.full
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        pattern = self.full if any(a in text for a in self.others) else self.capitalised
+        return pattern.finditer(text) if pattern else iter(())
 
 
 @lru_cache(maxsize=8)

@@ -49,8 +49,7 @@ def _list_mates(c: Comment, found: list[Mention], spans: list) -> Iterator[Menti
 def find_organizations(c: Comment, ctx: Context) -> Iterator[Mention]:
     spans: list[tuple[int, int]] = []
     found: list[Mention] = []
-    pattern = ctx.lexicons.alias_pattern("organization")
-    for m in pattern.finditer(c.text) if pattern else ():
+    for m in ctx.lexicons.find_aliases("organization", c.text):
         spans.append((m.start(), m.end()))
         found.append(_mention(c, m.start(), m.end(), 0.95))
     for m in SUFFIX_RE.finditer(c.text):

@@ -77,8 +77,7 @@ def _common_word_then_noun(text: str, surname: str, end: int) -> bool:
 
 
 def _lexicon(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
-    pattern = ctx.lexicons.alias_pattern("person")
-    for m in pattern.finditer(c.text) if pattern else ():
+    for m in ctx.lexicons.find_aliases("person", c.text):
         if " " not in m.group() and sentence_initial(c.text, m.start()) and c.text[m.end():m.end() + 1] not in "’'":
             continue  # a lone capitalised word opening a sentence is too weak on its own
         spans.append((m.start(), m.end()))
