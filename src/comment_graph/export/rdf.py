@@ -548,6 +548,7 @@ class _TurtleAnnotations:
         self.count_type = '"^^' + _compact_iri("<" + POSITIVE + ">")
         self.decimals: dict[float, str] = {}
         self.extractors: dict[str, str] = {}
+        self.suffixes: dict[str, str] = {}
 
     def _once(self, table: dict, value, make: Callable[..., str]) -> str:
         """The Turtle form of `make(value)`, formed once per value (entities, wordings, scores repeat)."""
@@ -556,21 +557,33 @@ class _TurtleAnnotations:
             term = table[value] = self.form.term(make(value))
         return term
 
+    def _suffix(self, entity_id: str) -> str:
+        """What `_annotation_iri` appends to a comment's IRI for a link to this entity."""
+        suffix = self.suffixes.get(entity_id)
+        if suffix is None:
+            suffix = self.suffixes[entity_id] = _annotation_iri("<>", entity_id)[1:]
+        return suffix
+
     def of(self, comment_id: str, node: str, ms_of: dict[str, list]) -> str:
         form, iri, out, then = self.form, self.links.iri, [], self.then
         source = form.term(node)
+        # the annotation's IRI extends the comment's by segments without ":", "?", "#" or dot
+        # segments (the entity id is percent-encoded), so it is relative exactly when the comment's is
+        base = source[:-1]
         for eid, ms in ms_of.items():
-            m = _evidence(ms)
-            ann = form.term(_annotation_iri(node, m.entity_id))
+            m = ms[0] if len(ms) == 1 else _evidence(ms)  # most links have one occurrence
+            ann = base + self._suffix(m.entity_id)
             body = self._once(self.bodies, m.entity_id, iri.entity)
             wording = self._once(self.wordings, m.surface, self.wording)
             weight = self.weights.get((comment_id, eid))
             stem = ann[:-1]
+            score = m.score if len(ms) == 1 else max(x.score for x in ms)
+            quoted = m.in_quote if len(ms) == 1 else all(x.in_quote for x in ms)
             out.append(
                 f"{ann}{self.head}{body}{then['target']}{stem}/target>{then['motivation']}{self.kinds[m.kind]}"
                 f"{then['extractor']}{self._once(self.extractors, m.extractor, literal)}"
-                f"{then['confidence']}{self._once(self.decimals, max(x.score for x in ms), decimal)}"
-                f"{then['in_quote']}{self.flags[all(x.in_quote for x in ms)]}"
+                f"{then['confidence']}{self._once(self.decimals, score, decimal)}"
+                f"{then['in_quote']}{self.flags[quoted]}"
                 f"{then['occurrences']}\"{len(ms)}{self.count_type}"
                 f"{'' if weight is None else then['weight'] + self._once(self.decimals, weight, decimal)} .\n\n"
                 f"{stem}/target>{self.resource}{source}{then['selector']}{stem}/position>{then['selector']}{wording} .\n\n"
