@@ -247,3 +247,35 @@ def test_alias_scans_find_what_the_regex_of_all_aliases_finds(text):
     for kind in ("person", "organization"):
         assert [(m.span(), m.group()) for m in lex.find_aliases(kind, text)] == \
             [(m.span(), m.group()) for m in lex.alias_pattern(kind).finditer(text)]
+
+
+def _vocabulary():
+    from comment_graph import api
+    from comment_graph.config import BuildConfig
+
+    return api._lexicons(BuildConfig())
+
+
+KEYS = sorted(_vocabulary().key_words())
+# runs of words made of whole keys, keys cut short and other words: where keys start, nest and end
+KEY_RUNS = st.lists(st.one_of(st.sampled_from(KEYS), st.sampled_from(KEYS).map(lambda k: k[:-1]),
+                              st.sampled_from([("the",), ("of",), ("x",)])), min_size=1, max_size=6).map(
+    lambda keys: [w for key in keys for w in key]).filter(bool)
+
+
+@settings(max_examples=300, deadline=None)
+@given(KEY_RUNS, st.data())
+def test_key_lengths_walk_the_trie_as_the_prefix_sets_say(words, data):
+    """The vocabulary scan walks a trie of key words; the key lengths it finds at a position must be
+    those the sets of key prefixes and keys give (growing while a prefix exists, at most six words)."""
+    from comment_graph.extract.concepts import _key_lengths
+
+    lex = _vocabulary()
+    i = data.draw(st.integers(0, len(words) - 1))
+    longest = 0
+    for n in range(1, min(6, len(words) - i) + 1):
+        if tuple(words[i:i + n]) not in lex.key_prefixes():
+            break
+        longest = n
+    expected = [n for n in range(longest, 0, -1) if tuple(words[i:i + n]) in lex.key_words()]
+    assert _key_lengths(lex.key_trie(), words, i) == expected

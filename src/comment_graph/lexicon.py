@@ -77,6 +77,20 @@ class Lexicons:
             self.__dict__["_key_words"] = frozenset(tuple(singular(w) for w in key.split()) for key in self.concepts)
         return self.__dict__["_key_words"]
 
+    def key_trie(self) -> dict[str, list]:
+        """The vocabulary keys as a trie of their words made singular: word -> [whether a key ends
+        there, the next words]. Walking it matches a window of words without forming tuples."""
+        if "_key_trie" not in self.__dict__:
+            root: dict[str, list] = {}
+            for words in sorted(w for w in self.key_words() if w):
+                node = root
+                for w in words:
+                    entry = node.setdefault(w, [False, {}])
+                    node = entry[1]
+                entry[0] = True
+            self.__dict__["_key_trie"] = root
+        return self.__dict__["_key_trie"]
+
     def key_first_words(self) -> frozenset[str]:
         """The first word of every vocabulary key, made singular."""
         if "_first_words" not in self.__dict__:

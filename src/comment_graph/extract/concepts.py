@@ -204,9 +204,8 @@ def _vocab_matches(c: Comment, ctx: Context) -> Iterator[Mention]:
     strings, token_starts, token_ends = token_columns(c.text, FINE_TOKEN_RE)  # hyphen compounds in parts
     toks = list(zip(strings, token_starts, token_ends))
     lex = ctx.lexicons
-    prefixes = lex.key_prefixes()
     words = list(map(_vocab_word, strings))
-    first_words, key_words, acronyms = lex.key_first_words(), lex.key_words(), lex.acronyms
+    trie, first_words, acronyms = lex.key_trie(), lex.key_first_words(), lex.acronyms
     # most words start no key and are no acronym: set lookups, looped in C, settle them before the loop below
     opens_key = map(first_words.__contains__, words)
     acronym = map(acronyms.__contains__, strings)
@@ -216,27 +215,36 @@ def _vocab_matches(c: Comment, ctx: Context) -> Iterator[Mention]:
     for i in starts:
         if i < free:
             continue
-        longest = 0
-        if words[i] in first_words:
-            for n in range(1, min(6, len(toks) - i) + 1):  # grow while some key still starts this way
-                if tuple(words[i:i + n]) not in prefixes:
-                    break
-                longest = n
+        # the full check (gaps, compounds, the key of the exact surface) only where the words spell a
+        # key, longest first, then for one word where it may be an acronym ("RL's", "LLMs")
+        tries = _key_lengths(trie, words, i)
+        token = toks[i][0]
+        if (words[i] in first_words and _acronym_form(token, acronyms)) or token in acronyms \
+                or token[:-1] in acronyms:
+            tries.append(1)
         hit = None
-        for n in range(longest, 0, -1):
-            # the full check (gaps, compounds, the key of the exact surface) only where the words spell
-            # a key, or for one word, where it may be an acronym ("RL's")
-            if tuple(words[i:i + n]) in key_words or n == 1 and _acronym_form(toks[i][0], acronyms):
-                hit = _vocab_hit(c, toks[i:i + n], ctx)
-                if hit:
-                    break
-        if hit is None and (toks[i][0] in acronyms or toks[i][0][:-1] in acronyms):
-            n, hit = 1, _vocab_hit(c, toks[i:i + 1], ctx)
+        for n in tries:
+            hit = _vocab_hit(c, toks[i:i + n], ctx)
+            if hit:
+                break
         if hit:
             s, e, pref = hit
             yield Mention.found(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e,
                                 extractor=NAME, score=1.0, key=concept_key(pref), attrs={"source": "vocabulary"})
             free = i + n
+
+
+def _key_lengths(trie: dict[str, list], words: list[str], i: int) -> list[int]:
+    """How many words from `i` on spell a vocabulary key (at most six), longest first."""
+    ends = []
+    entry, n = trie.get(words[i]), 1
+    while entry is not None:
+        if entry[0]:
+            ends.append(n)
+        if n == 6 or i + n >= len(words):
+            break
+        entry, n = entry[1].get(words[i + n]), n + 1
+    return ends[::-1]
 
 
 def _abbreviation_definitions(c: Comment, spans: Taken) -> Iterator[Mention]:
