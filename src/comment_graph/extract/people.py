@@ -111,13 +111,15 @@ def _single_words(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     firsts = ctx.lexicons.first_names
     for m in PART_RE.finditer(c.text):
         word, s, e = m.group(), m.start(), m.end()
+        if word not in firsts and word not in surnames:
+            continue  # most capitalised words: settled before the checks below
         if covered(spans, s, e) or (s and (c.text[s - 1].isalnum() or c.text[s - 1] in "’'")):
             continue
         if e < len(c.text) and c.text[e].isalnum():
             continue
         in_compound = (s and c.text[s - 1] == "-") or (c.text[e:e + 1] == "-" and c.text[e + 1:e + 2].islower())
         product_like = word not in surnames and DETERMINER_BEFORE_RE.search(c.text[max(0, s - 40):s])
-        if (word in firsts or word in surnames) and not product_like:  # "the wider Gemma SAEs" is no person
+        if not product_like:  # "the wider Gemma SAEs" is no person
             possessive = c.text[e:e + 1] in "’'"
             initial = sentence_initial(c.text, s) and not in_compound
             if initial and not possessive:
