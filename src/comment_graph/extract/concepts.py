@@ -405,18 +405,19 @@ def _best_suffix(idx: list[int], toks, tags, text: str) -> tuple[list[int], floa
         if len(sub) > 1:
             if first_tag == "VBG" and k == 0:
                 continue  # "following social norms" is a verb phrase
+            recurs = _recurs(text, words)  # (a scan of the text: asked once, and only where it counts)
             if first_tag in ("JJ", "VBN", "VBG", "NNP") and "-" not in first and zipf(first.lower()) >= 4.0 \
-                    and not _recurs(text, words):
+                    and not recurs:
                 continue
-            if not _recurs(text, words) and (len(sub) > 3 or _recurring_tail(idx[k + 1:], toks, text)):
+            if not recurs and (len(sub) > 3 or _recurring_tail(idx[k + 1:], toks, text)):
                 continue  # prefer the nested phrase that recurs on its own (C-value), and at most 3 words
             score = 0.5 + 0.4 * specificity(words) + 0.05 * min(len(sub), 3)
             return sub, round(min(score, 0.95), 3)
         if len(first) < 2:
             return None  # a lone character ("ツ" of a shrug) is no term
         spec = specificity(words)
-        recurs = _recurs(text, words)
-        if ACRONYM_RE.match(first) or ("-" in first and spec >= 0.3) or spec >= 0.6 or (recurs and spec >= 0.4):
+        if ACRONYM_RE.match(first) or ("-" in first and spec >= 0.3) or spec >= 0.6 \
+                or (spec >= 0.4 and _recurs(text, words)):
             return sub, round(0.35 + 0.4 * spec, 3)  # a lone word must be rare in English, or recur here
         if spec >= 0.35 and first_tag in NOUN_TAGS:
             return sub, CORPUS_CHECKED  # or recur across the corpus: the resolver decides
