@@ -228,7 +228,7 @@ class CommentGraph:
     # A forked writer copies every page it touches: about this much per mention (measured).
     FORK_COPY_BYTES_PER_MENTION = 700
     FORK_COPY_BUDGET_MB = 512
-    PIECES_PER_JOB = 2
+    PIECES_PER_JOB = 4
 
     def _cheap_to_fork(self) -> bool:
         """Whether writers in forked processes are affordable: their copies fit in 512 MB, or in
@@ -257,8 +257,9 @@ class CommentGraph:
             raise ExportError(f"{out}: cannot create output folder: {e.strerror or e}") from e
         # RDF is streamed into its temporary file; every file is moved into place only at the end
         jobs = self.config.jobs if self._cheap_to_fork() else 1
-        # Writers run longest first, each in whichever process is free; a streamed RDF file is
-        # written in pieces (ranges of comments), several a process, so none waits long for the last.
+        # Each writer runs in whichever process is free: graph.json and the page first, then the RDF
+        # file's sections last first (what the comments share, the entities, the rankings: unequal),
+        # then its ranges of comments, four a process, which fill in so none waits long for the last.
         pieces = self.PIECES_PER_JOB * jobs if jobs > 1 else 1
         files: dict = {"state": (out / STATE_FILE, functools.partial(write_state_to, kg=self)),
                        "html": (out / "graph.html", lambda f: f.write(render_html(self).encode("utf-8")))}

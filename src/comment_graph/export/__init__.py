@@ -52,7 +52,9 @@ def write_all_atomic(files: dict[str, tuple[Path, Content]], jobs: int = 1) -> d
 
     A file's content is bytes, a function that writes it into the open file (streamed), or a
     list of such functions whose pieces, written separately, are joined in order. With `jobs`
-    > 1 the functions run at the same time: in this process and in up to `jobs - 1` forked ones."""
+    > 1 the functions run at the same time: in this process and in up to `jobs - 1` forked ones,
+    files in the order given and a file's pieces last first (the RDF file ends in a few unequal
+    sections and starts with many equal ranges of comments, which best fill in at the end)."""
     staged: list[tuple[str, str, Path]] = []
     pieces: dict[str, list[str]] = {}  # a file's first temporary -> the temporaries joined to it
     try:
@@ -63,11 +65,13 @@ def write_all_atomic(files: dict[str, tuple[Path, Content]], jobs: int = 1) -> d
             first = _temporary(path)
             staged.append((kind, first, path))
             pieces[first] = []
+            file_writers = []
             for n, part in enumerate(parts):
                 tmp = first if n == 0 else _temporary(path)
                 if n:
                     pieces[first].append(tmp)  # known at once: removed below whatever happens
-                writers.append((tmp, part if callable(part) else functools.partial(_write_bytes, data=part)))
+                file_writers.append((tmp, part if callable(part) else functools.partial(_write_bytes, data=part)))
+            writers += reversed(file_writers)
         with shared_heap():
             if jobs > 1 and len(writers) > 1 and can_fork():
                 _run_forked(writers, jobs)
