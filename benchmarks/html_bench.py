@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import comment_graph
+from comment_graph.export.html import write_html
 
 
 def page_times(path: Path, chromium: str) -> tuple[float, float]:
@@ -58,7 +59,7 @@ def main() -> int:
             t0 = time.perf_counter()
             kg = comment_graph.build(corpus)
             t1 = time.perf_counter()
-            html = kg.write_html(Path(tmp) / f"g{n}.html")
+            html = write_html(kg, Path(tmp) / f"g{n}.html")
             t2 = time.perf_counter()
             drawn, interactive = page_times(html, chromium)
             nodes = len(kg.comments) + len(kg.entities)

@@ -44,7 +44,7 @@ kg = comment_graph.build(path, jobs=jobs, progress=progress)
 t_built = time.perf_counter()
 rss_build = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 stages["read"] = t_built - t_start - sum(stages.values())
-written = kg.write(out)
+written = comment_graph.write(kg, out)
 stages["write"] = time.perf_counter() - t_built
 rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 print(json.dumps({"comments": len(kg.comments), "stages": stages, "total": time.perf_counter() - t_start,

@@ -15,6 +15,8 @@ import pytest
 from conftest import build_text
 from test_html import HOSTILE
 
+from comment_graph.export.html import write_html
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -57,7 +59,7 @@ def open_page(browser, path: Path):
 
 
 def test_sample_page_draws_offline_and_search_finds_a_concept(browser, sample_kg, tmp_path):
-    path = sample_kg.write_html(tmp_path / "graph.html")
+    path = write_html(sample_kg, tmp_path / "graph.html")
     page, errors, requests, dialogs = open_page(browser, path)
     assert errors == [] and requests == [] and dialogs == []
     n = page.evaluate("window.commentGraph.nodes.length")
@@ -72,7 +74,7 @@ def test_sample_page_draws_offline_and_search_finds_a_concept(browser, sample_kg
 
 def test_hostile_page_runs_no_injected_script(browser, tmp_path):
     kg = build_text(tmp_path, HOSTILE)
-    path = kg.write_html(tmp_path / "graph.html")
+    path = write_html(kg, tmp_path / "graph.html")
     page, errors, requests, dialogs = open_page(browser, path)
     page.evaluate("""() => { const g = window.commentGraph; const id = g.data.nodes[0].id;
                              g.network.selectNodes([id]); g.network.emit('click', {nodes: [id]}); }""")
@@ -91,7 +93,7 @@ def test_large_page_opens_on_hubs_and_reveals_comments_on_click(browser, tmp_pat
     monkeypatch.setattr(page_module, "HUB_COUNT", 3)
     kg = build_text(tmp_path, "I agree with Jacob Cannell on reward shaping and RL.\n\n"
                               "Thanks! RLHF differs from reward shaping, Yann.\n\nSeems fine: gradient descent works.")
-    page, errors, requests, dialogs = open_page(browser, kg.write_html(tmp_path / "big.html"))
+    page, errors, requests, dialogs = open_page(browser, write_html(kg, tmp_path / "big.html"))
     visible = page.evaluate("() => window.commentGraph.network.body.data.nodes.getIds().length")
     assert visible == 3 and errors == [] and requests == []
     hub = page.evaluate("() => window.commentGraph.data.initial[0]")

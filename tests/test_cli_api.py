@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -62,8 +64,13 @@ def test_bad_sparql_is_one_line(tmp_path):
 
 
 def test_console_script_is_installed():
-    out = subprocess.run([sys.executable, "-m", "comment_graph.cli", "--help"], capture_output=True, text=True)
-    assert out.returncode == 0 or "Usage" in out.stdout + out.stderr
+    """The `comment-graph` command pip installed (beside this Python, or on PATH) runs and lists its commands."""
+    beside = Path(sys.executable).parent / "comment-graph"
+    exe = str(beside) if beside.exists() else shutil.which("comment-graph")
+    assert exe, "the comment-graph console script is not installed"
+    out = subprocess.run([exe, "--help"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("Usage: comment-graph") and all(f"  {c} " in out.stdout for c in main.commands)
 
 
 def test_api_surface(sample_kg):

@@ -229,12 +229,12 @@ def test_append_equals_building_both_halves_at_once(tmp_path):
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
     first.write_text("".join(lines[:120]), encoding="utf-8")
     second.write_text("".join(lines[120:]), encoding="utf-8")
-    comment_graph.build(first).write(tmp_path / "inc")
+    comment_graph.write(comment_graph.build(first), tmp_path / "inc")
     extracted = []
     grown = comment_graph.build(second, append_to=tmp_path / "inc",
                                 progress=lambda stage, done, total: extracted.append(total))
-    grown.write(tmp_path / "inc")
-    comment_graph.build([first, second]).write(tmp_path / "full")
+    comment_graph.write(grown, tmp_path / "inc")
+    comment_graph.write(comment_graph.build([first, second]), tmp_path / "full")
     assert max(extracted) < 240  # the first half was not extracted again (only comments a new name touches)
     assert isomorphic(_without_provenance(tmp_path / "inc" / "graph.ttl"),
                       _without_provenance(tmp_path / "full" / "graph.ttl"))
@@ -289,7 +289,7 @@ def test_turtle_ntriples_and_jsonld_are_one_graph():
 def test_graph_json_round_trips_to_the_same_bytes(tmp_path):
     from comment_graph.export.state import dump_state
 
-    comment_graph.build(FORMATS / "thread.md").write(tmp_path)
+    comment_graph.write(comment_graph.build(FORMATS / "thread.md"), tmp_path)
     assert dump_state(comment_graph.load(tmp_path)) == (tmp_path / "graph.json").read_bytes()
 
 

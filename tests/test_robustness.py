@@ -331,13 +331,13 @@ def _write(f, data):
 
 
 def test_one_writer_or_several_give_the_same_bytes(tmp_path, monkeypatch):
-    import comment_graph.graph as graph
+    import comment_graph.runtime as runtime
 
     kg = comment_graph.build(jobs=2)
-    forked = kg.write(tmp_path / "forked", ("ttl", "nt"))
-    monkeypatch.setattr(graph, "available_memory", lambda: 0)
-    monkeypatch.setattr(graph.CommentGraph, "FORK_COPY_BUDGET_MB", 0)  # as on a machine short of memory
-    alone = kg.write(tmp_path / "alone", ("ttl", "nt"))
+    forked = comment_graph.write(kg, tmp_path / "forked", ("ttl", "nt"))
+    monkeypatch.setattr(runtime, "available_memory", lambda: 0)
+    monkeypatch.setattr(runtime, "FORK_COPY_BUDGET_MB", 0)  # as on a machine short of memory
+    alone = comment_graph.write(kg, tmp_path / "alone", ("ttl", "nt"))
     assert {k: p.read_bytes() for k, p in forked.items()} == {k: p.read_bytes() for k, p in alone.items()}
 
 
@@ -379,7 +379,7 @@ def test_a_build_leaves_nothing_frozen_out_of_garbage_collection(tmp_path):
 
     kg = build_text(tmp_path, GOOD * 3)
     assert gc.get_freeze_count() == 0 and gc.isenabled()
-    kg.write(tmp_path / "out")
+    comment_graph.write(kg, tmp_path / "out")
     assert gc.get_freeze_count() == 0 and gc.isenabled()
     with pytest.raises(Exception):
         comment_graph.build(tmp_path / "missing.txt")
@@ -404,7 +404,7 @@ def test_builds_in_threads_leave_collection_as_it_was(tmp_path):
     import gc
     import threading
 
-    from comment_graph.export import shared_heap
+    from comment_graph.runtime import shared_heap
 
     def hold():
         for _ in range(200):

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from comment_graph.cli import main
 from comment_graph.server import push_graph, start_server
+from comment_graph.export.rdf import write_turtle
 from comment_graph.store import named_queries, query
 
 BINDINGS = {"mentioned-with": {"name": "Jacob Cannell"}, "comments-about": {"label": "reward"}}
@@ -138,7 +139,7 @@ def test_comments_about_reads_the_links_of_highest_weight(tmp_path, monkeypatch,
     links = sorted((-s.weight, index[s.comment_id], s.comment_id) for s in sample_kg.subjects
                    if s.entity_id == concept.id)
     assert len(links) > 2  # more links than the list holds
-    rows = query(sample_kg.write_turtle(tmp_path / "g.ttl"), "comments-about", {"label": concept.label})
+    rows = query(write_turtle(sample_kg, tmp_path / "g.ttl"), "comments-about", {"label": concept.label})
     got = [urllib.parse.unquote(r["c"].rsplit("/", 1)[1]) for r in rows]
     assert got == [cid for _, _, cid in links[:2]]
     assert [float(r["weight"]) for r in rows] == [-w for w, _, _ in links[:2]]
@@ -159,6 +160,6 @@ def test_mentioned_with_keeps_the_most_frequent_companions(tmp_path, monkeypatch
                 shared[other] = shared.get(other, 0) + 1
     assert len(shared) > 3
     best = sorted(shared.items(), key=lambda x: (-x[1], x[0]))[:3]
-    rows = query(sample_kg.write_turtle(tmp_path / "g.ttl"), "mentioned-with", {"name": person.label})
+    rows = query(write_turtle(sample_kg, tmp_path / "g.ttl"), "mentioned-with", {"name": person.label})
     assert sorted((r["label"], r["comments"]) for r in rows) == \
         sorted((sample_kg.entities[e].label, n) for e, n in best)

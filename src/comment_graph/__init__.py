@@ -5,7 +5,7 @@
     >>> kg.related(kg.comments[0].id, k=3)     # best first, with reasons
 """
 
-from .api import build, load, sample_path
+from .api import build, load, sample_path, write
 from .config import BuildConfig
 from .errors import CommentGraphError, ConfigError, ExportError, ExtractorError, InputError, QueryError
 from .graph import CommentGraph
@@ -17,5 +17,5 @@ __version__ = "0.1.0"
 __all__ = [
     "Boundary", "BuildConfig", "BuildSummary", "Comment", "CommentGraph", "CommentGraphError", "ConfigError",
     "Entity", "ExportError", "ExtractorError", "InputError", "InputRecord", "Mention", "Quote", "QueryError",
-    "Reason", "RelatedResult", "Subject", "build", "load", "sample_path",
+    "Reason", "RelatedResult", "Subject", "build", "load", "sample_path", "write",
 ]

@@ -1,7 +1,9 @@
-"""build(): the one function that chains the stages, inputs to CommentGraph."""
+"""The orchestrator: `build` and `append` chain the stages from inputs to a CommentGraph, `load`
+reads one back, `write` chains the exporters into an output folder. Nothing else chains stages."""
 
 from __future__ import annotations
 
+import functools
 import gc
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -11,8 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .config import BuildConfig
-from .errors import ConfigError, InputError
-from .export import can_fork, shared_heap
+from .errors import ConfigError, ExportError, InputError
 from .extract import get_extractor, run_extractors
 from .extract.context import Context
 from .extract.people import full_names
@@ -24,6 +25,7 @@ from .lexicon import load_lexicons
 from .models import Comment, InputRecord, Mention, Quote
 from .quotes import quote_features
 from .resolve import resolve
+from .runtime import can_fork, cheap_to_fork, forked_map, shared_heap
 from .segment import Segmentation, segment_text, split_paragraphs
 from .text import digest, unique_ids
 
@@ -132,20 +134,11 @@ _WORKER: dict = {}   # what forked worker processes inherit: the comments and th
 def _in_workers(task: Callable[[int, int], object], comments: list[Comment], ctx: Context, jobs: int,
                 **shared) -> Iterator[tuple[int, object]]:
     """(chunk end, task(start, end)) for consecutive chunks of `comments`, in order, computed in
-    `jobs` forked processes. The comments and context are inherited at the fork, not pickled:
-    only the chunk bounds go to a worker and only its results come back."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # The workers are forked inside the build's shared_heap, so they run with automatic garbage
-    # collection off, like the build: they live as long as the stage and make few cycles.
+    `jobs` forked processes, which inherit the comments and context (see runtime.forked_map)."""
     bounds = [(i, min(i + CHUNK, len(comments))) for i in range(0, len(comments), CHUNK)]
     _WORKER.update(comments=comments, ctx=ctx, **shared)
     try:
-        with shared_heap(), ProcessPoolExecutor(max_workers=jobs,
-                                                mp_context=multiprocessing.get_context("fork")) as pool:
-            for (_, end), result in zip(bounds, pool.map(task, *zip(*bounds))):
-                yield end, result
+        yield from forked_map(task, bounds, jobs)
     finally:
         _WORKER.clear()
 
@@ -328,3 +321,51 @@ def _stale(comments: list[Comment], before: Context, after: Context) -> set[str]
     titles = [t for t in after.page_titles if t not in before.page_titles]
     return {c.id for c in comments
             if words & set(re.findall(r"[\w.]+", c.text)) or any(t in c.text for t in titles)}
+
+
+PIECES_PER_JOB = 4  # ranges of comments each writer process takes of the RDF file
+
+
+def write(kg: CommentGraph, out_dir: str | Path, formats: Sequence[str] = ("ttl",), *,
+          store: bool = False) -> dict[str, Path]:
+    """Write graph.html, graph.json and the RDF formats asked for (ttl, nt, jsonld) into a folder
+    (and an Oxigraph store in its `store/` with `store=True`).
+
+    Every file is written under a temporary name first and moved into place at the end,
+    so a failure leaves the folder's previous outputs as they were."""
+    from .export import write_all_atomic
+    from .export.html import render_html
+    from .export.rdf import RDF_FORMATS, WRITERS, rdf_writers
+    from .export.state import STATE_FILE, write_state_to
+
+    formats = tuple(formats)
+    unknown = set(formats) - set(RDF_FORMATS)
+    if unknown:
+        raise ExportError(f"unknown RDF format(s) {', '.join(sorted(unknown))}; choose from {', '.join(RDF_FORMATS)}")
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ExportError(f"{out}: cannot create output folder: {e.strerror or e}") from e
+    # RDF is streamed into its temporary file; every file is moved into place only at the end
+    jobs = kg.config.jobs if cheap_to_fork(len(kg.raw_mentions or kg.mentions)) else 1
+    # Each writer runs in whichever process is free: graph.json and the page first, then the RDF
+    # file's sections last first (what the comments share, the entities, the rankings: unequal),
+    # then its ranges of comments, four a process, which fill in so none waits long for the last.
+    pieces = PIECES_PER_JOB * jobs if jobs > 1 else 1
+    files: dict = {"state": (out / STATE_FILE, functools.partial(write_state_to, kg=kg)),
+                   "html": (out / "graph.html", lambda f: f.write(render_html(kg).encode("utf-8")))}
+    with shared_heap():  # the links gathered for the RDF are millions of tuples: no collections
+        files |= {fmt: (out / RDF_FORMATS[fmt], writers)
+                  for fmt, writers in rdf_writers(kg, formats, pieces).items()}
+        written = write_all_atomic(files, jobs=jobs)
+    written = {kind: written[kind] for kind in (*formats, "html", "state")}  # the RDF first, as asked
+    if store:
+        from .store import STORE_DIR, load_store
+
+        source = written.get("nt") or written.get("ttl")
+        if source is None:
+            source = write_all_atomic({"nt": (out / RDF_FORMATS["nt"], functools.partial(WRITERS["nt"], kg=kg))})["nt"]
+            written["nt"] = source
+        written["store"] = load_store(out / STORE_DIR, source)
+    return written

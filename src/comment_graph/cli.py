@@ -138,7 +138,7 @@ def _progress_printer(quiet: bool):
 def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, page_author, rdf_formats, with_store,
           base_iri, jobs, strict, append_, quiet):
     """Build the graph of INPUTS (default: the bundled sample page) into --out."""
-    from .api import append
+    from .api import append, write
     from .api import build as build_graph
     from .config import DEFAULT_BASE_IRI
 
@@ -152,7 +152,7 @@ def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, p
                          people_files=list(people_files), vocab_files=list(vocab_files), page_author=page_author,
                          strict=strict, base_iri=base_iri or DEFAULT_BASE_IRI, jobs=jobs,
                          progress=_progress_printer(quiet))
-    paths = kg.write(out_dir, tuple(f.strip() for f in rdf_formats.split(",") if f.strip()), store=with_store)
+    paths = write(kg, out_dir, tuple(f.strip() for f in rdf_formats.split(",") if f.strip()), store=with_store)
     if quiet:
         return
     for w in kg.warnings:
@@ -249,13 +249,15 @@ def related(source, comment_id, k, min_score, fmt):
 def html(source, out_file, around, depth, graphml):
     """Write the HTML page for SOURCE (default: the sample), whole or around one entity."""
     from .api import build as build_graph
+    from .export.html import write_html
+    from .export.nx import write_graphml
 
     kg = build_graph(source)
     if around:
         kg = kg.around(around, depth)
-    click.echo(f"Wrote {kg.write_html(out_file)} ({len(kg.comments)} comments, {len(kg.entities)} entities)")
+    click.echo(f"Wrote {write_html(kg, Path(out_file))} ({len(kg.comments)} comments, {len(kg.entities)} entities)")
     if graphml:
-        click.echo(f"Wrote {kg.write_graphml(graphml)}")
+        click.echo(f"Wrote {write_graphml(kg, Path(graphml))}")
 
 
 @main.command()
@@ -312,3 +314,7 @@ def mentions(source, name, fmt):
 def near(source, name, k, fmt):
     """People near a person, or concepts near a concept: named in the same comments (or linked)."""
     click.echo(_hits(_graph(source).near(name, k), fmt))
+
+
+if __name__ == "__main__":  # python -m comment_graph.cli
+    main()

@@ -1,9 +1,7 @@
-"""CommentGraph: the result of a build, and every way to look at it."""
+"""CommentGraph: the result of a build, and every way to look at it (writing it is `api.write`)."""
 
 from __future__ import annotations
 
-import functools
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -11,26 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .config import BuildConfig
-from .errors import CommentGraphError, ExportError
+from .errors import CommentGraphError
 from .models import (ENTITY_KINDS, Boundary, BuildSummary, Comment, Entity, EntityCount, Evidence, Hit, Mention,
                      RelatedResult, Subject)
 
 if TYPE_CHECKING:
     import networkx
     import rdflib
-
-
-def available_memory() -> int:
-    """Bytes the machine can give without swapping (Linux: MemAvailable), 0 where unknown."""
-    try:
-        with open("/proc/meminfo") as f:
-            return next(int(line.split()[1]) * 1024 for line in f if line.startswith("MemAvailable:"))
-    except (OSError, StopIteration, ValueError, IndexError):
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return 0
 
 
 @dataclass
@@ -179,13 +164,7 @@ class CommentGraph:
         return replace(self, comments=comments, entities=kept, mentions=mentions, subjects=subjects,
                        features=features, raw_mentions=None)
 
-    def write_graphml(self, path: str | Path) -> Path:
-        """GraphML for Gephi, yEd or Cytoscape: lists become '; '-joined text, empty values are left out."""
-        from .export.nx import write_graphml
-
-        return write_graphml(self, Path(path))
-
-    # ---- views and exports ----------------------------------------------------------
+    # ---- views -----------------------------------------------------------------------
     def summary(self, top: int = 5) -> BuildSummary:
         counts = Counter(e.kind for e in self.entities.values())
         tops = {}
@@ -214,66 +193,3 @@ class CommentGraph:
     @cached_property
     def _rdf(self) -> "rdflib.Graph":
         return self.to_rdf()
-
-    def write_turtle(self, path: str | Path) -> Path:
-        from .export.rdf import write_turtle
-
-        return write_turtle(self, Path(path))
-
-    def write_html(self, path: str | Path) -> Path:
-        from .export.html import write_html
-
-        return write_html(self, Path(path))
-
-    # A forked writer copies every page it touches: about this much per mention (measured).
-    FORK_COPY_BYTES_PER_MENTION = 700
-    FORK_COPY_BUDGET_MB = 512
-    PIECES_PER_JOB = 4
-
-    def _cheap_to_fork(self) -> bool:
-        """Whether writers in forked processes are affordable: their copies fit in 512 MB, or in
-        half the memory the machine has free. Otherwise this process writes alone: slower, but
-        memory stays flat."""
-        copy = len(self.raw_mentions or self.mentions) * self.FORK_COPY_BYTES_PER_MENTION
-        return copy <= max(self.FORK_COPY_BUDGET_MB * 2**20, available_memory() // 2)
-
-    def write(self, out_dir: str | Path, formats: tuple[str, ...] = ("ttl",), *, store: bool = False) -> dict[str, Path]:
-        """Write graph.html and the RDF formats asked for (ttl, nt, jsonld) into a folder.
-
-        Every file is written under a temporary name first and moved into place at the end,
-        so a failure leaves the folder's previous outputs as they were."""
-        from .export import shared_heap, write_all_atomic
-        from .export.html import render_html
-        from .export.rdf import RDF_FORMATS, WRITERS, rdf_writers
-        from .export.state import STATE_FILE, write_state_to
-
-        unknown = set(formats) - set(RDF_FORMATS)
-        if unknown:
-            raise ExportError(f"unknown RDF format(s) {', '.join(sorted(unknown))}; choose from {', '.join(RDF_FORMATS)}")
-        out = Path(out_dir)
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise ExportError(f"{out}: cannot create output folder: {e.strerror or e}") from e
-        # RDF is streamed into its temporary file; every file is moved into place only at the end
-        jobs = self.config.jobs if self._cheap_to_fork() else 1
-        # Each writer runs in whichever process is free: graph.json and the page first, then the RDF
-        # file's sections last first (what the comments share, the entities, the rankings: unequal),
-        # then its ranges of comments, four a process, which fill in so none waits long for the last.
-        pieces = self.PIECES_PER_JOB * jobs if jobs > 1 else 1
-        files: dict = {"state": (out / STATE_FILE, functools.partial(write_state_to, kg=self)),
-                       "html": (out / "graph.html", lambda f: f.write(render_html(self).encode("utf-8")))}
-        with shared_heap():  # the links gathered for the RDF are millions of tuples: no collections
-            files |= {fmt: (out / RDF_FORMATS[fmt], writers)
-                      for fmt, writers in rdf_writers(self, formats, pieces).items()}
-            written = write_all_atomic(files, jobs=jobs)
-        written = {kind: written[kind] for kind in (*formats, "html", "state")}  # the RDF first, as asked
-        if store:
-            from .store import STORE_DIR, load_store
-
-            source = written.get("nt") or written.get("ttl")
-            if source is None:
-                source = write_all_atomic({"nt": (out / RDF_FORMATS["nt"], functools.partial(WRITERS["nt"], kg=self))})["nt"]
-                written["nt"] = source
-            written["store"] = load_store(out / STORE_DIR, source)
-        return written
