@@ -22,8 +22,8 @@ from .ingest import Loaded
 from .ingest import load as load_input
 from .ingest.decode import sha256_of
 from .lexicon import load_lexicons
-from .models import Comment, InputRecord, Mention, Quote
-from .quotes import quote_features
+from .models import Comment, Mention, Quote
+from .segment.quotes import quote_features
 from .resolve import resolve
 from .runtime import can_fork, cheap_to_fork, forked_map, shared_heap
 from .segment import Segmentation, segment_text, split_paragraphs

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..furniture import HANDLE_RE, byline, is_meta_line, looks_like_name
+from ..segment.furniture import HANDLE_RE, byline, is_meta_line, looks_like_name
 
 
 def _name_like(s: str) -> bool:

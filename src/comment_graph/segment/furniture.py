@@ -14,7 +14,8 @@ import re
 from itertools import islice
 from dataclasses import dataclass
 
-from .text import data_lines
+from ..text import data_lines
+from .paragraphs import Paragraph
 
 FURNITURE_RE = re.compile(
     r"^(load more|load more comments|show more|see more|read more|more|reply|replies|share|report|edit|"
@@ -108,7 +109,7 @@ def is_title_line(s: str) -> bool:
 
 def looks_like_name(s: str) -> bool:
     """Two or three capitalised words led by a known given name, or ending in a rare word (a surname)."""
-    from .extract.concepts import zipf
+    from ..extract.concepts import zipf
 
     words = s.split()
     if not (2 <= len(words) <= 3 and all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words)):
@@ -156,3 +157,63 @@ def _line_kind(line: str) -> str | None:
     if is_title_line(line):
         return "title"
     return None
+
+
+# ---- page furniture among paragraphs -------------------------------------------
+
+
+def classify_furniture(paras: list[Paragraph]) -> str | None:
+    """Mark furniture paragraphs in place; return the page author's name if the header gives one."""
+    seen_body = False
+    for i, p in enumerate(paras):
+        info = classify_block(p.text, at_page_start=not seen_body)
+        if info is None:
+            seen_body = True
+            continue
+        p.role, p.title, p.byline = info.role, info.title, info.author
+    _page_title_before_meta(paras)
+    _lone_titles_are_text(paras)
+    return _profile_header(paras)
+
+
+def _lone_titles_are_text(paras: list[Paragraph]) -> None:
+    """Mid-page, a one-line Title Case paragraph between comments is a short comment ("Great Answer
+    From Geoffrey Hinton"), unless furniture stands next to it or it says it is a title ("Re: …")."""
+    for i, p in enumerate(paras):
+        if p.role != "title" or "\n" in p.text.strip() or TITLE_PREFIX_RE.match(p.text.strip()):
+            continue
+        before = paras[i - 1].role if i else None
+        after = paras[i + 1].role if i + 1 < len(paras) else None
+        if i and before == "body" and after == "body":
+            p.role, p.title = "body", None
+
+
+def _page_title_before_meta(paras: list[Paragraph]) -> None:
+    """A short line opening the page right above a metadata line is the page's title."""
+    if len(paras) > 1 and paras[0].role == "body" and paras[1].role != "body" and len(paras[0].text.split()) <= 25 \
+            and "\n" not in paras[0].text and not paras[0].text.endswith("."):
+        paras[0].role, paras[0].title = "title", paras[0].text.strip()
+
+
+def _profile_header(paras: list[Paragraph]) -> str | None:
+    """A profile page opens with its owner's name, maybe a bio, then navigation."""
+    if not paras or paras[0].role == "body":
+        return None
+    first_line = paras[0].text.strip().split("\n")[0]
+    if not looks_like_name(first_line):
+        return None
+    paras[0].role = "author"
+    for k in (1, 2):  # a bio: prose right under the name, closed by more header lines
+        if k + 1 < len(paras) and paras[k].role == "body" and paras[k + 1].role != "body":
+            paras[k].role = "bio"
+            break
+        if k < len(paras) and paras[k].role == "body":
+            break
+    return first_line
+
+
+def is_delimited(paras: list[Paragraph]) -> bool:
+    """Whether furniture (bylines, titles, karma lines) stands between the comments of this page."""
+    between = sum(1 for a, b in zip(paras, paras[1:]) if a.role == "body" and b.role in ("byline", "title", "furniture")
+                  and b is not paras[-1])
+    return between >= 2

@@ -1,0 +1,106 @@
+"""Split a flat page dump into comments, drop page furniture, and find quoted passages.
+
+A scraped page keeps no markup: comments follow each other separated only by
+blank lines (or single newlines). Boundaries are scored from evidence that does
+not depend on any one page: discourse openers and continuation markers, a
+preceding colon or quote, sign-offs, lexical cohesion between neighbouring
+paragraphs (TextTiling-style) and quote-then-reply patterns. Every gap's score
+and features are kept as `Boundary` records so a user can see why.
+
+The package's parts: `paragraphs.py` (paragraphs with offsets), `furniture.py` (page furniture,
+bylines and titles, line by line and among paragraphs), `quotes.py` (quoted passages),
+`boundaries.py` (the gap scores); this module chains them into `segment_text`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..models import Boundary, Comment, Quote
+from ..text import digest, unique_ids
+from .boundaries import _group
+from .furniture import classify_furniture, is_delimited
+from .paragraphs import Paragraph, split_paragraphs
+from .quotes import quote_features
+
+__all__ = ["Paragraph", "Segmentation", "segment_text", "split_paragraphs"]
+
+
+@dataclass
+class Segmentation:
+    """What the segmenter made of one flat text."""
+
+    comments: list[Comment]
+    boundaries: list[Boundary]
+    page_author: str | None = None
+    page_titles: list[str] = field(default_factory=list)
+    furniture: list[str] = field(default_factory=list)
+
+
+def segment_text(text: str, source: str = "", *, strategy: str = "auto",
+                 page_author: str | None = None) -> Segmentation:
+    """Find the comments of a flat text. `strategy='paragraph'` makes each paragraph a comment."""
+    paras = split_paragraphs(text)
+    found_author = classify_furniture(paras)
+    author = page_author or found_author
+    body_runs = _runs(paras)
+    delimited = is_delimited(paras)
+    for run in body_runs:
+        run[0].opens_comment = delimited and len(run) > 1  # furniture above it starts a comment here
+        for i, p in enumerate(run):
+            p.quote, p.quote_reasons = quote_features(run, i, author)
+    boundaries: list[Boundary] = []
+    groups: list[tuple[list[Paragraph], dict]] = []
+    # where bylines or title lines separate the comments, only strong evidence splits a run further
+    threshold = 1.0 if delimited and strategy == "auto" else 0.0
+    position = {id(p): i for i, p in enumerate(paras)}
+    for meta, run in _runs_in_context(paras):
+        groups += [(g, meta) for g in _group(run, author, strategy, boundaries, position, threshold)]
+    comments = [_comment(text, g, i, source, meta) for i, (g, meta) in enumerate(groups)]
+    _dedupe_ids(comments)
+    furniture = [p.text for p in paras if p.role != "body"]
+    titles = [p.title for p in paras if p.title]
+    return Segmentation(comments, boundaries, author, titles, furniture)
+
+
+def _runs(paras: list[Paragraph]) -> list[list[Paragraph]]:
+    return [run for _, run in _runs_in_context(paras)]
+
+
+def _runs_in_context(paras: list[Paragraph]) -> list[tuple[dict, list[Paragraph]]]:
+    """Maximal runs of body paragraphs, each with the post title and byline just above it (if any)."""
+    runs: list[tuple[dict, list[Paragraph]]] = []
+    meta: dict = {}
+    current: list[Paragraph] = []
+    for p in paras:
+        if p.role == "body":
+            current.append(p)
+            continue
+        if current:
+            runs.append((meta, current))
+            current, meta = [], {}
+        if p.title:
+            meta = {**meta, "title": p.title}
+        if p.byline:
+            meta = {**meta, "author": p.byline}
+    if current:
+        runs.append((meta, current))
+    if runs and paras[0].role == "author":
+        # a title in a profile header (a nav word, a sequence name) is not the first comment's post
+        runs[0] = ({k: v for k, v in runs[0][0].items() if k != "title"}, runs[0][1])
+    return runs
+
+
+def _comment(text: str, group: list[Paragraph], index: int, source: str, meta: dict) -> Comment:
+    start, end = group[0].start, group[-1].end
+    body = text[start:end]
+    quotes = [Quote(start=p.start - start, end=p.end - start, text=p.text, score=min(1.0, p.quote),
+                    reasons=p.quote_reasons) for p in group if p.quote >= 0.5]
+    return Comment(id="c-" + digest(body, 10), text=body, index=index, source=source,
+                   post_title=meta.get("title"), author=meta.get("author"), quotes=quotes)
+
+
+def _dedupe_ids(comments: list[Comment]) -> None:
+    """The same text twice keeps one id each: the second gets '-2', and so on."""
+    for c, new in zip(comments, unique_ids([c.id for c in comments])):
+        c.id = new

@@ -1,0 +1,101 @@
+"""Where one comment ends and the next begins: each gap between paragraphs scored from discourse
+openers and continuation markers, a preceding colon or quote, sign-offs, lexical cohesion between
+neighbouring paragraphs (TextTiling-style) and quote-then-reply patterns."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from ..models import Boundary
+from ..text import content_words
+from .furniture import words_of
+from .paragraphs import BULLET_RE, Paragraph
+
+
+CONTINUATION_RE = re.compile(
+    r"^(so|and|but|or|i\.e\.|e\.g\.|for example|for instance|also|specifically|separately|again|"
+    r"anyway|still|then|thus|however|moreover|furthermore|similarly|relatedly|in other words|"
+    r"that said|ok,? so|okay,? so|well,|otherwise|instead|meanwhile|plus|as for|speaking of|"
+    r"on the other hand|on the contrary|by contrast|in particular|finally|first|second|third|"
+    r"next|lastly|besides|hence|therefore|because|which|whereas|unless)\b",
+    re.IGNORECASE,
+)
+ANAPHORA_RE = re.compile(r"^(that|this|these|those|it|it[’']s|such|they|there)\b", re.IGNORECASE)
+REPLY_OPENER_RE = re.compile(
+    r"^(i agree|i disagree|i find|i[’']m not sure|i am not sure|i wonder|i like|i love|"
+    r"i don[’']t think|i do not think|seems|nice|thanks|thank you|great|yes\b|no,|agreed|hmm|"
+    r"interesting|follow-up|followup|this post|this comment|good point|strong upvote|fair|"
+    r"sure,|right,|huh|hi\b|hello|oh\b|wait|re:|@|congrat|kudos|minor|nitpick|typo|"
+    r"i think that if)",
+    re.IGNORECASE,
+)
+# A new participant situating themselves: "more optimistic than most of this thread", "as others said upthread".
+THREAD_REFERENCE_RE = re.compile(r"\b(this thread|the thread|upthread|up-thread|the OP|OP's|parent comment|"
+                                 r"other commenters|others here|everyone here|sibling comment)\b", re.IGNORECASE)
+SIGNOFF_RE = re.compile(r"^\(?\s*(cc|h/t|ht|edit|update|ps|p\.s\.)\b.*\)?$", re.IGNORECASE | re.DOTALL)
+
+
+def _cosine(a: Counter, b: Counter) -> float:
+    dot = sum(a[k] * b[k] for k in a.keys() & b.keys())
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str | None) -> dict[str, float]:
+    """Evidence for and against a comment boundary between the last of `prev` and the first of `nxt`."""
+    a, b = prev[-1], nxt[0]
+    f: dict[str, float] = {}
+    head = b.text.lstrip("“\"'‘ ")
+    if CONTINUATION_RE.match(head):
+        f["continuation opener"] = -1.0
+    elif head.startswith("("):
+        f["parenthetical aside"] = -0.8
+    elif BULLET_RE.match(b.text):
+        f["list item"] = -1.0
+    elif REPLY_OPENER_RE.match(head):
+        f["reply opener"] = 0.5
+    elif ANAPHORA_RE.match(head):
+        f["refers back"] = -0.3
+    if THREAD_REFERENCE_RE.search(b.text[:200]):
+        f["speaks of the thread itself"] = 0.4
+    if a.text.rstrip().endswith(":"):
+        f["previous ends with colon"] = -1.0
+    if a.quote >= 0.5:
+        f["previous is a quote"] = -1.0
+    if b.quote >= 0.5:
+        if b.text.startswith(">") and any(p.text.startswith(">") for p in prev):
+            f["another > quote in the same reply"] = -0.8
+        else:
+            f["opens with a quote"] = 0.6
+            if any(p.quote >= 0.5 for p in prev):
+                f["point-by-point: this comment already quoted"] = -0.5
+    if len(prev) == 1 and a.text.rstrip().endswith(("!", ":")) and len(words_of(a.text, limit=13)) <= 12:
+        f["short preamble before it"] = -0.6
+    if SIGNOFF_RE.match(a.text.strip()):
+        f["previous is a sign-off"] = 1.0
+    left = Counter(w for p in prev[-2:] for w in content_words(p.text))
+    right = Counter(w for p in nxt[:1] for w in content_words(p.text))
+    # too few words say nothing about cohesion, and a quote repeats the words of what it answers
+    if min(sum(left.values()), sum(right.values())) >= 8 and b.quote < 0.5:
+        f["cohesion"] = round(max(-0.6, min(0.4, 0.15 - 2.0 * _cosine(left, right))), 3)
+    return f
+
+
+def _group(run: list[Paragraph], author: str | None, strategy: str, boundaries: list[Boundary],
+           position: dict[int, int], threshold: float) -> list[list[Paragraph]]:
+    groups = [[run[0]]]
+    for j in range(1, len(run)):
+        # the next paragraph alone: slicing the rest of the run here made segmentation quadratic
+        f = {"paragraph strategy": 1.0} if strategy == "paragraph" else gap_features(groups[-1], run[j:j + 1], author)
+        score = round(sum(f.values()), 3)
+        cut = score > threshold
+        boundaries.append(Boundary(paragraph=position[id(run[j])], score=score, is_boundary=cut,
+                                   features=f, preview=run[j].text[:60]))
+        if cut:
+            groups.append([run[j]])
+        else:
+            groups[-1].append(run[j])
+    return groups

@@ -1,0 +1,82 @@
+"""Paragraphs with offsets: a flat text cut at blank lines (or at every line), `>` quote runs
+apart, bullets joined to the paragraph they continue."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+BULLET_RE = re.compile(r"^\s*([•◦▪\-*–]|\d+[.)])\s+")
+
+
+@dataclass
+class Paragraph:
+    start: int
+    end: int
+    text: str
+    role: str = "body"  # body | furniture | title | author | bio
+    quote: float = 0.0
+    quote_reasons: list[str] = field(default_factory=list)
+    trailing_space: bool = False
+    byline: str | None = None
+    title: str | None = None
+    opens_comment: bool = False
+
+
+def split_paragraphs(text: str, mode: str = "auto") -> list[Paragraph]:
+    """Paragraphs with offsets: blank-line separated, or one per line when the page uses single newlines."""
+    blank_gaps = len(re.findall(r"\n[ \t\u00a0]*\n", text))
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    by_line = mode == "line" or (mode == "auto" and blank_gaps < max(2, len(lines) // 6))
+    pattern = r"\n" if by_line else r"\n[ \t\u00a0]*\n"
+    paras: list[Paragraph] = []
+    pos = 0
+    for m in list(re.finditer(pattern, text)) + [None]:
+        end = m.start() if m else len(text)
+        paras += _block(text, pos, end)
+        pos = m.end() if m else len(text)
+    if by_line:
+        paras = _join_bullets(text, paras)
+    return paras
+
+
+def _block(text: str, start: int, end: int) -> list[Paragraph]:
+    """One block, split further where `>` quote lines and plain lines alternate."""
+    out: list[Paragraph] = []
+    run_start, run_quoted = None, None
+    pos = start
+    for line in text[start:end].split("\n"):
+        lstart, lend = pos, pos + len(line)
+        pos = lend + 1
+        if not line.strip():
+            continue
+        quoted = line.lstrip().startswith(">")
+        if run_start is not None and quoted != run_quoted:
+            out.append(_para(text, run_start, prev_end))  # noqa: F821  (set on the line before, in an earlier turn)
+            run_start = None
+        if run_start is None:
+            run_start, run_quoted = lstart, quoted
+        prev_end = lend
+    if run_start is not None:
+        out.append(_para(text, run_start, prev_end))
+    return out
+
+
+def _para(text: str, start: int, end: int) -> Paragraph:
+    raw_end = end
+    while start < end and text[start] in " \t\u00a0":
+        start += 1
+    while end > start and text[end - 1] in " \t\u00a0":
+        end -= 1
+    return Paragraph(start, end, text[start:end], trailing_space=end < raw_end)
+
+
+def _join_bullets(text: str, paras: list[Paragraph]) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    for p in paras:
+        if out and BULLET_RE.match(p.text) and out[-1].role == "body":
+            out[-1] = Paragraph(out[-1].start, p.end, text[out[-1].start:p.end])
+        else:
+            out.append(p)
+    return out
