@@ -269,7 +269,7 @@ def _resolved(comments: list[Comment], raw: list, lex, ctx: Context, config: Bui
         progress("resolve", 1, 1)
     return CommentGraph(comments, res.entities, res.mentions, res.subjects, config=config,
                         page_author=ctx.page_author, features=res.features, feature_entities=res.feature_entities,
-                        raw_mentions=raw, page_titles=ctx.page_titles, **parts)
+                        raw_mentions=res.raw, page_titles=ctx.page_titles, **parts)
 
 
 def append(out_dir: str | Path, sources: str | Path | Sequence[str | Path], *, progress: Progress | None = None,

@@ -150,6 +150,9 @@ class Mention:
     in_quote: bool = False
     entity_id: str | None = None
     attrs: dict[str, str] = dataclass_field(default_factory=dict)
+    # a lone everyday-ish word the extractor could not tell from a passing one: resolution keeps it
+    # as a term only where at least two comments of the corpus use it
+    corpus_checked: bool = False
 
     def __post_init__(self) -> None:
         if self.start < 0 or self.end <= self.start:
@@ -159,11 +162,21 @@ class Mention:
     def as_row(self) -> tuple:
         """Every field, in declaration order: how mentions travel between processes."""
         return (self.comment_id, self.kind, self.surface, self.start, self.end, self.extractor, self.score,
-                self.key, self.in_quote, self.entity_id, self.attrs)
+                self.key, self.in_quote, self.entity_id, self.attrs, self.corpus_checked)
+
+    def copy(self, **changes) -> Mention:
+        """A copy with `changes` (field values checked already), not validated again."""
+        m = object.__new__(Mention)
+        (m.comment_id, m.kind, m.surface, m.start, m.end, m.extractor, m.score, m.key, m.in_quote, m.entity_id,
+         m.attrs, m.corpus_checked) = self.as_row()
+        for name, value in changes.items():
+            setattr(m, name, value)
+        return m
 
     @classmethod
     def found(cls, *, comment_id: str, kind: str, surface: str, start: int, end: int, extractor: str,
-              score: float = 1.0, key: str = "", attrs: dict[str, str] | None = None) -> Mention:
+              score: float = 1.0, key: str = "", attrs: dict[str, str] | None = None,
+              corpus_checked: bool = False) -> Mention:
         """A mention made by a built-in extractor, not validated field by field: its fields come
         from the extractor's own code, `run_extractors` checks every mention's span, kind and
         score, and pydantic's checks cost about as much as finding the mention (some 10 µs, for
@@ -174,6 +187,7 @@ class Mention:
         m.comment_id, m.kind, m.surface, m.start, m.end, m.extractor = comment_id, kind, surface, start, end, extractor
         m.score, m.key, m.in_quote, m.entity_id = float(score), key, False, None
         m.attrs = _shared_attrs(attrs or {})
+        m.corpus_checked = corpus_checked
         return m
 
     @classmethod
@@ -181,7 +195,7 @@ class Mention:
         """The mention `as_row` gave, not validated again: only for rows from a validated Mention."""
         m = object.__new__(cls)
         (m.comment_id, m.kind, surface, m.start, m.end, m.extractor, m.score, key, m.in_quote, m.entity_id,
-         attrs) = row
+         attrs, m.corpus_checked) = row
         m.surface, m.key = sys.intern(surface), sys.intern(key)  # "reward" a million times is one string
         m.attrs = attrs if isinstance(attrs, Attrs) else _shared_attrs(attrs)
         return m

@@ -15,6 +15,7 @@ import orjson
 from pydantic import TypeAdapter, ValidationError
 
 from ..errors import InputError
+from ..extract.concepts import CORPUS_CHECKED
 from ..models import Boundary, Comment, Entity, Mention, Subject
 from . import write_atomic
 
@@ -112,7 +113,12 @@ def dump_state(kg: "CommentGraph") -> bytes:
 
 
 def _mention_rows(rows: list, fields: list[str]) -> list[Mention]:
-    return [Mention(**dict(zip(fields, row))) for row in rows]
+    mentions = [Mention(**dict(zip(fields, row))) for row in rows]
+    # Format 3 keeps no `corpus_checked` column (its files stay as they were): the extractor gave
+    # such mentions, and only those, the score CORPUS_CHECKED.
+    for m in mentions:
+        m.corpus_checked = m.kind == "concept" and m.score == CORPUS_CHECKED
+    return mentions
 
 
 def _load_mentions(doc: dict) -> tuple[list[Mention], list[Mention] | None]:

@@ -33,7 +33,7 @@ ABBR_DEF_RE = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,9}s?)\)")
 ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9]{1,6}s?$")
 WORD_RE = re.compile(r"^[^\W\d_][\w’'-]*$")
 MAX_WORDS = 4
-CORPUS_CHECKED = 0.4  # the score of a lone everyday-ish noun kept only if other comments use it too
+CORPUS_CHECKED = 0.4  # the score of a lone everyday-ish noun, flagged `corpus_checked`: kept only if other comments use it too
 
 
 @lru_cache(maxsize=1)
@@ -447,7 +447,8 @@ def _phrases(c: Comment, toks, tags, in_chunk, spans: Taken, vocab: list[Mention
         if overlapping and not _recurs(c.text, [toks[i][0] for i in sub]):
             score = min(score, 0.6)  # a one-off phrase around a known term ranks below the term itself
         yield Mention.found(comment_id=c.id, kind="concept", surface=surface, start=s, end=e, extractor=NAME,
-                      score=score, key=concept_key(surface), attrs={"source": "noun phrase"})
+                      score=score, key=concept_key(surface), attrs={"source": "noun phrase"},
+                      corpus_checked=score == CORPUS_CHECKED)
 
 
 def _extends_term(text: str, s: int, e: int, inside: list[Mention], words: list[str]) -> bool:
@@ -499,7 +500,8 @@ def _proper_terms(c: Comment, ctx: Context, spans: Taken) -> Iterator[Mention]:
             continue
         spans.append((s, e))
         yield Mention.found(comment_id=c.id, kind="concept", surface=word, start=s, end=e, extractor=NAME,
-                      score=CORPUS_CHECKED, key=concept_key(word), attrs={"source": "proper name"})
+                      score=CORPUS_CHECKED, key=concept_key(word), attrs={"source": "proper name"},
+                      corpus_checked=True)
 
 
 def find_concepts(c: Comment, ctx: Context) -> Iterator[Mention]:

@@ -1,0 +1,92 @@
+"""Concepts: spellings merge by key (case, plural, hyphen/space, defined and known abbreviations,
+negations); lone everyday nouns are kept only where the corpus repeats them; broader links."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from operator import itemgetter
+
+from ..lexicon import Lexicons
+from ..models import Entity, Mention
+from ..text import concept_key
+from .ids import LINK, _Ids
+
+
+def _abbreviations(mentions: list[Mention], lex: Lexicons) -> dict[str, str]:
+    """Abbreviation key -> long-form key, from definitions in the text."""
+    table: dict[str, str] = {}
+    for m in mentions:
+        if "abbr" in m.attrs:
+            table.setdefault(concept_key(m.attrs["abbr"]), m.key)
+    return table
+
+
+NEGATIONS = ("un", "non ", "non")
+
+
+def _negation_merge(keys: set[str]) -> dict[str, str]:
+    """'unkind agi' -> 'kind agi' when both appear: one topic, seen from both sides."""
+    out = {}
+    for k in keys:
+        for prefix in NEGATIONS:
+            if k.startswith(prefix) and k[len(prefix):] in keys:
+                out[k] = k[len(prefix):]
+    return out
+
+
+def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
+                      entities: dict[str, Entity]) -> None:
+    abbr = _abbreviations(mentions, lex)
+    by_key: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        key = abbr.get(m.key, m.key)
+        vc = lex.concepts.get(key)
+        by_key[concept_key(vc.pref) if vc else key].append(m)
+    for neg, pos in _negation_merge(set(by_key)).items():
+        by_key[pos] += by_key.pop(neg)
+    for key, ms in sorted(by_key.items()):
+        vc = lex.concepts.get(key)
+        label = vc.pref if vc else _preferred_surface(ms, abbr)
+        eid = ids.get("concept", label)
+        ent = entities.setdefault(eid, Entity(id=eid, kind="concept", label=label))
+        seen = {m.surface for m in ms} | ({*vc.alts} if vc else set())
+        ent.aliases = sorted(set(ent.aliases) | {s for s in seen if s != label})
+        if vc:
+            ent.broader = list(vc.broader)  # vocabulary IRIs; mapped to entity ids later
+        for m in ms:
+            m.entity_id = eid
+
+
+def _preferred_surface(ms: list[Mention], abbr: dict[str, str]) -> str:
+    forms = Counter()
+    for m in ms:
+        s = m.surface
+        keep_case = s.isupper() or (not s[1:].islower() and any(ch.isupper() for ch in s[1:])) \
+            or m.attrs.get("source") == "proper name"
+        forms[s if keep_case else s.lower()] += 1
+    full = [f for f in forms if concept_key(f) not in abbr]
+    return sorted(full or forms, key=lambda f: (-forms[f], len(f), f))[0]
+
+
+def _corpus_checked(mentions: list[Mention]) -> list[Mention]:
+    """A lone everyday-ish noun ("vacuum", "throughput") counts as a term only when at least two
+    comments of the corpus use it: domain vocabulary recurs, passing words do not."""
+    spread = Counter(map(itemgetter(1), set(map(LINK, (m for m in mentions if m.kind == "concept")))))
+    return [m for m in mentions if not (m.kind == "concept" and m.corpus_checked and spread[m.entity_id] < 2)]
+
+
+def _broader(entities: dict[str, Entity], lex: Lexicons) -> None:
+    """Vocabulary broader links, and head-word containment ("negative reward" under "reward")."""
+    by_iri = {vc.iri: concept_key(vc.pref) for vc in lex.concepts.values()}
+    by_key = {concept_key(e.label): e.id for e in entities.values() if e.kind == "concept"}
+    for e in entities.values():
+        if e.kind != "concept":
+            continue
+        links = {by_key[by_iri[i]] for i in e.broader if i in by_iri and by_iri[i] in by_key}
+        words = e.label.split()  # split on spaces only: "self-supervised" stays one modifier
+        for k in range(1, len(words)):
+            head = concept_key(" ".join(words[k:]))
+            if head in by_key:
+                links.add(by_key[head])
+                break
+        e.broader = sorted(links - {e.id})
