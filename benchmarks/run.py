@@ -132,7 +132,7 @@ def time_queries(ttl: Path, store: Path) -> None:
     """Bulk-load a build's Turtle into an Oxigraph store and time every named query on it."""
     import shutil
 
-    from comment_graph.store import load_store, named_queries, query
+    from comment_graph.sparql import load_store, named_queries, query
 
     shutil.rmtree(store, ignore_errors=True)
     start = time.perf_counter()

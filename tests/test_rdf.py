@@ -11,7 +11,7 @@ from rdflib.compare import isomorphic
 
 import comment_graph
 from comment_graph.export.rdf import render, write_turtle
-from comment_graph.query import prefix_block
+from comment_graph.sparql import prefix_block
 
 from conftest import build_text
 
@@ -115,7 +115,7 @@ def test_annotations_formatted_directly_equal_the_generic_blocks(tmp_path, sampl
     what the generic blocks give, for odd ids, hostile text, quotes and every kind of link."""
     import io
 
-    from comment_graph.export import rdf
+    from comment_graph.export.rdf import triples, writers
 
     nasty = tmp_path / "nasty.txt"
     nasty.write_text('Yann’s "reward \\ hacking" <b>RLHF</b> 🤖 in the CoinRun paper, as Stuart Russell said.\n\n'
@@ -124,17 +124,17 @@ def test_annotations_formatted_directly_equal_the_generic_blocks(tmp_path, sampl
     graphs = [comment_graph.build(p, **options) for p in (_ids_that_resolve_differently(tmp_path), nasty)]
     graphs += [sample_kg] if base is None else []
     for kg in graphs:
-        links = rdf._Links(kg)
-        for section in rdf._sections(links, 2):
+        links = triples._Links(kg)
+        for section in triples._sections(links, 2):
             fast = io.BytesIO()
-            rdf._write_turtle_section(fast, section, kg, first=False)
-            form = rdf._TurtleTerms(links.iri.base, rdf._relative_to(links.iri.base))
+            writers._write_turtle_section(fast, section, kg, first=False)
+            form = writers._TurtleTerms(links.iri.base, writers._relative_to(links.iri.base))
             assert fast.getvalue().decode("utf-8") == "".join(map(form.block, section()))
-        assert any(isinstance(s, rdf._CommentRange) for s in rdf._sections(links, 2))
+        assert any(isinstance(s, triples._CommentRange) for s in triples._sections(links, 2))
 
 
 def test_relative_iris_only_where_they_resolve_back():
-    from comment_graph.export.rdf import _relative_to
+    from comment_graph.export.rdf.writers import _relative_to
 
     relative = _relative_to("https://example.org/id/")
     assert relative("<https://example.org/id/comment/c1/annotation/concept-x>") == "<comment/c1/annotation/concept-x>"

@@ -121,7 +121,7 @@ def test_all_outputs_are_byte_identical_across_builds(tmp_path):
 def test_context_file_is_current():
     from pathlib import Path
 
-    from comment_graph.export.jsonld import context
+    from comment_graph.export.rdf.jsonld import context
 
     shipped = json.loads((Path(__file__).parent.parent / "schemas" / "context.jsonld").read_text())
     assert shipped == {"@context": context()}
@@ -186,7 +186,7 @@ def test_a_one_line_title_case_comment_mid_page_is_kept():
 
 
 def test_bound_values_never_become_query_syntax(tmp_path):
-    from comment_graph.store import query
+    from comment_graph.sparql import query
 
     r = CliRunner().invoke(main, ["build", "--out", str(tmp_path), "--store", "-q"])
     assert r.exit_code == 0
@@ -219,7 +219,7 @@ def test_interrupt_while_writing_leaves_previous_outputs_and_no_temp_files(tmp_p
 
 
 def test_a_writer_failing_in_its_own_process_leaves_previous_outputs(tmp_path, monkeypatch):
-    import comment_graph.export.rdf as rdf
+    import comment_graph.export.rdf.writers as rdf
 
     out = tmp_path / "out"
     assert CliRunner().invoke(main, ["build", "--out", str(out), "-q"]).exit_code == 0

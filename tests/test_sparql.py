@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from comment_graph.cli import main
 from comment_graph.server import push_graph, start_server
 from comment_graph.export.rdf import write_turtle
-from comment_graph.store import named_queries, query
+from comment_graph.sparql import named_queries, query
 
 BINDINGS = {"mentioned-with": {"name": "Jacob Cannell"}, "comments-about": {"label": "reward"}}
 
@@ -131,7 +131,7 @@ def test_stored_counts_agree_with_counting_the_links(sample_kg):
 def test_comments_about_reads_the_links_of_highest_weight(tmp_path, monkeypatch, sample_kg):
     """comments-about reads the concept's top links fixed at build time (cg:topAnnotation): the
     best by weight, ties in input order, however many links the concept has."""
-    from comment_graph.export import rdf
+    from comment_graph.export.rdf import triples as rdf
 
     monkeypatch.setattr(rdf, "TOP_ANNOTATIONS", 2)
     concept = sample_kg.find_entity("reward")
@@ -148,7 +148,7 @@ def test_comments_about_reads_the_links_of_highest_weight(tmp_path, monkeypatch,
 def test_mentioned_with_keeps_the_most_frequent_companions(tmp_path, monkeypatch, sample_kg):
     """The companions are counted and ranked at build time (cg:Comention): the query returns the
     top ones by shared comments, ties by entity id, however many there are."""
-    from comment_graph.export import rdf
+    from comment_graph.export.rdf import triples as rdf
 
     monkeypatch.setattr(rdf, "TOP_COMPANIONS", 3)
     person = sample_kg.find_entity("Yann LeCun")

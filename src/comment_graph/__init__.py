@@ -5,6 +5,7 @@
     >>> kg.related(kg.comments[0].id, k=3)     # best first, with reasons
 """
 
+from ._version import __version__
 from .api import build, load, sample_path, write
 from .config import BuildConfig
 from .errors import CommentGraphError, ConfigError, ExportError, ExtractorError, InputError, QueryError
@@ -12,10 +13,8 @@ from .graph import CommentGraph
 from .models import (Boundary, BuildSummary, Comment, Entity, InputRecord, Mention, Quote, Reason,
                      RelatedResult, Subject)
 
-__version__ = "0.1.0"
-
 __all__ = [
     "Boundary", "BuildConfig", "BuildSummary", "Comment", "CommentGraph", "CommentGraphError", "ConfigError",
     "Entity", "ExportError", "ExtractorError", "InputError", "InputRecord", "Mention", "Quote", "QueryError",
-    "Reason", "RelatedResult", "Subject", "build", "load", "sample_path", "write",
+    "Reason", "RelatedResult", "Subject", "__version__", "build", "load", "sample_path", "write",
 ]

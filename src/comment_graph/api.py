@@ -361,7 +361,7 @@ def write(kg: CommentGraph, out_dir: str | Path, formats: Sequence[str] = ("ttl"
         written = write_all_atomic(files, jobs=jobs)
     written = {kind: written[kind] for kind in (*formats, "html", "state")}  # the RDF first, as asked
     if store:
-        from .store import STORE_DIR, load_store
+        from .sparql import STORE_DIR, load_store
 
         source = written.get("nt") or written.get("ttl")
         if source is None:

@@ -207,8 +207,8 @@ def query(args, list_queries, binds, fmt):
     SOURCE is a .ttl/.nt/.jsonld file, an Oxigraph store folder, or an output folder (its store
     if it has one, else its graph.ttl). NAME is a named query (see --list); the standard
     prefixes are declared for you."""
-    from .store import named_queries
-    from .store import query as run_query
+    from .sparql import named_queries
+    from .sparql import query as run_query
 
     if list_queries:
         click.echo(render_rows([{"name": n, "description": d} for n, (d, _) in named_queries().items()], fmt))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from .config import BuildConfig
@@ -173,6 +174,16 @@ class CommentGraph:
         return BuildSummary(comments=len(self.comments), counts={k: counts.get(k, 0) for k in ENTITY_KINDS},
                             top=tops, inputs=[i.path for i in self.inputs], formats=[i.format for i in self.inputs])
 
+    def concept_cooccurrence(self) -> Counter:
+        """(concept a, concept b) -> number of comments about both, a < b."""
+        by_comment: dict[str, set[str]] = {}
+        for s in self.subjects:
+            by_comment.setdefault(s.comment_id, set()).add(s.entity_id)
+        pairs: Counter = Counter()
+        for ids in by_comment.values():
+            pairs.update(combinations(sorted(ids), 2))
+        return pairs
+
     def to_networkx(self) -> "networkx.MultiDiGraph":
         from .export.nx import to_networkx
 
@@ -185,9 +196,9 @@ class CommentGraph:
 
     def sparql(self, query: str, **bindings: Any) -> list[dict[str, Any]]:
         """Run SPARQL over the RDF export; keyword arguments are bound as variables, never pasted in."""
-        from .query import run_sparql
+        from .sparql import query_graph
 
-        return run_sparql(self._rdf, query, bindings)
+        return query_graph(self._rdf, query, bindings)
 
     @cached_property
     def _rdf(self) -> "rdflib.Graph":

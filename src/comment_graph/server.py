@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .errors import CommentGraphError, InputError
-from .store import STORE_DIR, is_store
+from .sparql import STORE_DIR, is_store
 
 
 def oxigraph_binary() -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from itertools import combinations
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -12,17 +10,6 @@ if TYPE_CHECKING:
     from ..graph import CommentGraph
 
 RELATION = {"person": "mentions", "organization": "mentions", "concept": "subject", "work": "references"}
-
-
-def concept_cooccurrence(kg: "CommentGraph") -> Counter:
-    """(concept a, concept b) -> number of comments about both, a < b."""
-    by_comment: dict[str, set[str]] = {}
-    for s in kg.subjects:
-        by_comment.setdefault(s.comment_id, set()).add(s.entity_id)
-    pairs: Counter = Counter()
-    for ids in by_comment.values():
-        pairs.update(combinations(sorted(ids), 2))
-    return pairs
 
 
 def comment_node(kg: "CommentGraph", comment_id: str) -> str:
@@ -54,7 +41,7 @@ def to_networkx(kg: "CommentGraph") -> nx.MultiDiGraph:
             g.add_edge(e.id, e.creator, key="creator", relation="creator", weight=1.0)
         for b in e.broader:
             g.add_edge(e.id, b, key="broader", relation="broader", weight=1.0)
-    for (a, b), n in concept_cooccurrence(kg).items():
+    for (a, b), n in kg.concept_cooccurrence().items():
         g.add_edge(a, b, key="cooccurs", relation="cooccurs", weight=float(n))
     ids = {c.id for c in kg.comments}
     for c in kg.comments:

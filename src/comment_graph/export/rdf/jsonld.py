@@ -12,7 +12,7 @@ from collections import defaultdict
 from rdflib import URIRef
 from rdflib.namespace import RDF, XSD
 
-from ..vocab import PREFIXES
+from ...vocab import PREFIXES
 
 
 def context() -> dict:

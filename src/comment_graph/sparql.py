@@ -1,6 +1,8 @@
-"""Where a built graph lives for querying: a Turtle/N-Triples/JSON-LD file read by rdflib, or an
-Oxigraph store folder on disk (`build --store`) for large corpora. Named SPARQL queries ship as
-`.rq` files. Values are always bound as SPARQL variables, never pasted into the query text."""
+"""SPARQL, all of it: `query()` over a built graph wherever it lives (a Turtle/N-Triples/JSON-LD file
+read by rdflib, or an Oxigraph store folder on disk, `build --store`, for large corpora),
+`query_graph()` over an rdflib Graph in memory (what `CommentGraph.sparql` runs), the named
+queries shipped as `.rq` files, and the Oxigraph store itself (`load_store`). Values are always
+bound as SPARQL variables, never pasted into the query text."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, QueryError
+from .vocab import PREFIXES
 
 STORE_DIR = "store"
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
@@ -71,9 +74,27 @@ def query(source: str | Path, text_or_name: str, bindings: dict[str, Any] | None
     p = locate(source)
     if is_store(p):
         return _query_store(p, text, bindings or {})
-    from .query import run_sparql
+    return [{k: plain(v) for k, v in row.items()} for row in query_graph(open_graph(p), text, bindings)]
 
-    return [{k: plain(v) for k, v in row.items()} for row in run_sparql(open_graph(p), text, bindings)]
+
+def prefix_block() -> str:
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def query_graph(graph, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """SPARQL over an rdflib Graph in memory: rows as dicts of Python values; the standard prefixes
+    are declared for you."""
+    query = with_values(query, bindings or {})  # as the store does: sub-selects see the values too
+    try:
+        result = graph.query(query, initNs=dict(PREFIXES))
+    except Exception as e:  # rdflib raises parser exceptions of many types
+        raise QueryError(f"SPARQL failed: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+    if result.type == "ASK":
+        return [{"ask": bool(result.askAnswer)}]
+    if result.type != "SELECT":
+        raise QueryError("only SELECT and ASK queries are supported here")
+    names = [str(v) for v in result.vars]
+    return [{n: (None if r[i] is None else r[i].toPython()) for i, n in enumerate(names)} for r in result]
 
 
 def plain(v: Any) -> Any:
@@ -142,10 +163,12 @@ def ox_term(value: Any):
 
     if isinstance(value, (ox.NamedNode, ox.Literal)):
         return value
-    if isinstance(value, (URIRef, Literal)):
-        from .export.rdf import ox_term
-
-        return ox_term(value)
+    if isinstance(value, URIRef):
+        return ox.NamedNode(str(value))
+    if isinstance(value, Literal):
+        if value.language:
+            return ox.Literal(str(value), language=value.language)
+        return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype or XSD + "string")))
     if isinstance(value, bool):
         return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
     if isinstance(value, int):
@@ -161,8 +184,6 @@ VARIABLE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 def _query_store(path: Path, text: str, bindings: dict[str, Any]) -> list[dict[str, Any]]:
     import pyoxigraph as ox
-
-    from .vocab import PREFIXES
 
     text = with_values(text, bindings)
     try:
