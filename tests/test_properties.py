@@ -96,7 +96,7 @@ def test_tokens_are_those_of_the_character_by_character_patterns(text):
     the plain patterns they replaced."""
     import re
 
-    from comment_graph.extract.concepts import FINE_TOKEN_RE
+    from comment_graph.extract.vocabulary import FINE_TOKEN_RE
     from comment_graph.text import TOKEN_RE
 
     plain = re.compile(r"[@#]?[^\W_](?:[\w]|[-'’.&/+](?=[^\W_]))*|\S")
@@ -109,7 +109,7 @@ def test_tokens_are_those_of_the_character_by_character_patterns(text):
 @given(st.one_of(TEXT, st.text(alphabet="aZ_9-'’.&/+@# \n", max_size=60)))
 def test_token_columns_are_the_matches_of_the_pattern(text):
     """Tokens come from one split and a running sum of lengths; they must be the pattern's matches."""
-    from comment_graph.extract.concepts import FINE_TOKEN_RE
+    from comment_graph.extract.vocabulary import FINE_TOKEN_RE
     from comment_graph.text import TOKEN_RE, token_columns, tokens
 
     for pattern in (TOKEN_RE, FINE_TOKEN_RE):
@@ -268,7 +268,7 @@ KEY_RUNS = st.lists(st.one_of(st.sampled_from(KEYS), st.sampled_from(KEYS).map(l
 def test_key_lengths_walk_the_trie_as_the_prefix_sets_say(words, data):
     """The vocabulary scan walks a trie of key words; the key lengths it finds at a position must be
     those the sets of key prefixes and keys give (growing while a prefix exists, at most six words)."""
-    from comment_graph.extract.concepts import _key_lengths
+    from comment_graph.extract.vocabulary import _key_lengths
 
     lex = _vocabulary()
     i = data.draw(st.integers(0, len(words) - 1))

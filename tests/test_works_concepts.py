@@ -109,7 +109,7 @@ def test_the_part_of_speech_lexicon_and_suffix_rules_are_textblobs():
     from textblob._text import CD, _suffix_rules
     from textblob.en import parser
 
-    from comment_graph.extract.concepts import NUMBER_RE, _suffix_tag, pos_lexicon
+    from comment_graph.extract.tagging import NUMBER_RE, _suffix_tag, pos_lexicon
 
     assert pos_lexicon() == dict(parser.lexicon)
     for word in ["running", "quickly", "circuits", "analysis", "famous", "glass", "capable", "model-based",

@@ -14,9 +14,8 @@ from pydantic import ValidationError
 
 from .config import BuildConfig
 from .errors import ConfigError, ExportError, InputError
-from .extract import get_extractor, run_extractors
+from .extract import get_extractor, run_extractors, surveys
 from .extract.context import Context
-from .extract.people import full_names
 from .graph import CommentGraph, InputInfo
 from .ingest import Loaded
 from .ingest import load as load_input
@@ -222,7 +221,8 @@ def _survey_chunk(start: int, end: int, comments: list[Comment] | None = None, c
     those of them from records."""
     if comments is None or ctx is None:  # in a worker: what it inherited
         comments, ctx, records = _WORKER["comments"], _WORKER["ctx"], _WORKER["records"]
-    names = [tuple(full_names(c.text, ctx)) for c in comments[start:end]]
+    hooks = surveys()
+    names = [tuple(found for survey in hooks for found in survey(c.text, ctx)) for c in comments[start:end]]
     quotes = [(i, found) for i in range(start, end) if i in records
               for found in [_quotes_in_record(comments[i])] if found]
     return names, quotes

@@ -240,3 +240,11 @@ def _load_lexicons(people_files: tuple, vocab_files: tuple, default_people: bool
         vocab_paths.insert(0, Path(str(resources.files("comment_graph.data").joinpath("concepts.ttl"))))
     concepts, acronyms = load_vocab(vocab_paths)
     return Lexicons(people, orgs, concepts, acronyms, data_lines("first_names.txt"), _nicknames())
+
+
+# General-English word frequency (wordfreq's Zipf scale, bundled data): tells generic words from terms.
+@lru_cache(maxsize=65536)
+def zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")

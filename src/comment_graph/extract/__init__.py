@@ -17,13 +17,21 @@ from ..models import ENTITY_KINDS, Comment, EntityKind, Mention
 from .context import Context
 
 
+Survey = Callable[[str, Context], Iterable[tuple[int, int, str]]]
+
+
 @dataclass(frozen=True)
 class Extractor:
-    """A named extractor: which kinds it may produce and the function that finds them."""
+    """A named extractor: which kinds it may produce and the function that finds them.
+
+    `survey`, when given, is run over every comment's text before any extraction: the
+    (start, end, name) of each full name in it. What the surveys find becomes the context's
+    `corpus_full_names` (names seen in full anywhere) and `surveyed_full_names` (per comment)."""
 
     name: str
     kinds: tuple[EntityKind, ...]
     find: Callable[[Comment, Context], Iterable[Mention]]
+    survey: Survey | None = None
 
 
 _REGISTRY: dict[str, Extractor] = {}
@@ -63,6 +71,13 @@ def get_extractor(name: str) -> Extractor:
 def available_extractors() -> list[str]:
     _load_builtins()
     return sorted(_REGISTRY)
+
+
+def surveys() -> list[Survey]:
+    """The survey hooks of every available extractor, by name (a corpus is surveyed whichever
+    extractors a build runs: resolution reads the full names too)."""
+    _load_builtins()
+    return [_REGISTRY[name].survey for name in sorted(_REGISTRY) if _REGISTRY[name].survey is not None]
 
 
 def run_extractors(comment: Comment, names: list[str], ctx: Context) -> list[Mention]:

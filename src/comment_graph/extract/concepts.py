@@ -11,240 +11,23 @@ corpus statistics and keeps the best.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from itertools import compress, count
-from operator import itemgetter
-from pathlib import Path
 
-from ..errors import ConfigError
+from ..lexicon import zipf
 from ..models import Comment, Mention
-from ..text import concept_key, fold, not_after, singular, stopwords, token_columns
+from ..text import concept_key, not_after, singular, stopwords, token_columns
 from . import Extractor, register
 from .context import Context
 from .names import Taken, sentence_initial
+from .tagging import ACRONYM_RE, _is_word, _tag, _tag_and_chunk, specificity
+from .vocabulary import NAME, _vocab_matches
 
-NAME = "concepts"
 NOUN_TAGS = {"NN", "NNS"}
-MODIFIER_TAGS = {"NN", "NNS", "JJ", "VBN", "VBG", "NNP"}
 ABBR_DEF_RE = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,9}s?)\)")
-ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9]{1,6}s?$")
-WORD_RE = re.compile(r"^[^\W\d_][\w’'-]*$")
 MAX_WORDS = 4
 CORPUS_CHECKED = 0.4  # the score of a lone everyday-ish noun, flagged `corpus_checked`: kept only if other comments use it too
-
-
-@lru_cache(maxsize=1)
-def pos_lexicon() -> dict[str, str]:
-    """Word -> part-of-speech tag: the English lexicon TextBlob ships (Brill's, from the Brown
-    corpus and the Penn Treebank), read from its data file as TextBlob reads it. Importing
-    textblob itself would pull in nltk and scipy: 1.3 s in every process that tags."""
-    spec = importlib.util.find_spec("textblob")
-    if spec is None or not spec.submodule_search_locations:
-        raise ConfigError("the textblob package (its English lexicon) is missing; reinstall comment-graph")
-    path = Path(spec.submodule_search_locations[0]) / "en" / "en-lexicon.txt"
-    try:
-        with open(path, encoding="utf-8") as f:
-            lines = (line.strip() for line in f)
-            return dict(line.split(" ")[:2] for line in lines if line and not line.startswith(";;;"))
-    except OSError as e:
-        raise ConfigError(f"cannot read TextBlob's English lexicon ({path}): {e.strerror or e}; "
-                          "reinstall comment-graph") from None
-
-
-@lru_cache(maxsize=65536)
-def zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
-
-
-def _tag(toks: list[tuple[str, int, int]]) -> list[str]:
-    """Part-of-speech tags as TextBlob's English parser gives them, one cached lookup per word."""
-    return [_word_tag(t.replace("’", "'"), i == 0) for i, (t, _, _) in enumerate(toks)]
-
-
-def _tag_and_chunk(words: list[str]) -> tuple[tuple[str, ...], tuple[bool, ...]]:
-    """Each token's tag, and whether it may stand in a noun phrase: one cached lookup per token."""
-    if not words:
-        return (), ()
-    info = list(map(_inner_token_info, words))  # the cached lookups called from C, not from a loop here
-    info[0] = _token_info(words[0], True)
-    tags, in_chunk = zip(*info)
-    return tags, in_chunk
-
-
-@lru_cache(maxsize=1 << 17)
-def _token_info(token: str, first: bool) -> tuple[str, bool]:
-    tag = _word_tag(token.replace("’", "'"), first)
-    return tag, _in_chunk(token, tag)
-
-
-@lru_cache(maxsize=1 << 17)
-def _inner_token_info(token: str) -> tuple[str, bool]:
-    """`_token_info` of a token that does not open the text."""
-    return _token_info(token, False)
-
-
-NUMBER_RE = re.compile(r"^[0-9\-\,\.\:\/\%\$]+$")  # TextBlob's CD
-
-
-@lru_cache(maxsize=1 << 17)
-def _word_tag(word: str, first: bool) -> str:
-    # TextBlob's parser tags without context rules: the lexicon (lower-cased only for the first
-    # word), then capitalisation, digits and suffix rules. The same steps, on one word, are cacheable.
-    lexicon = pos_lexicon()
-    tag = lexicon.get(word, first and lexicon.get(word.lower()) or None)
-    if tag is not None:
-        return tag
-    if word.istitle():
-        return "NNP"
-    if NUMBER_RE.match(word) is not None:
-        return "CD"
-    return _suffix_tag(word)
-
-
-
-def _suffix_tag(word: str) -> str:
-    """TextBlob's tag for a word its lexicon lacks, from the suffix (`_suffix_rules`): later rules win."""
-    tag = "NN"
-    if word.endswith("ing"):
-        tag = "VBG"
-    if word.endswith("ly"):
-        tag = "RB"
-    if word.endswith("s") and not word.endswith(("is", "ous", "ss")):
-        tag = "NNS"
-    if word.endswith(("able", "al", "ful", "ible", "ient", "ish", "ive", "less", "tic", "ous")) or "-" in word:
-        tag = "JJ"
-    if word.endswith("ed"):
-        tag = "VBN"
-    if word.endswith(("ate", "ify", "ise", "ize")):
-        tag = "VBP"
-    return tag
-
-
-def _is_word(tok: str) -> bool:
-    return bool(WORD_RE.match(tok)) and not (tok.lower().endswith("ly") and len(tok) > 4)
-
-
-def specificity(words: list[str]) -> float:
-    """0..1: how far the words are from everyday English (rarer words score higher)."""
-    return _specificity(tuple(words))
-
-
-@lru_cache(maxsize=1 << 16)
-def _specificity(words: tuple[str, ...]) -> float:
-    parts = [p for w in words for p in re.split(r"[-’']", w.lower()) if p]
-    if not parts:
-        return 0.0
-    return min(1.0, max(0.0, (6.0 - min(zipf(p) for p in parts)) / 4.0))
-
-
-FINE_TOKEN_RE = re.compile(r"[^\W_]\w*(?:['’.&+](?=[^\W_])\w*)*")  # runs of \w at once, as TOKEN_RE
-# What may follow a term inside a hyphen compound: "wireheading-adjacent", "CoinRun-style".
-RELATIONAL_SUFFIXES = {"adjacent", "like", "style", "based", "related", "type", "ish", "esque", "specific",
-                       "free", "level", "oriented", "driven", "aware", "relevant", "shaped", "inspired", "scale",
-                       "sized", "proof", "centric", "focused", "heavy", "laden", "agnostic", "friendly"}
-
-
-ALL_BUT_LAST = itemgetter(slice(None, -1))
-WORD_HYPHEN_BEFORE_RE = re.compile(r"([^\W_]+)-$")
-HYPHEN_WORD_AFTER_RE = re.compile(r"-([^\W_]+)")
-POSSESSIVE_END_RE = re.compile(r"[’']s$")
-
-
-@lru_cache(maxsize=1 << 17)
-def _vocab_word(token: str) -> str:
-    """A token as vocabulary keys spell it: folded, possessive dropped, singular."""
-    return singular(re.sub(r"'s$", "", fold(token)))
-
-
-def _compound_ok(text: str, s: int, e: int) -> bool:
-    """A match inside a hyphen compound must start at its start or after a function word,
-    and end at its end or before a relational suffix ("-adjacent", "-style")."""
-    if s > 0 and text[s - 1] == "-":
-        before = WORD_HYPHEN_BEFORE_RE.search(text, max(0, s - 80), s)
-        if not before or fold(before.group(1)) not in stopwords():
-            return False
-    if e < len(text) and text[e] == "-":
-        after = HYPHEN_WORD_AFTER_RE.match(text, e)
-        if not after or after.group(1).lower() not in RELATIONAL_SUFFIXES and fold(after.group(1)) not in stopwords():
-            return False
-    return True
-
-
-def _vocab_hit(c: Comment, window, ctx: Context):
-    s, e = window[0][1], window[-1][2]
-    gaps = [c.text[a[2]:b[1]] for a, b in zip(window, window[1:])]
-    if any(g not in (" ", "-", " ") for g in gaps) or not _compound_ok(c.text, s, e):
-        return None
-    surface = POSSESSIVE_END_RE.sub("", c.text[s:e])
-    e = s + len(surface)
-    acr = ctx.lexicons.acronyms
-    if len(window) == 1 and (surface in acr or (surface.endswith("s") and surface[:-1] in acr)):
-        return s, e, (acr.get(surface) or acr[surface[:-1]]).pref
-    vc = ctx.lexicons.concepts.get(concept_key(surface))
-    if vc is None:
-        return None
-    if len(window) == 1 and surface[:1].isupper() and not surface.isupper() and not sentence_initial(c.text, s):
-        return None  # a capitalised word mid-sentence is a name, not the common noun
-    return s, e, vc.pref
-
-
-def _acronym_form(token: str, acronyms) -> bool:
-    """Whether a token is an acronym as `_vocab_hit` reads it: possessive dropped, maybe plural."""
-    surface = POSSESSIVE_END_RE.sub("", token)
-    return surface in acronyms or (surface.endswith("s") and surface[:-1] in acronyms)
-
-
-def _vocab_matches(c: Comment, ctx: Context) -> Iterator[Mention]:
-    """Longest vocabulary match at each position, over words and the parts of hyphen compounds."""
-    strings, token_starts, token_ends = token_columns(c.text, FINE_TOKEN_RE)  # hyphen compounds in parts
-    toks = list(zip(strings, token_starts, token_ends))
-    lex = ctx.lexicons
-    words = list(map(_vocab_word, strings))
-    trie, first_words, acronyms = lex.key_trie(), lex.key_first_words(), lex.acronyms
-    # most words start no key and are no acronym: set lookups, looped in C, settle them before the loop below
-    opens_key = map(first_words.__contains__, words)
-    acronym = map(acronyms.__contains__, strings)
-    acronym_and_one = map(acronyms.__contains__, map(ALL_BUT_LAST, strings))  # "LLMs", "RL’"
-    starts = list(compress(count(), map(any, zip(opens_key, acronym, acronym_and_one))))
-    free = 0  # the first token not inside an earlier match
-    for i in starts:
-        if i < free:
-            continue
-        # the full check (gaps, compounds, the key of the exact surface) only where the words spell a
-        # key, longest first, then for one word where it may be an acronym ("RL's", "LLMs")
-        tries = _key_lengths(trie, words, i)
-        token = toks[i][0]
-        if (words[i] in first_words and _acronym_form(token, acronyms)) or token in acronyms \
-                or token[:-1] in acronyms:
-            tries.append(1)
-        hit = None
-        for n in tries:
-            hit = _vocab_hit(c, toks[i:i + n], ctx)
-            if hit:
-                break
-        if hit:
-            s, e, pref = hit
-            yield Mention.found(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e,
-                                extractor=NAME, score=1.0, key=concept_key(pref), attrs={"source": "vocabulary"})
-            free = i + n
-
-
-def _key_lengths(trie: dict[str, list], words: list[str], i: int) -> list[int]:
-    """How many words from `i` on spell a vocabulary key (at most six), longest first."""
-    ends = []
-    entry, n = trie.get(words[i]), 1
-    while entry is not None:
-        if entry[0]:
-            ends.append(n)
-        if n == 6 or i + n >= len(words):
-            break
-        entry, n = entry[1].get(words[i + n]), n + 1
-    return ends[::-1]
 
 
 def _abbreviation_definitions(c: Comment, spans: Taken) -> Iterator[Mention]:
@@ -291,13 +74,6 @@ def _chunks(toks, tags, in_chunk) -> Iterator[list[int]]:
             run = []
     if run:
         yield from _trim(run, toks, tags)
-
-
-@lru_cache(maxsize=1 << 17)
-def _in_chunk(tok: str, tag: str) -> bool:
-    """Whether a tagged token may stand in a noun phrase (cached: words and their tags repeat)."""
-    return (tag in MODIFIER_TAGS and not tok[:1].isupper() and _is_word(tok) and fold(tok) not in stopwords()
-            and not tok.endswith(("'", "’", "'s", "’s"))) or (tag.startswith("NN") and ACRONYM_RE.match(tok) is not None)
 
 
 VERB_CONTEXT_TAGS = {"DT", "PRP", "PRP$", "IN", "RB", "TO", "RP", "JJ"}

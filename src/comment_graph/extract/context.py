@@ -16,8 +16,9 @@ class Context:
     page_titles: list[str] = field(default_factory=list)
     corpus_full_names: set[str] = field(default_factory=set)
     authors: set[str] = field(default_factory=set)
-    # comment id -> the (start, end, name) of `people.full_names` in it, kept from the corpus survey
-    # that collects `corpus_full_names`, so that extraction need not find them again
+    # comment id -> the (start, end, name) the extractors' survey hooks (`people.full_names`) found in
+    # it, kept from the corpus survey that collects `corpus_full_names`, so that extraction need not
+    # find them again
     surveyed_full_names: dict[str, tuple[tuple[int, int, str], ...]] = field(default_factory=dict)
 
     @property

@@ -70,7 +70,7 @@ def _determiner_before(text: str, end: int) -> bool:
 
 def _common_word_then_noun(text: str, surname: str, end: int) -> bool:
     from ..text import stopwords
-    from .concepts import zipf
+    from ..lexicon import zipf
 
     nxt = NEXT_WORD_RE.match(text, end)
     return bool(nxt) and zipf(surname.lower()) >= 4.3 and nxt.group(1) not in stopwords()
@@ -148,7 +148,7 @@ SURNAME_CUES = [
 
 def _rare_capitalised(word: str, ctx: Context) -> bool:
     """A word that can stand for a person alone: rare in English, not a known organization or term."""
-    from .concepts import zipf
+    from ..lexicon import zipf
 
     lex = ctx.lexicons
     return (zipf(word.lower()) < 3.5 and word not in lex.organizations and word not in lex.acronyms
@@ -193,4 +193,4 @@ def find_people(c: Comment, ctx: Context) -> Iterator[Mention]:
     yield from _single_words(c, ctx, spans)
 
 
-register(Extractor(NAME, ("person",), find_people))
+register(Extractor(NAME, ("person",), find_people, survey=full_names))

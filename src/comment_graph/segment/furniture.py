@@ -109,7 +109,7 @@ def is_title_line(s: str) -> bool:
 
 def looks_like_name(s: str) -> bool:
     """Two or three capitalised words led by a known given name, or ending in a rare word (a surname)."""
-    from ..extract.concepts import zipf
+    from ..lexicon import zipf
 
     words = s.split()
     if not (2 <= len(words) <= 3 and all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words)):

@@ -1,0 +1,122 @@
+"""Parts of speech for the concepts extractor: TextBlob's English lexicon read directly, a tag per
+token (with suffix rules for unknown words), and how specific (rare in English) a phrase's words are."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..lexicon import zipf
+from ..text import fold, stopwords
+
+MODIFIER_TAGS = {"NN", "NNS", "JJ", "VBN", "VBG", "NNP"}
+ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9]{1,6}s?$")
+WORD_RE = re.compile(r"^[^\W\d_][\w’'-]*$")
+
+
+@lru_cache(maxsize=1)
+def pos_lexicon() -> dict[str, str]:
+    """Word -> part-of-speech tag: the English lexicon TextBlob ships (Brill's, from the Brown
+    corpus and the Penn Treebank), read from its data file as TextBlob reads it. Importing
+    textblob itself would pull in nltk and scipy: 1.3 s in every process that tags."""
+    spec = importlib.util.find_spec("textblob")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError("the textblob package (its English lexicon) is missing; reinstall comment-graph")
+    path = Path(spec.submodule_search_locations[0]) / "en" / "en-lexicon.txt"
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = (line.strip() for line in f)
+            return dict(line.split(" ")[:2] for line in lines if line and not line.startswith(";;;"))
+    except OSError as e:
+        raise ConfigError(f"cannot read TextBlob's English lexicon ({path}): {e.strerror or e}; "
+                          "reinstall comment-graph") from None
+
+
+def _tag(toks: list[tuple[str, int, int]]) -> list[str]:
+    """Part-of-speech tags as TextBlob's English parser gives them, one cached lookup per word."""
+    return [_word_tag(t.replace("’", "'"), i == 0) for i, (t, _, _) in enumerate(toks)]
+
+
+def _tag_and_chunk(words: list[str]) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """Each token's tag, and whether it may stand in a noun phrase: one cached lookup per token."""
+    if not words:
+        return (), ()
+    info = list(map(_inner_token_info, words))  # the cached lookups called from C, not from a loop here
+    info[0] = _token_info(words[0], True)
+    tags, in_chunk = zip(*info)
+    return tags, in_chunk
+
+
+@lru_cache(maxsize=1 << 17)
+def _token_info(token: str, first: bool) -> tuple[str, bool]:
+    tag = _word_tag(token.replace("’", "'"), first)
+    return tag, _in_chunk(token, tag)
+
+
+@lru_cache(maxsize=1 << 17)
+def _inner_token_info(token: str) -> tuple[str, bool]:
+    """`_token_info` of a token that does not open the text."""
+    return _token_info(token, False)
+
+
+NUMBER_RE = re.compile(r"^[0-9\-\,\.\:\/\%\$]+$")  # TextBlob's CD
+
+
+@lru_cache(maxsize=1 << 17)
+def _word_tag(word: str, first: bool) -> str:
+    # TextBlob's parser tags without context rules: the lexicon (lower-cased only for the first
+    # word), then capitalisation, digits and suffix rules. The same steps, on one word, are cacheable.
+    lexicon = pos_lexicon()
+    tag = lexicon.get(word, first and lexicon.get(word.lower()) or None)
+    if tag is not None:
+        return tag
+    if word.istitle():
+        return "NNP"
+    if NUMBER_RE.match(word) is not None:
+        return "CD"
+    return _suffix_tag(word)
+
+
+def _suffix_tag(word: str) -> str:
+    """TextBlob's tag for a word its lexicon lacks, from the suffix (`_suffix_rules`): later rules win."""
+    tag = "NN"
+    if word.endswith("ing"):
+        tag = "VBG"
+    if word.endswith("ly"):
+        tag = "RB"
+    if word.endswith("s") and not word.endswith(("is", "ous", "ss")):
+        tag = "NNS"
+    if word.endswith(("able", "al", "ful", "ible", "ient", "ish", "ive", "less", "tic", "ous")) or "-" in word:
+        tag = "JJ"
+    if word.endswith("ed"):
+        tag = "VBN"
+    if word.endswith(("ate", "ify", "ise", "ize")):
+        tag = "VBP"
+    return tag
+
+
+def _is_word(tok: str) -> bool:
+    return bool(WORD_RE.match(tok)) and not (tok.lower().endswith("ly") and len(tok) > 4)
+
+
+def specificity(words: list[str]) -> float:
+    """0..1: how far the words are from everyday English (rarer words score higher)."""
+    return _specificity(tuple(words))
+
+
+@lru_cache(maxsize=1 << 16)
+def _specificity(words: tuple[str, ...]) -> float:
+    parts = [p for w in words for p in re.split(r"[-’']", w.lower()) if p]
+    if not parts:
+        return 0.0
+    return min(1.0, max(0.0, (6.0 - min(zipf(p) for p in parts)) / 4.0))
+
+
+@lru_cache(maxsize=1 << 17)
+def _in_chunk(tok: str, tag: str) -> bool:
+    """Whether a tagged token may stand in a noun phrase (cached: words and their tags repeat)."""
+    return (tag in MODIFIER_TAGS and not tok[:1].isupper() and _is_word(tok) and fold(tok) not in stopwords()
+            and not tok.endswith(("'", "’", "'s", "’s"))) or (tag.startswith("NN") and ACRONYM_RE.match(tok) is not None)
