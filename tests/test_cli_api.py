@@ -70,7 +70,8 @@ def test_console_script_is_installed():
     assert exe, "the comment-graph console script is not installed"
     out = subprocess.run([exe, "--help"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("Usage: comment-graph") and all(f"  {c} " in out.stdout for c in main.commands)
+    listed = [n for n, c in main.commands.items() if not c.hidden]
+    assert out.stdout.startswith("Usage: comment-graph") and all(f"  {n} " in out.stdout for n in listed)
 
 
 def test_api_surface(sample_kg):

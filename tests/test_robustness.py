@@ -43,7 +43,7 @@ def _bad_inputs(tmp):
         "jsonl only blank lines": (b"\n\n\n", "no comment records found"),
         "truncated json array": (b'[{"text": "a"}, {"text": ', "invalid JSON"),
         "jsonl strict bad line": ((json.dumps(rec) + "\n{oops\n").encode(), ":2: invalid JSON"),
-        "unknown format override": (GOOD.encode(), "Invalid value for '--format'"),
+        "unknown format override": (GOOD.encode(), "Invalid value for '--input-format'"),
     }
 
 
@@ -67,7 +67,7 @@ def test_bad_input_fails_cleanly_and_keeps_previous_output(case, tmp_path):
     if "strict" in case:
         args.append("--strict")
     if case == "unknown format override":
-        args += ["--format", "xml"]
+        args += ["--input-format", "xml"]
     r = runner.invoke(main, args)
     assert r.exit_code != 0
     assert message in r.output, r.output

@@ -15,6 +15,6 @@ from .models import (Boundary, BuildSummary, Comment, Entity, InputRecord, Menti
 
 __all__ = [
     "Boundary", "BuildConfig", "BuildSummary", "Comment", "CommentGraph", "CommentGraphError", "ConfigError",
-    "Entity", "ExportError", "ExtractorError", "InputError", "InputRecord", "Mention", "Quote", "QueryError",
+    "Entity", "ExportError", "ExtractorError", "InputError", "InputRecord", "Mention", "QueryError", "Quote",
     "Reason", "RelatedResult", "Subject", "__version__", "build", "load", "sample_path", "write",
 ]

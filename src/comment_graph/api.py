@@ -228,6 +228,9 @@ def _survey_chunk(start: int, end: int, comments: list[Comment] | None = None, c
     return names, quotes
 
 
+APPEND_OPTIONS = ("jobs", "input_format", "strict")  # what a build appended to an earlier one may choose
+
+
 def build(sources: str | Path | Sequence[str | Path] | None = None, config: BuildConfig | None = None,
           *, progress: Progress | None = None, append_to: str | Path | None = None, **options) -> CommentGraph:
     """Build the graph of one or more input files (the bundled sample when none is given).
@@ -236,8 +239,11 @@ def build(sources: str | Path | Sequence[str | Path] | None = None, config: Buil
     `append_to` names an earlier build's output folder: the new inputs are added to it (see `append`).
     """
     if append_to is not None:
-        return append(append_to, sources, progress=progress, **{k: v for k, v in options.items()
-                                                                 if k in ("jobs", "input_format", "strict")})
+        ignored = sorted(set(options) - set(APPEND_OPTIONS)) + (["config"] if config is not None else [])
+        if ignored:
+            raise ConfigError(f"append_to keeps the earlier build's options; {', '.join(ignored)} cannot be "
+                              f"given with it (only {', '.join(APPEND_OPTIONS)})")
+        return append(append_to, sources, progress=progress, **options)
     config = _config(config, options)
     for name in config.extractors:
         get_extractor(name)  # fail before any work on a misspelt name
@@ -326,10 +332,11 @@ def _stale(comments: list[Comment], before: Context, after: Context) -> set[str]
 PIECES_PER_JOB = 4  # ranges of comments each writer process takes of the RDF file
 
 
-def write(kg: CommentGraph, out_dir: str | Path, formats: Sequence[str] = ("ttl",), *,
+def write(kg: CommentGraph, out_dir: str | Path, rdf: Sequence[str] = ("ttl",), *,
           store: bool = False) -> dict[str, Path]:
-    """Write graph.html, graph.json and the RDF formats asked for (ttl, nt, jsonld) into a folder
-    (and an Oxigraph store in its `store/` with `store=True`).
+    """Write graph.html, graph.json and the RDF files asked for (`rdf`: ttl, nt, jsonld) into a
+    folder, and with `store=True` an Oxigraph store in its `store/` (the CLI's `build --rdf
+    --store`).
 
     Every file is written under a temporary name first and moved into place at the end,
     so a failure leaves the folder's previous outputs as they were."""
@@ -338,7 +345,7 @@ def write(kg: CommentGraph, out_dir: str | Path, formats: Sequence[str] = ("ttl"
     from .export.rdf import RDF_FORMATS, WRITERS, rdf_writers
     from .export.state import STATE_FILE, write_state_to
 
-    formats = tuple(formats)
+    formats = tuple(rdf)
     unknown = set(formats) - set(RDF_FORMATS)
     if unknown:
         raise ExportError(f"unknown RDF format(s) {', '.join(sorted(unknown))}; choose from {', '.join(RDF_FORMATS)}")

@@ -113,8 +113,10 @@ def _progress_printer(quiet: bool):
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder for graph.ttl and graph.html.")
-@click.option("--format", "input_format", type=click.Choice(["auto", *INPUT_FORMATS]), default="auto",
-              show_default=True, help="Input format; auto detects it from the file.")
+@click.option("--input-format", "input_format", type=click.Choice(["auto", *INPUT_FORMATS]), default="auto",
+              show_default=True, help="Input format (the API's input_format); auto detects it from the file.")
+@click.option("--format", "old_input_format", type=click.Choice(["auto", *INPUT_FORMATS]), default=None,
+              hidden=True, help="The former name of --input-format (--format now always means output rows).")
 @click.option("--segmenter", type=click.Choice(["auto", "paragraph"]), default="auto", show_default=True,
               help="How to split flat text into comments.")
 @click.option("--people", "people_files", multiple=True, type=click.Path(path_type=Path),
@@ -136,11 +138,13 @@ def _progress_printer(quiet: bool):
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @friendly_errors
 def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, page_author, rdf_formats, with_store,
-          base_iri, jobs, strict, append_, quiet):
+          base_iri, jobs, strict, append_, quiet, old_input_format):
     """Build the graph of INPUTS (default: the bundled sample page) into --out."""
     from .api import append, write
     from .api import build as build_graph
     from .config import DEFAULT_BASE_IRI
+
+    input_format = old_input_format or input_format
 
     if append_:
         if not inputs:
@@ -152,7 +156,7 @@ def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, p
                          people_files=list(people_files), vocab_files=list(vocab_files), page_author=page_author,
                          strict=strict, base_iri=base_iri or DEFAULT_BASE_IRI, jobs=jobs,
                          progress=_progress_printer(quiet))
-    paths = write(kg, out_dir, tuple(f.strip() for f in rdf_formats.split(",") if f.strip()), store=with_store)
+    paths = write(kg, out_dir, rdf=tuple(f.strip() for f in rdf_formats.split(",") if f.strip()), store=with_store)
     if quiet:
         return
     for w in kg.warnings:
@@ -290,7 +294,7 @@ def push(source, endpoint, graph_iri):
 @click.argument("concept")
 @output_options
 @friendly_errors
-def about(source, concept, fmt):
+def comments_about(source, concept, fmt):
     """Comments about CONCEPT in SOURCE (an output folder or an input), with the words as evidence."""
     click.echo(_hits(_graph(source).comments_about(concept), fmt))
 
@@ -300,7 +304,7 @@ def about(source, concept, fmt):
 @click.argument("name")
 @output_options
 @friendly_errors
-def mentions(source, name, fmt):
+def comments_mentioning(source, name, fmt):
     """Comments that name NAME (a person, organization or work), with the words as evidence."""
     click.echo(_hits(_graph(source).comments_mentioning(name), fmt))
 
@@ -314,6 +318,13 @@ def mentions(source, name, fmt):
 def near(source, name, k, fmt):
     """People near a person, or concepts near a concept: named in the same comments (or linked)."""
     click.echo(_hits(_graph(source).near(name, k), fmt))
+
+
+# The former names of comments-about and comments-mentioning, kept working (not listed).
+main.add_command(click.Command("about", params=comments_about.params, callback=comments_about.callback,
+                               help=comments_about.help, hidden=True))
+main.add_command(click.Command("mentions", params=comments_mentioning.params, callback=comments_mentioning.callback,
+                               help=comments_mentioning.help, hidden=True))
 
 
 if __name__ == "__main__":  # python -m comment_graph.cli

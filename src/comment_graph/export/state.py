@@ -1,4 +1,4 @@
-"""graph.json: the built graph's records, so `related`, `about`, `near` and `load()` need no rebuild.
+"""graph.json: the built graph's records, so `related`, `comments-about`, `near` and `load()` need no rebuild.
 
 JSON of the pydantic records (comments, entities, ...; mentions and subjects as compact rows),
 keys sorted, streamed a thousand records a line and written atomically; loading validates every record again."""

@@ -16,7 +16,7 @@ class PeopleResolver:
     def __init__(self, lex: Lexicons, page_author: str | None, full_names: set[str],
                  authors: set[str] = frozenset()) -> None:
         self.lex, self.page_author = lex, page_author
-        self.handles = {handle_key(a): a for a in sorted(authors)}  # '@quintin_pope' -> 'Quintin Pope' 
+        self.handles = {handle_key(a): a for a in sorted(authors)}  # '@quintin_pope' -> 'Quintin Pope'
         self._memo: dict[str, str] = {}
         self._by_surname: dict[str, list[str]] = defaultdict(list)
         for entry in {id(e): e for e in lex.people.values()}.values():
