@@ -4,7 +4,6 @@ reads one back, `write` chains the exporters into an output folder. Nothing else
 from __future__ import annotations
 
 import functools
-import gc
 import re
 from collections.abc import Callable, Iterator, Sequence
 from importlib import resources
@@ -24,7 +23,7 @@ from .lexicon import load_lexicons
 from .models import Comment, Mention, Quote
 from .segment.quotes import quote_features
 from .resolve import resolve
-from .runtime import can_fork, cheap_to_fork, forked_map, shared_heap
+from .runtime import can_fork, cheap_to_fork, forked_map, freeze_survivors, shared_heap
 from .segment import Segmentation, segment_text, split_paragraphs
 from .text import digest, unique_ids
 
@@ -160,13 +159,13 @@ def _extract_all(comments: list[Comment], config: BuildConfig, ctx: Context, pro
         for i, c in enumerate(comments):
             mentions += run_extractors(c, config.extractors, ctx)
             if i % CHUNK == CHUNK - 1:
-                gc.freeze()  # called within the build's shared_heap, as below
+                freeze_survivors()  # called within the build's shared_heap, as below
             if progress:
                 progress("extract", i + 1, len(comments))
         return mentions
     for done, rows in _in_workers(_extract_chunk, comments, ctx, config.jobs, names=config.extractors):
         mentions += map(Mention.from_row, rows)
-        gc.freeze()  # inside _in_workers' shared_heap: millions of mentions are not scanned again and again
+        freeze_survivors()  # inside _in_workers' shared_heap
         if progress:
             progress("extract", done, len(comments))
     return mentions
@@ -253,9 +252,9 @@ def build(sources: str | Path | Sequence[str | Path] | None = None, config: Buil
         lex = _lexicons(config)
         page_titles = [t for s in segs for t in s.page_titles]
         ctx = _context(comments, lex, page_author, page_titles, config, records)
-        gc.freeze()
+        freeze_survivors()
         raw = _extract_all(comments, config, ctx, progress)
-        gc.freeze()
+        freeze_survivors()
         return _resolved(comments, raw, lex, ctx, config, progress,
                          segmentation=[b for s in segs for b in s.boundaries], inputs=infos, warnings=warnings)
 
@@ -313,7 +312,7 @@ def _append(out_dir: str | Path, sources, *, progress: Progress | None, jobs: in
     for m in [m for m in old.raw_mentions if m.comment_id not in stale] + fresh:
         by_comment.setdefault(m.comment_id, []).append(m)
     raw = [m for c in comments for m in by_comment.get(c.id, [])]
-    gc.freeze()
+    freeze_survivors()
     return _resolved(comments, raw, lex, ctx, config, progress, segmentation=old.segmentation + [b for s in segs for b in s.boundaries],
                      inputs=old.inputs + infos, warnings=warnings)
 
