@@ -79,6 +79,7 @@ class Quote(_Record):
     text: str
     score: float = 1.0
     reasons: list[str] = Field(default_factory=list)
+    source_id: str | None = Field(default=None, description="id of the comment whose words it repeats, when on the page")
 
 
 class Comment(_Record):

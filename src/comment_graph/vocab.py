@@ -22,6 +22,7 @@ class CG(DefinedNamespace):
     Cooccurrence: URIRef
     Comention: URIRef
     quotes: URIRef
+    quotedFrom: URIRef
     text: URIRef
     start: URIRef
     end: URIRef

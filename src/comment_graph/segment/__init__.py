@@ -21,7 +21,7 @@ from ..text import digest, unique_ids
 from .boundaries import _group
 from .furniture import classify_furniture, is_delimited
 from .paragraphs import Paragraph, split_paragraphs
-from .quotes import quote_features
+from .quotes import find_repeats, quote_features
 
 __all__ = ["Paragraph", "Segmentation", "segment_text", "split_paragraphs"]
 
@@ -49,6 +49,7 @@ def segment_text(text: str, source: str = "", *, strategy: str = "auto",
         run[0].opens_comment = delimited and len(run) > 1  # furniture above it starts a comment here
         for i, p in enumerate(run):
             p.quote, p.quote_reasons = quote_features(run, i, author)
+    _mark_repeats([p for run in body_runs for p in run])
     boundaries: list[Boundary] = []
     groups: list[tuple[list[Paragraph], dict]] = []
     # where bylines or title lines separate the comments, only strong evidence splits a run further
@@ -58,9 +59,28 @@ def segment_text(text: str, source: str = "", *, strategy: str = "auto",
         groups += [(g, meta) for g in _group(run, author, strategy, boundaries, position, threshold)]
     comments = [_comment(text, g, i, source, meta) for i, (g, meta) in enumerate(groups)]
     _dedupe_ids(comments)
+    _link_quote_sources(groups, comments)
     furniture = [p.text for p in paras if p.role != "body"]
     titles = [p.title for p in paras if p.title]
     return Segmentation(comments, boundaries, author, titles, furniture)
+
+
+def _mark_repeats(body: list[Paragraph]) -> None:
+    """A paragraph repeating an earlier passage word for word quotes it, marked or not."""
+    for i, j in find_repeats([p.text for p in body]).items():
+        body[i].quote += 1.0
+        body[i].quote_reasons.append("repeats word for word a passage earlier on the page")
+        body[i].quote_source = body[j]
+
+
+def _link_quote_sources(groups: list[tuple[list[Paragraph], dict]], comments: list[Comment]) -> None:
+    """Each quote that repeats another comment's words names that comment."""
+    owner = {id(p): c.id for (group, _), c in zip(groups, comments) for p in group}
+    for (group, _), c in zip(groups, comments):
+        sources = [owner.get(id(p.quote_source)) for p in group if p.quote >= 0.5]
+        for q, src in zip(c.quotes, sources):
+            if src and src != c.id:
+                q.source_id = src
 
 
 def _runs(paras: list[Paragraph]) -> list[list[Paragraph]]:

@@ -18,6 +18,7 @@ class Paragraph:
     role: str = "body"  # body | furniture | title | author | bio
     quote: float = 0.0
     quote_reasons: list[str] = field(default_factory=list)
+    quote_source: Paragraph | None = None  # the paragraph it repeats word for word, if any
     trailing_space: bool = False
     byline: str | None = None
     title: str | None = None

@@ -62,8 +62,11 @@ def _comment_blocks(iri: Iris, c: "Comment", links: list[tuple[str, str]]) -> It
     for n, q in enumerate(c.quotes, start=1):
         qn = iri("comment", c.id, "quote", str(n))
         po.append((V.cg["quotes"], qn))
-        quotes.append((qn, [(V.type, V.cg["Quote"]), (V.cg["text"], literal(q.text)),
-                            (V.cg["start"], count(q.start)), (V.cg["end"], count(q.end))]))
+        quote = [(V.type, V.cg["Quote"]), (V.cg["text"], literal(q.text)),
+                 (V.cg["start"], count(q.start)), (V.cg["end"], count(q.end))]
+        if q.source_id:
+            quote.append((V.cg["quotedFrom"], iri("comment", q.source_id)))
+        quotes.append((qn, quote))
     yield node, po + links
     yield from quotes
 
