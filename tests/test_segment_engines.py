@@ -191,3 +191,64 @@ def test_furniture_records_say_why():
     reasons = [k for b in seg.boundaries for k in b.features if k.startswith("furniture")]
     assert any("profile" in r for r in reasons)
     assert any("Wiki Contributions" in b.preview for b in seg.boundaries if any(k.startswith("furniture") for k in b.features))
+
+
+def test_engine_words_inside_prose_are_not_furniture():
+    page = ("I read about this on Hacker News yesterday and closed this tab in disgust.\n\n"
+            "Posted 2 days ago, the update mentioned this issue only in passing.\n\n"
+            "3D printing the housing took longer than the electronics did.\n")
+    seg = segment_text(page)
+    assert seg.engine == "generic"
+    assert "".join(texts(seg)).count(".") == 3 and not seg.furniture
+
+
+def test_every_engine_in_the_table_says_what_it_serves():
+    from comment_graph.segment.engines import engines
+
+    table = engines()
+    assert {"forummagnum", "greaterwrong", "oldlesswrong", "hackernews", "reddit", "fediverse", "discourse",
+            "stackexchange", "github", "blog", "generic"} <= {e.name for e in table}
+    assert all(e.serves and (e.furniture or e.bylines) for e in table)
+
+
+def test_handle_over_a_date_line_is_a_byline_on_a_line_split_page():
+    page = ("Powered by Discourse\n"
+            "kestrel_grey\nJan '24\n"
+            "The 2.3 release broke our SSO plugin; pinning 2.2 fixed it.\n"
+            "3 Likes\n"
+            "orrin\nFeb '24\n"
+            "Same here, and the changelog never mentioned it.\n")
+    seg = segment_text(page)
+    assert seg.engine == "discourse" and seg.unit == "line"
+    assert texts(seg) == ["The 2.3 release broke our SSO plugin; pinning 2.2 fixed it.",
+                          "Same here, and the changelog never mentioned it."]
+    assert [c.author for c in seg.comments] == ["kestrel_grey", "orrin"]
+
+
+@pytest.mark.parametrize("opener", ["This post doesn't", "The post doesn't", "Your essay doesn't", "Honestly, the post doesn't"])
+def test_boundary_survives_rewording_of_the_first_words(opener):
+    page = ("Caching the parsed config saved us about a second per request on the old servers.\n\n"
+            "So the speedup you measured seems plausible to me, if a little optimistic for cold starts.\n\n"
+            f"{opener} say which allocator the benchmark used, and that matters more than the cache size.\n\n"
+            "With jemalloc the fragmentation numbers in the second table would look quite different.\n")
+    seg = segment_text(page)
+    assert len(seg.comments) == 2
+    assert seg.comments[1].text.startswith(opener)
+
+
+@pytest.mark.parametrize("engine, page", [
+    ("reddit", "[–] lowlevel_lu 12 points 5 hours ago\n\nLTO helped us more than PGO did.\n\n"
+               "permalink embed save report reply\n\n[–] byte_wren 3 points 4 hours ago\n\n"
+               "Same here, by a wide margin.\n\npermalink embed save parent report reply\n"),
+    ("github", "lowlevel_lu\n\ncommented on Feb 2, 2024\n\nLTO helped us more than PGO did.\n\n"
+               "byte_wren\n\ncommented on Feb 3, 2024\n\nSame here, by a wide margin.\n"),
+    ("stackexchange", "answered Mar 3, 2021 at 14:02\n\nlowlevel_lu\n\n12.3k44 gold badges4040 silver badges\n\n"
+                      "LTO helped us more than PGO did.\n\nshare improve this answer follow\n\n"
+                      "answered Mar 4, 2021 at 9:10\n\nbyte_wren\n\n8011 silver badge77 bronze badges\n\n"
+                      "Same here, by a wide margin.\n"),
+])
+def test_older_layouts_bylines_over_several_lines(engine, page):
+    seg = segment_text(page)
+    assert seg.engine == engine
+    assert [(c.author, c.text) for c in seg.comments] == [
+        ("lowlevel_lu", "LTO helped us more than PGO did."), ("byte_wren", "Same here, by a wide margin.")]

@@ -34,13 +34,15 @@ REPLY_OPENER_RE = re.compile(
 THREAD_REFERENCE_RE = re.compile(r"\b(this thread|the thread|upthread|up-thread|the OP|OP's|parent comment|"
                                  r"other commenters|others here|everyone here|sibling comment)\b", re.IGNORECASE)
 LABEL_ITEM_RE = re.compile(r"^[A-Z][\w.'’-]*( [A-Z][\w.'’-]*){0,3}: \S")
+POST_RE = re.compile(r"\b(this|the|your|that|OP[’']s) (post|article|essay|paper|piece|write-?up|sequence|thread)\b",
+                     re.IGNORECASE)
 YOU_RE = re.compile(r"\byou(r|[’']re|[’']ve|[’']d)?\b", re.IGNORECASE)
 SEPARATOR_RE = re.compile(r"^[*⁂]( ?[*⁂])*$")  # an asterism: a section break inside one piece of writing
 SIGNOFF_RE = re.compile(r"^\(?\s*(cc|h/t|ht|edit|update|ps|p\.s\.)\b.*\)?$", re.IGNORECASE | re.DOTALL)
 
 
 def _first_sentence(text: str) -> str:
-    m = re.search(r"[.!?](\s|$)", text[:200])
+    m = re.search(r"[.!?][\"”’')]*(\s|$)", text[:200])  # a closing quote may follow the full stop
     return text[:m.end()] if m else text[:200]
 
 
@@ -68,9 +70,14 @@ def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str |
         f["reply opener"] = 0.5
     elif ANAPHORA_RE.match(head):
         f["refers back"] = -0.3
-    if b.quote < 0.5 and not f and YOU_RE.search(_first_sentence(b.text)):
+    tied = any(k in f for k in ("continuation opener", "parenthetical aside", "list item"))
+    first = _first_sentence(b.text) if b.quote < 0.5 and not tied else ""
+    if first and YOU_RE.search(first):
         # a reply speaks to the person it answers; a paragraph carrying on a comment rarely opens so
         f["addresses someone (you) in its first sentence"] = 0.3
+    if first and POST_RE.search(first) and not any(POST_RE.search(p.text) for p in prev[-3:]):
+        # a new comment anchors itself on the post it answers; one already speaking of it needn't
+        f["speaks of the post, which the paragraphs before did not"] = 0.3
     if THREAD_REFERENCE_RE.search(b.text[:200]):
         f["speaks of the thread itself"] = 0.4
     if LABEL_ITEM_RE.match(a.text) and LABEL_ITEM_RE.match(b.text):

@@ -194,9 +194,9 @@ def classify_furniture(paras: list[Paragraph], layout: Layout | None = None) -> 
             seen_body = True
             continue
         p.role, p.title, p.byline, p.why = info.role, info.title, info.author, info.why
+    _name_over_byline(paras)
     _page_title_before_meta(paras)
     _lone_titles_are_text(paras)
-    _name_over_byline(paras)
     return _profile_header(paras)
 
 
@@ -204,9 +204,15 @@ def _name_over_byline(paras: list[Paragraph]) -> None:
     """Fediverse and forum cards put a display name on its own line right above the byline (a handle,
     a date): a short line without a sentence end there is part of the byline, not a comment."""
     for a, b in zip(paras, paras[1:]):
-        if a.role == "body" and b.role == "byline" and "\n" not in a.text and len(words_of(a.text, limit=6)) <= 5 \
-                and not a.text.endswith((".", "?", "!", ":")):
-            a.role, a.why = "furniture", "display name above a byline"
+        if a.role != "body" or "\n" in a.text or len(words_of(a.text, limit=6)) > 5 \
+                or a.text.endswith((".", "?", "!", ":")):
+            continue
+        # a bare handle over a date or karma line is a byline split over two lines (Discourse, GreaterWrong)
+        dated = b.role == "furniture" and any(ch.isdigit() for ch in b.text) and \
+            (bool(HANDLE_RE.match(a.text.strip())) or looks_like_name(a.text.strip()))
+        if b.role == "byline" or dated:
+            a.role, a.why = "byline" if dated else "furniture", "display name above a byline"
+            a.byline = a.text.strip().lstrip("@") if dated else None
 
 
 def _lone_titles_are_text(paras: list[Paragraph]) -> None:
