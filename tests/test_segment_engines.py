@@ -252,3 +252,40 @@ def test_older_layouts_bylines_over_several_lines(engine, page):
     assert seg.engine == engine
     assert [(c.author, c.text) for c in seg.comments] == [
         ("lowlevel_lu", "LTO helped us more than PGO did."), ("byte_wren", "Same here, by a wide margin.")]
+
+
+def test_two_stray_furniture_lines_do_not_make_a_long_page_delimited():
+    comments = [f"Thanks for the benchmark on machine {i}! The numbers match what I saw.\n\n"
+                f"Moreover, run {i} was warm, so the cache explains part of the gap." for i in range(1, 13)]
+    page = "\n\n".join(comments[:4] + ["Load More"] + comments[4:8] + ["Load More"] + comments[8:]) + "\n"
+    seg = segment_text(page)
+    assert len(seg.comments) == 12
+
+
+def test_a_quote_lead_in_opens_the_reply_and_the_quote_does_not_end_it():
+    page = ("Rewriting the scheduler in Rust halved our tail latency, mostly from fewer allocations.\n\n"
+            "Marta Ruiz wrote:\n\n> halved our tail latency\n\n"
+            "Was that measured under the same load? Our p99 moved for unrelated reasons that week.\n")
+    seg = segment_text(page)
+    assert len(seg.comments) == 2
+    assert seg.comments[1].text.startswith("Marta Ruiz wrote:") and seg.comments[1].text.endswith("that week.")
+
+
+@pytest.mark.parametrize("card", ["Mara Voss\n•\n5h ago", "Mara Voss\nMar 3", "mara_v\n18h\n20"])
+def test_name_over_date_lines_is_a_byline_on_line_split_pages(card):
+    page = (f"{card}\nThe second chart mislabels its axes, which confused me for a while.\nReply\n"
+            f"{card.replace('Mara Voss', 'Ilse Brandt').replace('mara_v', 'ilse_b')}\n"
+            "Agreed, and the legend swaps the two series as well.\nReply\n")
+    seg = segment_text(page)
+    assert texts(seg) == ["The second chart mislabels its axes, which confused me for a while.",
+                          "Agreed, and the legend swaps the two series as well."]
+    assert seg.comments[0].author in ("Mara Voss", "mara_v")
+
+
+def test_profile_name_over_karma_stays_the_page_owner_not_a_byline():
+    page = ("Jane Doe\n1,234 karma\nJoined Mar 2019\nI write about fermentation and small-batch cheese.\nComments\n"
+            "The rind in your second photo looks like a healthy bloom, not mould.\n"
+            "Thanks! I will try the brine you suggested next batch.\n")
+    seg = segment_text(page)
+    assert seg.page_author == "Jane Doe"
+    assert [c.text[:9] for c in seg.comments] == ["The rind ", "Thanks! I"]

@@ -36,6 +36,7 @@ THREAD_REFERENCE_RE = re.compile(r"\b(this thread|the thread|upthread|up-thread|
 LABEL_ITEM_RE = re.compile(r"^[A-Z][\w.'’-]*( [A-Z][\w.'’-]*){0,3}: \S")
 POST_RE = re.compile(r"\b(this|the|your|that|OP[’']s) (post|article|essay|paper|piece|write-?up|sequence|thread)\b",
                      re.IGNORECASE)
+LEAD_IN_RE = re.compile(r"^(on .{3,40}, )?@?[\w.'’ -]{2,40} (writes|wrote|said|says|posted):$", re.IGNORECASE)
 YOU_RE = re.compile(r"\byou(r|[’']re|[’']ve|[’']d)?\b", re.IGNORECASE)
 SEPARATOR_RE = re.compile(r"^[*⁂]( ?[*⁂])*$")  # an asterism: a section break inside one piece of writing
 SIGNOFF_RE = re.compile(r"^\(?\s*(cc|h/t|ht|edit|update|ps|p\.s\.)\b.*\)?$", re.IGNORECASE | re.DOTALL)
@@ -78,6 +79,9 @@ def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str |
     if first and POST_RE.search(first) and not any(POST_RE.search(p.text) for p in prev[-3:]):
         # a new comment anchors itself on the post it answers; one already speaking of it needn't
         f["speaks of the post, which the paragraphs before did not"] = 0.3
+    if LEAD_IN_RE.match(b.text.split("\n", 1)[0].strip()):
+        # "Jane Doe writes:" / "On 3 May, kestrel wrote:" introduces the parent's words in a reply
+        f["quote lead-in (X writes:)"] = 0.6
     if THREAD_REFERENCE_RE.search(b.text[:200]):
         f["speaks of the thread itself"] = 0.4
     if LABEL_ITEM_RE.match(a.text) and LABEL_ITEM_RE.match(b.text):

@@ -41,11 +41,14 @@ META_TOKEN_RE = re.compile(
 TITLE_PREFIX_RE = re.compile(r"^(re|ask hn|show hn|tell hn|launch hn|topic|thread|subject)\s*:", re.IGNORECASE)
 SMALL_WORDS = {"a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "vs", "with", "at", "by", "from", "is"}
 TERMINAL = tuple(".!?:;)\"”’…")
+PROFILE_STATS_RE = re.compile(r"karma|joined|member since|followers|following|reputation|\bposts\b", re.IGNORECASE)
 HANDLE_RE = re.compile(r"^@?[A-Za-z][\w.-]{1,30}$")
 
 
 LINE_TOKEN_RE = re.compile(r"\[[–+-]\]|[@#\w:.,'’-]+|[·•|›»/]")
 WORD_RE = re.compile(r"[^\W\d_][\w’'&.-]*")
+MAX_SHORT_LINE = 240  # characters; 16 tokens of metadata or 12 title words fit well inside
+MAX_RUN_PER_DELIMITER = 8  # body paragraphs per furniture delimiter, at most, on a page delimited by it
 MAX_LINE_TOKENS = 16  # a metadata line or byline is short; prose stops being read after this many tokens
 
 
@@ -168,6 +171,8 @@ def _titles_among_furniture(lines: list[str], kinds: list[str | None]) -> None:
 
 def _line_kind(line: str, layout: Layout | None = None) -> tuple[str | None, str | None, str]:
     """(kind, author, why) of one line: byline, meta, title or None (prose)."""
+    if len(line) > MAX_SHORT_LINE and not TITLE_PREFIX_RE.match(line):
+        return None, None, ""  # prose: a byline, metadata or title line is never this long (and most lines are prose)
     known = layout.line_kind(line) if layout else None
     if known:
         kind, author, why = known
@@ -203,16 +208,33 @@ def classify_furniture(paras: list[Paragraph], layout: Layout | None = None) -> 
 def _name_over_byline(paras: list[Paragraph]) -> None:
     """Fediverse and forum cards put a display name on its own line right above the byline (a handle,
     a date): a short line without a sentence end there is part of the byline, not a comment."""
-    for a, b in zip(paras, paras[1:]):
-        if a.role != "body" or "\n" in a.text or len(words_of(a.text, limit=6)) > 5 \
-                or a.text.endswith((".", "?", "!", ":")):
+    for i, (a, b) in enumerate(zip(paras, paras[1:])):
+        if a.role not in ("body", "title") or "\n" in a.text or len(words_of(a.text, limit=6)) > 5 \
+                or a.text.endswith((".", "?", "!", ":", ",")):
             continue
-        # a bare handle over a date or karma line is a byline split over two lines (Discourse, GreaterWrong)
-        dated = b.role == "furniture" and any(ch.isdigit() for ch in b.text) and \
-            (bool(HANDLE_RE.match(a.text.strip())) or looks_like_name(a.text.strip()))
+        # a bare handle or name over date/karma lines ("18h", "•", "Mar 3") is a byline split over
+        # several lines (Discourse, GreaterWrong, new Reddit, Substack, modern ForumMagnum)
+        dated = b.role == "furniture" and _dated_furniture(paras[i + 1:i + 4]) and _name_shaped(a.text.strip())
         if b.role == "byline" or dated:
             a.role, a.why = "byline" if dated else "furniture", "display name above a byline"
             a.byline = a.text.strip().lstrip("@") if dated else None
+
+
+def _dated_furniture(following: list[Paragraph]) -> bool:
+    """Whether the furniture lines right below carry a date, an age or a count."""
+    for p in following:
+        if p.role == "body" or PROFILE_STATS_RE.search(p.text):
+            return False  # karma, join date, followers: a profile's header, not a comment's byline
+        if any(ch.isdigit() for ch in p.text):
+            return True
+    return False
+
+
+def _name_shaped(s: str) -> bool:
+    """A handle ('kestrel_grey', '@jun') or a name of up to four capitalised words."""
+    words = s.split()
+    return bool(HANDLE_RE.match(s)) or looks_like_name(s) or (
+        1 <= len(words) <= 4 and all(w[:1].isupper() and w.replace("-", "").replace(".", "").isalpha() for w in words))
 
 
 def _lone_titles_are_text(paras: list[Paragraph]) -> None:
@@ -240,7 +262,7 @@ def _page_title_before_meta(paras: list[Paragraph]) -> None:
 
 def _profile_header(paras: list[Paragraph]) -> str | None:
     """A profile page opens with its owner's name, maybe a bio, then navigation."""
-    if not paras or paras[0].role == "body":
+    if not paras or paras[0].role in ("body", "byline"):
         return None
     first_line = paras[0].text.strip().split("\n")[0]
     if not looks_like_name(first_line):
@@ -261,4 +283,9 @@ def is_delimited(paras: list[Paragraph]) -> bool:
     between = sum(1 for a, b in zip(paras, paras[1:]) if a.role == "body" and b.role in ("byline", "title", "furniture")
                   and b is not paras[-1])
     first_body = next((i for i, p in enumerate(paras) if p.role == "body"), len(paras))
-    return between >= 2 or (between == 0 and any(p.role == "byline" for p in paras[:first_body]))
+    if between == 0:
+        return any(p.role == "byline" for p in paras[:first_body])
+    # a couple of stray furniture lines in a long page of unmarked comments do not delimit them:
+    # an engine that prints a header per comment prints one every few paragraphs
+    body = sum(p.role == "body" for p in paras)
+    return between >= 2 and between * MAX_RUN_PER_DELIMITER >= body
