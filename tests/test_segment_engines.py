@@ -289,3 +289,14 @@ def test_profile_name_over_karma_stays_the_page_owner_not_a_byline():
     seg = segment_text(page)
     assert seg.page_author == "Jane Doe"
     assert [c.text[:9] for c in seg.comments] == ["The rind ", "Thanks! I"]
+
+
+def test_a_gap_without_evidence_cuts_on_line_pages_and_holds_on_blank_line_pages():
+    lines = ["The build takes four minutes on my laptop.", "Compiling protobuf files dominates here.",
+             "Caching them halves it."]
+    on_lines = segment_text("\n".join(lines) + "\n")
+    in_blocks = segment_text("\n\n".join(lines) + "\n")
+    assert on_lines.unit == "line" and len(on_lines.comments) == 3
+    assert in_blocks.unit == "blank-line" and len(in_blocks.comments) == 1
+    tie = [b for b in on_lines.boundaries if b.preview.startswith("Compiling")][0]
+    assert tie.is_boundary and tie.score == 0.0 and "line unit: a tie opens a comment" in tie.features

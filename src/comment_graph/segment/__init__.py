@@ -56,15 +56,15 @@ def segment_text(text: str, source: str = "", *, strategy: str = "auto",
         run[0].opens_comment = delimited and len(run) > 1  # furniture above it starts a comment here
         for i, p in enumerate(run):
             p.quote, p.quote_reasons = quote_features(run, i, author)
-    boundaries = [_page_record(paras, layout, votes, unit)]
+    boundaries = [_page_record(paras, layout, votes, unit)] if paras else []
     groups: list[tuple[list[Paragraph], dict]] = []
     # where bylines or title lines separate the comments, only strong evidence splits a run further
     threshold = 1.0 if delimited and strategy == "auto" else 0.0
     position = {id(p): i for i, p in enumerate(paras)}
-    # pages scraped one line per paragraph (GreaterWrong, fediverse, some dumps): a line is a short
-    # unit and most comments there are one or two lines, so a line with nothing tying it to the one
-    # before opens a comment
-    prior = {"line unit: a line with no tie to the one before opens a comment": 0.3} if unit == "line" else None
+    # pages scraped one line per paragraph (GreaterWrong, fediverse, AF dumps) lose what marked their
+    # comments apart, and merged comments are how they fail: there a gap with no evidence either way
+    # (a tie) opens a comment; on blank-line pages a tie keeps the paragraph with the one before
+    prior = {"line unit: a tie opens a comment": 0.0} if unit == "line" else None
     for meta, run in _runs_in_context(paras):
         groups += [(g, meta) for g in _group(run, author, strategy, boundaries, position, threshold, prior)]
     comments = [_comment(text, g, i, source, meta) for i, (g, meta) in enumerate(groups)]
@@ -79,7 +79,7 @@ def segment_text(text: str, source: str = "", *, strategy: str = "auto",
 def _page_record(paras: list[Paragraph], layout: Layout, votes: int, unit: str) -> Boundary:
     """The verdict before the first paragraph, which also says how the page was read: its engine
     (and how many lines named it) and its paragraph unit."""
-    return Boundary(paragraph=0, score=1.0, is_boundary=True, preview=paras[0].text[:60] if paras else "",
+    return Boundary(paragraph=0, score=1.0, is_boundary=True, preview=paras[0].text[:60],
                     features={f"page: engine {layout.name} ({votes} lines)": 1.0, f"page: paragraph unit {unit}": 1.0})
 
 

@@ -116,14 +116,15 @@ def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str |
 def _group(run: list[Paragraph], author: str | None, strategy: str, boundaries: list[Boundary],
            position: dict[int, int], threshold: float, prior: dict[str, float] | None = None
            ) -> list[list[Paragraph]]:
-    """Cut `run` into comments where a gap's evidence (plus the page's `prior`) passes `threshold`."""
+    """Cut `run` into comments where a gap's evidence passes `threshold`; with a `prior` (recorded in
+    every gap's features), a tie at the threshold cuts too."""
     groups = [[run[0]]]
     for j in range(1, len(run)):
         # the next paragraph alone: slicing the rest of the run here made segmentation quadratic
         f = {"paragraph strategy": 1.0} if strategy == "paragraph" else \
             {**gap_features(groups[-1], run[j:j + 1], author), **(prior or {})}
         score = round(sum(f.values()), 3)
-        cut = score > threshold
+        cut = score > threshold or (score == threshold and prior is not None and strategy != "paragraph")
         boundaries.append(Boundary(paragraph=position[id(run[j])], score=score, is_boundary=cut,
                                    features=f, preview=run[j].text[:60]))
         if cut:
