@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from ..models import Boundary, Comment, Quote
 from ..text import digest, unique_ids
 from .boundaries import _group
+from .engines import Layout, layout_for
 from .furniture import classify_furniture, is_delimited
-from .paragraphs import Paragraph, split_paragraphs
+from .paragraphs import Paragraph, paragraph_unit, split_paragraphs
+from .profile import mark_header
 from .quotes import find_repeats, quote_features
 
 __all__ = ["Paragraph", "Segmentation", "segment_text", "split_paragraphs"]
@@ -35,13 +37,18 @@ class Segmentation:
     page_author: str | None = None
     page_titles: list[str] = field(default_factory=list)
     furniture: list[str] = field(default_factory=list)
+    engine: str = "generic"
+    unit: str = "blank-line"
 
 
 def segment_text(text: str, source: str = "", *, strategy: str = "auto",
                  page_author: str | None = None) -> Segmentation:
     """Find the comments of a flat text. `strategy='paragraph'` makes each paragraph a comment."""
-    paras = split_paragraphs(text)
-    found_author = classify_furniture(paras)
+    layout, votes = layout_for(text)
+    unit = paragraph_unit(text)
+    paras = _unglue_bylines(text, split_paragraphs(text, unit), layout)
+    found_author = classify_furniture(paras, layout)
+    mark_header(paras, layout)
     author = page_author or found_author
     body_runs = _runs(paras)
     delimited = is_delimited(paras)
@@ -50,19 +57,52 @@ def segment_text(text: str, source: str = "", *, strategy: str = "auto",
         for i, p in enumerate(run):
             p.quote, p.quote_reasons = quote_features(run, i, author)
     _mark_repeats([p for run in body_runs for p in run])
-    boundaries: list[Boundary] = []
+    boundaries = [_page_record(paras, layout, votes, unit)] if paras else []
     groups: list[tuple[list[Paragraph], dict]] = []
     # where bylines or title lines separate the comments, only strong evidence splits a run further
     threshold = 1.0 if delimited and strategy == "auto" else 0.0
     position = {id(p): i for i, p in enumerate(paras)}
+    # pages scraped one line per paragraph (GreaterWrong, fediverse, AF dumps) lose what marked their
+    # comments apart, and merged comments are how they fail: there a gap with no evidence either way
+    # (a tie) opens a comment; on blank-line pages a tie keeps the paragraph with the one before
+    prior = {"line unit: a tie opens a comment": 0.0} if unit == "line" else None
     for meta, run in _runs_in_context(paras):
-        groups += [(g, meta) for g in _group(run, author, strategy, boundaries, position, threshold)]
+        groups += [(g, meta) for g in _group(run, author, strategy, boundaries, position, threshold, prior)]
     comments = [_comment(text, g, i, source, meta) for i, (g, meta) in enumerate(groups)]
     _dedupe_ids(comments)
     _link_quote_sources(groups, comments)
+    boundaries += [_furniture_record(i, p) for i, p in enumerate(paras) if p.role != "body"]
+    boundaries.sort(key=lambda b: b.paragraph)
     furniture = [p.text for p in paras if p.role != "body"]
     titles = [p.title for p in paras if p.title]
-    return Segmentation(comments, boundaries, author, titles, furniture)
+    return Segmentation(comments, boundaries, author, titles, furniture, layout.name, unit)
+
+
+def _page_record(paras: list[Paragraph], layout: Layout, votes: int, unit: str) -> Boundary:
+    """The verdict before the first paragraph, which also says how the page was read: its engine
+    (and how many lines named it) and its paragraph unit."""
+    return Boundary(paragraph=0, score=1.0, is_boundary=True, preview=paras[0].text[:60],
+                    features={f"page: engine {layout.name} ({votes} lines)": 1.0, f"page: paragraph unit {unit}": 1.0})
+
+
+def _furniture_record(i: int, p: Paragraph) -> Boundary:
+    """A furniture paragraph ends whatever comment came before it; the record says why it is furniture."""
+    return Boundary(paragraph=i, score=1.0, is_boundary=True, preview=p.text[:60],
+                    features={f"furniture ({p.role}): {p.why or p.role}": 1.0})
+
+
+def _unglue_bylines(text: str, paras: list[Paragraph], layout: Layout) -> list[Paragraph]:
+    """Split a byline its engine glued to the comment's first sentence ('jdoe 2 hours ago | parentI think…')."""
+    out: list[Paragraph] = []
+    for p in paras:
+        found = layout.glued_byline(p.text)
+        if found is None or not p.text[found[0]:].strip():
+            out.append(p)
+            continue
+        cut = p.start + found[0]
+        rest = cut + len(text[cut:p.end]) - len(text[cut:p.end].lstrip())
+        out += [Paragraph(p.start, cut, text[p.start:cut]), Paragraph(rest, p.end, text[rest:p.end])]
+    return out
 
 
 def _mark_repeats(body: list[Paragraph]) -> None:

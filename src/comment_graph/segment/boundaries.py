@@ -27,14 +27,24 @@ REPLY_OPENER_RE = re.compile(
     r"^(i agree|i disagree|i find|i[’']m not sure|i am not sure|i wonder|i like|i love|"
     r"i don[’']t think|i do not think|seems|nice|thanks|thank you|great|yes\b|no,|agreed|hmm|"
     r"interesting|follow-up|followup|this post|this comment|good point|strong upvote|fair|"
-    r"sure,|right,|huh|hi\b|hello|oh\b|wait|re:|@|congrat|kudos|minor|nitpick|typo|"
-    r"i think that if)",
+    r"sure,|right,|huh|hi\b|hello|oh\b|wait|re:|@|congrat|kudos|minor|nitpick|typo)",
     re.IGNORECASE,
 )
 # A new participant situating themselves: "more optimistic than most of this thread", "as others said upthread".
 THREAD_REFERENCE_RE = re.compile(r"\b(this thread|the thread|upthread|up-thread|the OP|OP's|parent comment|"
                                  r"other commenters|others here|everyone here|sibling comment)\b", re.IGNORECASE)
+LABEL_ITEM_RE = re.compile(r"^[A-Z][\w.'’-]*( [A-Z][\w.'’-]*){0,3}: \S")
+POST_RE = re.compile(r"\b(this|the|your|that|OP[’']s) (post|article|essay|paper|piece|write-?up|sequence|thread)\b",
+                     re.IGNORECASE)
+LEAD_IN_RE = re.compile(r"^(on .{3,40}, )?@?[\w.'’ -]{2,40} (writes|wrote|said|says|posted):$", re.IGNORECASE)
+YOU_RE = re.compile(r"\byou(r|[’']re|[’']ve|[’']d)?\b", re.IGNORECASE)
+SEPARATOR_RE = re.compile(r"^[*⁂]( ?[*⁂])*$")  # an asterism: a section break inside one piece of writing
 SIGNOFF_RE = re.compile(r"^\(?\s*(cc|h/t|ht|edit|update|ps|p\.s\.)\b.*\)?$", re.IGNORECASE | re.DOTALL)
+
+
+def _first_sentence(text: str) -> str:
+    m = re.search(r"[.!?][\"”’')]*(\s|$)", text[:200])  # a closing quote may follow the full stop
+    return text[:m.end()] if m else text[:200]
 
 
 def _cosine(a: Counter, b: Counter) -> float:
@@ -49,7 +59,9 @@ def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str |
     a, b = prev[-1], nxt[0]
     f: dict[str, float] = {}
     head = b.text.lstrip("“\"'‘ ")
-    if CONTINUATION_RE.match(head):
+    if b.quote >= 0.5:
+        pass  # a quote's first words are someone else's: they say nothing about continuing or replying
+    elif CONTINUATION_RE.match(head):
         f["continuation opener"] = -1.0
     elif head.startswith("("):
         f["parenthetical aside"] = -0.8
@@ -59,8 +71,24 @@ def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str |
         f["reply opener"] = 0.5
     elif ANAPHORA_RE.match(head):
         f["refers back"] = -0.3
+    tied = any(k in f for k in ("continuation opener", "parenthetical aside", "list item"))
+    first = _first_sentence(b.text) if b.quote < 0.5 and not tied else ""
+    if first and YOU_RE.search(first):
+        # a reply speaks to the person it answers; a paragraph carrying on a comment rarely opens so
+        f["addresses someone (you) in its first sentence"] = 0.3
+    if first and POST_RE.search(first) and not any(POST_RE.search(p.text) for p in prev[-3:]):
+        # a new comment anchors itself on the post it answers; one already speaking of it needn't
+        f["speaks of the post, which the paragraphs before did not"] = 0.3
+    if LEAD_IN_RE.match(b.text.split("\n", 1)[0].strip()):
+        # "Jane Doe writes:" / "On 3 May, kestrel wrote:" introduces the parent's words in a reply
+        f["quote lead-in (X writes:)"] = 0.6
     if THREAD_REFERENCE_RE.search(b.text[:200]):
         f["speaks of the thread itself"] = 0.4
+    if LABEL_ITEM_RE.match(a.text) and LABEL_ITEM_RE.match(b.text):
+        # "Name: description" paragraphs in a row are the items of one pasted list, not replies
+        f["parallel 'Label: text' items"] = -1.0
+    if SEPARATOR_RE.match(a.text.strip()) or SEPARATOR_RE.match(b.text.strip()):
+        f["asterism: a section break inside one comment"] = -1.0
     if a.text.rstrip().endswith(":"):
         f["previous ends with colon"] = -1.0
     if a.quote >= 0.5:
@@ -71,7 +99,8 @@ def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str |
         else:
             f["opens with a quote"] = 0.6
             if any(p.quote >= 0.5 for p in prev):
-                f["point-by-point: this comment already quoted"] = -0.5
+                # a reply that already quoted its parent goes on point by point: quote, answer, quote
+                f["point-by-point: this comment already quoted"] = -0.7
     if len(prev) == 1 and a.text.rstrip().endswith(("!", ":")) and len(words_of(a.text, limit=13)) <= 12:
         f["short preamble before it"] = -0.6
     if SIGNOFF_RE.match(a.text.strip()):
@@ -85,13 +114,17 @@ def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str |
 
 
 def _group(run: list[Paragraph], author: str | None, strategy: str, boundaries: list[Boundary],
-           position: dict[int, int], threshold: float) -> list[list[Paragraph]]:
+           position: dict[int, int], threshold: float, prior: dict[str, float] | None = None
+           ) -> list[list[Paragraph]]:
+    """Cut `run` into comments where a gap's evidence passes `threshold`; with a `prior` (recorded in
+    every gap's features), a tie at the threshold cuts too."""
     groups = [[run[0]]]
     for j in range(1, len(run)):
         # the next paragraph alone: slicing the rest of the run here made segmentation quadratic
-        f = {"paragraph strategy": 1.0} if strategy == "paragraph" else gap_features(groups[-1], run[j:j + 1], author)
+        f = {"paragraph strategy": 1.0} if strategy == "paragraph" else \
+            {**gap_features(groups[-1], run[j:j + 1], author), **(prior or {})}
         score = round(sum(f.values()), 3)
-        cut = score > threshold
+        cut = score > threshold or (score == threshold and prior is not None and strategy != "paragraph")
         boundaries.append(Boundary(paragraph=position[id(run[j])], score=score, is_boundary=cut,
                                    features=f, preview=run[j].text[:60]))
         if cut:

@@ -15,6 +15,7 @@ from itertools import islice
 from dataclasses import dataclass
 
 from ..text import data_lines
+from .engines import Layout
 from .paragraphs import Paragraph
 
 FURNITURE_RE = re.compile(
@@ -40,11 +41,14 @@ META_TOKEN_RE = re.compile(
 TITLE_PREFIX_RE = re.compile(r"^(re|ask hn|show hn|tell hn|launch hn|topic|thread|subject)\s*:", re.IGNORECASE)
 SMALL_WORDS = {"a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "vs", "with", "at", "by", "from", "is"}
 TERMINAL = tuple(".!?:;)\"”’…")
+PROFILE_STATS_RE = re.compile(r"karma|joined|member since|followers|following|reputation|\bposts\b", re.IGNORECASE)
 HANDLE_RE = re.compile(r"^@?[A-Za-z][\w.-]{1,30}$")
 
 
 LINE_TOKEN_RE = re.compile(r"\[[–+-]\]|[@#\w:.,'’-]+|[·•|›»/]")
 WORD_RE = re.compile(r"[^\W\d_][\w’'&.-]*")
+MAX_SHORT_LINE = 240  # characters; 16 tokens of metadata or 12 title words fit well inside
+MAX_RUN_PER_DELIMITER = 8  # body paragraphs per furniture delimiter, at most, on a page delimited by it
 MAX_LINE_TOKENS = 16  # a metadata line or byline is short; prose stops being read after this many tokens
 
 
@@ -101,7 +105,8 @@ def is_title_line(s: str) -> bool:
     if TITLE_PREFIX_RE.match(s) and len(s.split()) <= 30:
         return True
     words = words_of(s, limit=13)
-    if not words or len(words) > 12 or s.endswith(TERMINAL) or not s[0].isupper():
+    # a closing quotation mark ends a title that quotes ('The Choice is "Rabbit", not "Stag"')
+    if not words or len(words) > 12 or s.rstrip("\"”’'").endswith(TERMINAL) or not s[0].isupper():
         return False
     big = [w for w in words if w.lower() not in SMALL_WORDS]
     return bool(big) and sum(w[0].isupper() for w in big) / len(big) >= 0.75
@@ -121,71 +126,131 @@ def looks_like_name(s: str) -> bool:
 
 @dataclass
 class BlockInfo:
-    """What a furniture block says: its kind, and a post title or author if it gives one."""
+    """What a furniture block says: its kind, a post title or author if it gives one, and why."""
 
     role: str  # furniture | title | byline
     title: str | None = None
     author: str | None = None
+    why: str = ""
 
 
-def classify_block(text: str, at_page_start: bool = False) -> BlockInfo | None:
+def classify_block(text: str, at_page_start: bool = False, layout: Layout | None = None) -> BlockInfo | None:
     """None for a block of prose; otherwise what kind of furniture it is."""
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    kinds = [_line_kind(ln) for ln in lines]
+    found = [_line_kind(ln, layout) for ln in lines]
+    kinds = [k for k, _, _ in found]
     if len(lines) > 1 and kinds[0] is None and all(k in ("meta", "byline") for k in kinds[1:]):
         # a handle or a title over metadata lines: "kestrel_grey / Newbie · Posts: 12 / Reply #4 on: …"
         if HANDLE_RE.match(lines[0]) or looks_like_name(lines[0]):
             kinds[0] = "handle"
         elif len(lines[0].split()) <= 30 and (at_page_start or not lines[0].endswith(".")):
             kinds[0] = "title"
+    _titles_among_furniture(lines, kinds)
     if any(k is None for k in kinds):
         return None
     title = next((ln for ln, k in zip(lines, kinds) if k == "title"), None)
-    author = next((byline(ln) for ln, k in zip(lines, kinds) if k == "byline"), None)
+    author = next((a for (k, a, _) in found if k == "byline"), None)
     author = author or next((ln.lstrip("@") for ln, k in zip(lines, kinds) if k == "handle"), None)
     if title and TITLE_PREFIX_RE.match(title):
         title = TITLE_PREFIX_RE.sub("", title).strip()
     role = "byline" if author else ("title" if title and len(lines) == 1 else "furniture")
-    return BlockInfo(role, title if (title and (len(lines) > 1 or role == "title")) else None, author)
+    why = "; ".join(dict.fromkeys(w for _, _, w in found if w)) or role
+    return BlockInfo(role, title if (title and (len(lines) > 1 or role == "title")) else None, author, why)
 
 
-def _line_kind(line: str) -> str | None:
-    if byline(line):
-        return "byline"
+def _titles_among_furniture(lines: list[str], kinds: list[str | None]) -> None:
+    """In a block that is mostly bylines and metadata (a comment's header in a modern UI: karma,
+    age, the post's title, the author), the other short lines without a sentence end are titles."""
+    known = sum(k is not None for k in kinds)
+    if len(lines) < 3 or known * 2 < len(lines) or "byline" not in kinds and "meta" not in kinds:
+        return
+    for i, (ln, k) in enumerate(zip(lines, kinds)):
+        if k is None and len(words_of(ln, limit=16)) <= 15 and not ln.endswith((".", "?", "!")):
+            kinds[i] = "title"
+
+
+def _line_kind(line: str, layout: Layout | None = None) -> tuple[str | None, str | None, str]:
+    """(kind, author, why) of one line: byline, meta, title or None (prose)."""
+    if len(line) > MAX_SHORT_LINE and not TITLE_PREFIX_RE.match(line):
+        return None, None, ""  # prose: a byline, metadata or title line is never this long (and most lines are prose)
+    known = layout.line_kind(line) if layout else None
+    if known:
+        kind, author, why = known
+        return ("byline" if kind == "byline" else "meta"), author, why
+    name = byline(line)
+    if name:
+        return "byline", name, "byline: a handle and metadata"
     if is_meta_line(line):
-        return "meta"
+        return "meta", None, "karma, date or navigation line"
     if is_title_line(line):
-        return "title"
-    return None
+        return "title", None, "short Title Case line"
+    return None, None, ""
 
 
 # ---- page furniture among paragraphs -------------------------------------------
 
 
-def classify_furniture(paras: list[Paragraph]) -> str | None:
-    """Mark furniture paragraphs in place; return the page author's name if the header gives one."""
+def classify_furniture(paras: list[Paragraph], layout: Layout | None = None) -> str | None:
+    """Mark furniture paragraphs in place (with why); return the page author's name if the header gives one."""
     seen_body = False
-    for i, p in enumerate(paras):
-        info = classify_block(p.text, at_page_start=not seen_body)
+    for p in paras:
+        info = classify_block(p.text, at_page_start=not seen_body, layout=layout)
         if info is None:
             seen_body = True
             continue
-        p.role, p.title, p.byline = info.role, info.title, info.author
+        p.role, p.title, p.byline, p.why = info.role, info.title, info.author, info.why
+    _name_over_byline(paras)
     _page_title_before_meta(paras)
     _lone_titles_are_text(paras)
     return _profile_header(paras)
 
 
+def _name_over_byline(paras: list[Paragraph]) -> None:
+    """Fediverse and forum cards put a display name on its own line right above the byline (a handle,
+    a date): a short line without a sentence end there is part of the byline, not a comment."""
+    for i, (a, b) in enumerate(zip(paras, paras[1:])):
+        if a.role not in ("body", "title") or "\n" in a.text or len(words_of(a.text, limit=6)) > 5 \
+                or a.text.endswith((".", "?", "!", ":", ",")):
+            continue
+        # a bare handle or name over date/karma lines ("18h", "•", "Mar 3") is a byline split over
+        # several lines (Discourse, GreaterWrong, new Reddit, Substack, modern ForumMagnum)
+        dated = b.role == "furniture" and _dated_furniture(paras[i + 1:i + 4]) and _name_shaped(a.text.strip())
+        if b.role == "byline" or dated:
+            a.role, a.why = "byline" if dated else "furniture", "display name above a byline"
+            a.byline = a.text.strip().lstrip("@") if dated else None
+
+
+def _dated_furniture(following: list[Paragraph]) -> bool:
+    """Whether the furniture lines right below carry a date, an age or a count."""
+    for p in following:
+        if p.role == "body" or PROFILE_STATS_RE.search(p.text):
+            return False  # karma, join date, followers: a profile's header, not a comment's byline
+        if any(ch.isdigit() for ch in p.text):
+            return True
+    return False
+
+
+def _name_shaped(s: str) -> bool:
+    """A handle ('kestrel_grey', '@jun') or a name of up to four capitalised words."""
+    words = s.split()
+    return bool(HANDLE_RE.match(s)) or looks_like_name(s) or (
+        1 <= len(words) <= 4 and all(w[:1].isupper() and w.replace("-", "").replace(".", "").isalpha() for w in words))
+
+
 def _lone_titles_are_text(paras: list[Paragraph]) -> None:
     """Mid-page, a one-line Title Case paragraph between comments is a short comment ("Great Answer
     From Geoffrey Hinton"), unless furniture stands next to it or it says it is a title ("Re: …")."""
-    for i, p in enumerate(paras):
-        if p.role != "title" or "\n" in p.text.strip() or TITLE_PREFIX_RE.match(p.text.strip()):
-            continue
-        before = paras[i - 1].role if i else None
-        after = paras[i + 1].role if i + 1 < len(paras) else None
-        if i and before == "body" and after == "body":
-            p.role, p.title = "body", None
+    lone = [i for i, p in enumerate(paras) if p.role == "title" and "\n" not in p.text.strip()
+            and not TITLE_PREFIX_RE.match(p.text.strip()) and 0 < i < len(paras) - 1
+            and paras[i - 1].role == "body" and paras[i + 1].role == "body"]
+    if len(lone) >= 2:
+        # profile pages that print the title of the post above each comment: titles recur, and
+        # each one opens a comment (a lone short comment in Title Case does not recur like that)
+        for i in lone:
+            paras[i].why = "post title above a comment (titles recur between the comments)"
+        return
+    for i in lone:
+        paras[i].role, paras[i].title = "body", None
 
 
 def _page_title_before_meta(paras: list[Paragraph]) -> None:
@@ -197,15 +262,15 @@ def _page_title_before_meta(paras: list[Paragraph]) -> None:
 
 def _profile_header(paras: list[Paragraph]) -> str | None:
     """A profile page opens with its owner's name, maybe a bio, then navigation."""
-    if not paras or paras[0].role == "body":
+    if not paras or paras[0].role in ("body", "byline"):
         return None
     first_line = paras[0].text.strip().split("\n")[0]
     if not looks_like_name(first_line):
         return None
-    paras[0].role = "author"
+    paras[0].role, paras[0].why = "author", "profile owner's name"
     for k in (1, 2):  # a bio: prose right under the name, closed by more header lines
         if k + 1 < len(paras) and paras[k].role == "body" and paras[k + 1].role != "body":
-            paras[k].role = "bio"
+            paras[k].role, paras[k].why = "bio", "prose under the profile name, closed by header lines"
             break
         if k < len(paras) and paras[k].role == "body":
             break
@@ -213,7 +278,14 @@ def _profile_header(paras: list[Paragraph]) -> str | None:
 
 
 def is_delimited(paras: list[Paragraph]) -> bool:
-    """Whether furniture (bylines, titles, karma lines) stands between the comments of this page."""
+    """Whether furniture (bylines, titles, karma lines) stands between the comments of this page, or
+    a byline stands above its only comment (a one-comment page of an engine that prints bylines)."""
     between = sum(1 for a, b in zip(paras, paras[1:]) if a.role == "body" and b.role in ("byline", "title", "furniture")
                   and b is not paras[-1])
-    return between >= 2
+    first_body = next((i for i, p in enumerate(paras) if p.role == "body"), len(paras))
+    if between == 0:
+        return any(p.role == "byline" for p in paras[:first_body])
+    # a couple of stray furniture lines in a long page of unmarked comments do not delimit them:
+    # an engine that prints a header per comment prints one every few paragraphs
+    body = sum(p.role == "body" for p in paras)
+    return between >= 2 and between * MAX_RUN_PER_DELIMITER >= body

@@ -23,13 +23,20 @@ class Paragraph:
     byline: str | None = None
     title: str | None = None
     opens_comment: bool = False
+    why: str = ""  # why a furniture paragraph is furniture
+
+
+def paragraph_unit(text: str) -> str:
+    """'line' when the page separates its paragraphs by single newlines (GreaterWrong, Mastodon and
+    old-thread dumps), 'blank-line' when blank lines separate them."""
+    blank_gaps = len(re.findall(r"\n[ \t\u00a0]*\n", text))
+    lines = sum(1 for ln in text.split("\n") if ln.strip())
+    return "line" if blank_gaps < max(2, lines // 6) else "blank-line"
 
 
 def split_paragraphs(text: str, mode: str = "auto") -> list[Paragraph]:
     """Paragraphs with offsets: blank-line separated, or one per line when the page uses single newlines."""
-    blank_gaps = len(re.findall(r"\n[ \t\u00a0]*\n", text))
-    lines = [ln for ln in text.split("\n") if ln.strip()]
-    by_line = mode == "line" or (mode == "auto" and blank_gaps < max(2, len(lines) // 6))
+    by_line = (paragraph_unit(text) if mode == "auto" else mode) == "line"
     pattern = r"\n" if by_line else r"\n[ \t\u00a0]*\n"
     paras: list[Paragraph] = []
     pos = 0

@@ -1,0 +1,86 @@
+"""Where a page's header ends and its comments begin.
+
+Profile pages (ForumMagnum, GreaterWrong, Discourse user pages, blogs' author pages) open with a
+header of several parts: the owner's name, pronouns, a bio of one or more paragraphs, "Previously:"
+and "Selected work:" lines, lists of post or sequence titles, then a section heading ("Comments",
+"Wiki Contributions") after which the comments run. The header's prose reads like a comment, so
+it is found from the structure around it: the last section heading near the top of the page, the
+last "Label:" line under a name line, or the first of the post titles that recur between comments.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .engines import Layout
+from .furniture import HANDLE_RE, looks_like_name, words_of
+from .paragraphs import Paragraph
+
+TOP = 15              # a header sits within the page's first paragraphs
+MAX_BIO_WORDS = 120   # a header paragraph longer than this is a comment, whatever surrounds it
+# "Selected work:", "Elsewhere:" (a label closing the header), or "Previously: MIRI, OpenAI" (a short field)
+LABEL_RE = re.compile(r"^[A-Z][\w'’ -]{1,30}:$|^[A-Z][\w'’-]{1,20}( [\w'’-]+)?:\s+[^.!?]{1,100}[^.!?]$")
+PARENTHETICAL_RE = re.compile(r"\s*\([^)]*\)")
+
+
+def mark_header(paras: list[Paragraph], layout: Layout | None) -> None:
+    """Mark the page's header paragraphs as furniture (role 'bio'), in place."""
+    end, why = _after_section(paras, layout)
+    if end is None:
+        end, why = _after_labels(paras)
+    if end is None:
+        end, why = _before_recurring_titles(paras)
+    if end is None:
+        return
+    for p in paras[:end]:
+        if p.role == "body":
+            p.role, p.why = "bio", why
+
+
+def _words(p: Paragraph) -> int:
+    return len(words_of(p.text, limit=MAX_BIO_WORDS + 1))
+
+
+def _after_section(paras: list[Paragraph], layout: Layout | None) -> tuple[int | None, str]:
+    """Up to the last section heading near the top, when what stands above it is header-like."""
+    if layout is None:
+        return None, ""
+    heads = [k for k, p in enumerate(paras[:TOP]) if p.role != "body"
+             and layout.is_section(p.text.strip().split("\n")[0])]
+    for k in reversed(heads):
+        above = paras[:k]
+        furniture = sum(p.role != "body" for p in above)
+        opens_with_chrome = bool(above) and above[0].role != "body"
+        if all(_words(p) <= MAX_BIO_WORDS for p in above) and (k <= 3 or opens_with_chrome or 3 * furniture >= len(above)):
+            return k, "profile header above the comments section"
+    return None, ""
+
+
+def _is_name_line(line: str) -> bool:
+    """The owner's name, maybe with pronouns or an address in parentheses: 'Ada Lovelace (she/her)'."""
+    bare = PARENTHETICAL_RE.sub("", line).strip()
+    return bool(bare) and (looks_like_name(bare) or (bool(HANDLE_RE.match(bare)) and bare != line.strip()))
+
+
+def _after_labels(paras: list[Paragraph]) -> tuple[int | None, str]:
+    """Under a name line, down to the last 'Label:' line of the header's first paragraphs."""
+    if not paras or not _is_name_line(paras[0].text.strip().split("\n")[0]):
+        return None, ""
+    last = None
+    for k, p in enumerate(paras[1:8], start=1):
+        if _words(p) > MAX_BIO_WORDS:
+            break
+        if "\n" not in p.text and LABEL_RE.match(p.text.strip()):
+            last = k
+    return (last + 1, "profile header: name, bio and label lines") if last else (None, "")
+
+
+def _before_recurring_titles(paras: list[Paragraph]) -> tuple[int | None, str]:
+    """On a page whose comments each follow their post's title, a short line above the first
+    title is the profile's tagline, not a comment."""
+    titles = [k for k, p in enumerate(paras) if p.role == "title" and p.why.startswith("post title")]
+    if len(titles) < 2 or not 0 < titles[0] <= 2:
+        return None, ""
+    if all("\n" not in p.text and _words(p) <= 25 for p in paras[:titles[0]]):
+        return titles[0], "tagline above the first post title"
+    return None, ""
