@@ -149,3 +149,14 @@ def test_byline_with_points_and_full_name():
             "Thanks for running it again! The numbers look right now.\n")
     seg = segment_text(page)
     assert [c.author for c in seg.comments] == ["Jane Doe", "Jane Doe"]
+
+
+def test_a_paragraph_pointing_back_at_the_list_above_continues_its_comment():
+    page = ("Here is what I would change in the proposal:\n\n"
+            "• Fund replication studies before new headline experiments, since the field has too few of them.\n\n"
+            "The last bullet point matters most to me personally, because I have watched two labs waste a year on it.\n\n"
+            "Thanks for organising the reading group! The notes on variance reduction were especially clear.\n")
+    seg = segment_text(page)
+    assert [c.text.split()[0] for c in seg.comments] == ["Here", "Thanks"]
+    b = next(x for x in seg.boundaries if x.preview.startswith("The last bullet"))
+    assert not b.is_boundary and "refers back" in b.features

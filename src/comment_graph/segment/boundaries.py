@@ -22,7 +22,12 @@ CONTINUATION_RE = re.compile(
     r"next|lastly|besides|hence|therefore|because|which|whereas|unless)\b",
     re.IGNORECASE,
 )
-ANAPHORA_RE = re.compile(r"^(that|this|these|those|it|it[’']s|such|they|there)\b", re.IGNORECASE)
+# Pointers back into the text just written: pronouns, and definite phrases naming a part of it
+# ("The last bullet point…", "The above…", "The former…"): they carry a comment on.
+ANAPHORA_RE = re.compile(r"^(that|this|these|those|it|it[’']s|such|they|there|the above|"
+                         r"the (last|first|second|third|final|previous|preceding|former|latter|above|earlier) "
+                         r"(\w+ )?(point|bullet|item|paragraph|list|example|sentence|claim|one|two|case|option|section)s?)\b",
+                         re.IGNORECASE)
 REPLY_OPENER_RE = re.compile(
     r"^(i agree|i disagree|i find|i[’']m not sure|i am not sure|i wonder|i like|i love|"
     r"i don[’']t think|i do not think|seems|nice|thanks|thank you|great|yes\b|no,|agreed|hmm|"
