@@ -44,6 +44,12 @@ POST_RE = re.compile(r"\b(this|the|your|that|OP[’']s) (post|article|essay|pape
 LEAD_IN_RE = re.compile(r"^(on .{3,40}, )?@?[\w.'’ -]{2,40} (writes|wrote|said|says|posted):$", re.IGNORECASE)
 YOU_RE = re.compile(r"\byou(r|[’']re|[’']ve|[’']d)?\b", re.IGNORECASE)
 SEPARATOR_RE = re.compile(r"^[*⁂]( ?[*⁂])*$")  # an asterism: a section break inside one piece of writing
+# A comment signed at its end with a dash, its author and a date: Stack Exchange comments
+# ("… – jdoe Jan 4, 2021 at 3:02"), wiki talk pages ("— Jdoe (talk) 12:03, 4 May 2021 (UTC)"),
+# mailing-list and guestbook entries. Whatever follows is another comment.
+SIGNATURE_RE = re.compile(r"\s[–—-]{1,2}\s?@?[\w.'’ ()-]{2,40}?\s+(\(talk\)\s*)?"
+                          r"([A-Z][a-z]{2,8}\.? \d{1,2}(, \d{4})?( at \d{1,2}:\d{2})?|\d{1,2}:\d{2}.{0,30}\(UTC\)|"
+                          r"\d{4}-\d{2}-\d{2}( \d{1,2}:\d{2})?)\s*$")
 SIGNOFF_RE = re.compile(r"^\(?\s*(cc|h/t|ht|edit|update|ps|p\.s\.)\b.*\)?$", re.IGNORECASE | re.DOTALL)
 
 
@@ -110,6 +116,8 @@ def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str |
         f["short preamble before it"] = -0.6
     if SIGNOFF_RE.match(a.text.strip()):
         f["previous is a sign-off"] = 1.0
+    if SIGNATURE_RE.search(a.text[-90:]):
+        f["previous ends with its author's signature and date"] = 1.5
     left = Counter(w for p in prev[-2:] for w in content_words(p.text))
     right = Counter(w for p in nxt[:1] for w in content_words(p.text))
     # too few words say nothing about cohesion, and a quote repeats the words of what it answers

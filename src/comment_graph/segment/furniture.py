@@ -262,11 +262,13 @@ def _page_title_before_meta(paras: list[Paragraph]) -> None:
 
 def _profile_header(paras: list[Paragraph]) -> str | None:
     """A profile page opens with its owner's name, maybe a bio, then navigation."""
-    if not paras or paras[0].role in ("body", "byline"):
+    if paras and paras[0].role == "body":
+        return _owner_card(paras)
+    if not paras or paras[0].role == "byline":
         return None
     first_line = paras[0].text.strip().split("\n")[0]
     if not looks_like_name(first_line):
-        return None
+        return _owner_card(paras)
     paras[0].role, paras[0].why = "author", "profile owner's name"
     for k in (1, 2):  # a bio: prose right under the name, closed by more header lines
         if k + 1 < len(paras) and paras[k].role == "body" and paras[k + 1].role != "body":
@@ -275,6 +277,23 @@ def _profile_header(paras: list[Paragraph]) -> str | None:
         if k < len(paras) and paras[k].role == "body":
             break
     return first_line
+
+
+def _owner_card(paras: list[Paragraph]) -> str | None:
+    """Below the site's navigation, a profile card: the owner's name or handle alone on a line, right
+    above their karma, reputation or join date (GreaterWrong, Discourse and Reddit user pages)."""
+    for k in range(min(4, len(paras) - 1)):
+        p, stats = paras[k], paras[k + 1]
+        if p.role == "body" and "\n" not in p.text.strip() and _name_shaped(p.text.strip()) \
+                and len(stats.text.split()) <= 8 and PROFILE_STATS_RE.search(stats.text):
+            if all(q.role not in ("body", "byline") for q in paras[:k]):
+                p.role, p.why = "author", "profile owner's name, above their profile's statistics"
+                if stats.role == "body":
+                    stats.role, stats.why = "furniture", "the profile's statistics (karma, join date)"
+                return p.text.strip()
+        if p.role in ("body", "byline"):
+            return None
+    return None
 
 
 def is_delimited(paras: list[Paragraph]) -> bool:

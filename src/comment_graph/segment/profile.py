@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .engines import Layout
-from .furniture import HANDLE_RE, looks_like_name, words_of
+from .furniture import HANDLE_RE, MONTHS, PROFILE_STATS_RE, looks_like_name, words_of
 from .paragraphs import Paragraph
 
 TOP = 15              # a header sits within the page's first paragraphs
@@ -49,11 +49,28 @@ def _after_section(paras: list[Paragraph], layout: Layout | None) -> tuple[int |
              and layout.is_section(p.text.strip().split("\n")[0])]
     for k in reversed(heads):
         above = paras[:k]
+        if _dated_post_above(above):
+            return None, ""  # a thread page: what stands above its replies is the opening post
         furniture = sum(p.role != "body" for p in above)
         opens_with_chrome = bool(above) and above[0].role != "body"
         if all(_words(p) <= MAX_BIO_WORDS for p in above) and (k <= 3 or opens_with_chrome or 3 * furniture >= len(above)):
             return k, "profile header above the comments section"
     return None, ""
+
+
+DATE_RE = re.compile(rf"\b({MONTHS})\b\.? ?\d|\b\d+ ?(s|m|h|d|w|mo|y|min|hrs?|hours?|days?|weeks?|months?|years?)\b( ago)?|"
+                     r"\b(19|20)\d\d-\d\d|\btoday\b|\byesterday\b", re.IGNORECASE)
+
+
+def _dated_post_above(above: list[Paragraph]) -> bool:
+    """Whether a byline or a dated furniture line (not a profile's karma or join date) stands among
+    a page's first paragraphs above a body paragraph: the opening post of a thread (a Stack Exchange
+    question, a Discourse topic's first post, a blog post), which a profile header never carries."""
+    for i, p in enumerate(above[1:], start=1):
+        dated = p.role == "byline" or (p.role == "furniture" and DATE_RE.search(p.text) and not PROFILE_STATS_RE.search(p.text))
+        if dated and any(q.role == "body" for q in above[i + 1:]):
+            return True
+    return False
 
 
 def _is_name_line(line: str) -> bool:

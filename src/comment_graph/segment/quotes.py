@@ -57,6 +57,7 @@ OWN_VOICE_RE = re.compile(r"^(i|i[’']ll|i[’']d|my|we|our|let me|here[’']s 
 DIVIDER_RE = re.compile(r"^[\W_]{1,12}$")
 # "Name: description" and "Label — text": the items of a pasted list share this shape.
 LABELLED_RE = re.compile(r"^[\w’'.\- ]{1,40}?\s?[:—–]\s")
+LOWER_WORD_RE = re.compile(r"[a-z][a-z'’-]*[\s,;:]")
 SENTENCE_END = tuple(".!?)”\"…:'’")
 EMOTICON_END_RE = re.compile(r"[:;]-?[()DPp/]$")
 
@@ -84,7 +85,7 @@ def quote_features(run: list[_Para], i: int, page_author: str | None) -> tuple[f
         add(0.8, "the whole paragraph is in quotation marks")
     if i == 0 and nxt and EVALUATION_RE.match(nxt) and getattr(run[i], "opens_comment", False):
         add(0.5, "opens a reply and the next paragraph judges it")
-    if p[:1].islower():
+    if LOWER_WORD_RE.match(p):  # a word, not a code identifier ("np.sum", "x_1") that opens in lower case
         if not p.endswith(SENTENCE_END):
             add(0.7, "lower-case fragment without a sentence end")
         elif _page_is_capitalised(run):
