@@ -131,3 +131,26 @@ def test_the_words_a_pattern_needs_are_in_the_pattern():
         assert all(w in source for w in every) and all(w in source for w in some)
     assert all(noun in AUTHOR_WORK_RE.pattern for noun in AUTHOR_WORK_NOUNS)
     assert AUTHOR_WORK_RE.search("as the Rob Miles explainer shows").group(2) == "explainer"
+
+
+def test_works_by_typography_and_description(tmp_path):
+    """A quoted title after a possessive (nested quotes kept), a quoted title a link is for, a title with
+    a subtitle, and a paper known by its venue, with the creator the sentence names."""
+    kg = build_text(tmp_path, "The usual source is Miriam's 'Notes on “corrigible” agents' from 2019. The link Odile "
+                              "gives for \"Most plans route through power\" is dead. It reminds me of Lost Harbour: The "
+                              "Second Tide, honestly. Okafor and colleagues published a paper in Cell in March.")
+    w = works(kg)
+    assert {"Notes on “corrigible” agents", "Most plans route through power", "Lost Harbour: The Second Tide",
+            "a paper in Cell"} <= set(w)
+    assert kg.entities[w["Notes on “corrigible” agents"].creator].label.startswith("Miriam")
+    assert kg.entities[w["a paper in Cell"].creator].label.startswith("Okafor")
+    assert not any("March" in t for t in w)
+
+
+def test_descriptions_that_name_no_existing_work(tmp_path):
+    """A work not written yet, a clause that ends in a work noun, and a capitalised run ending in a date
+    are not references; a possessive description with a number is."""
+    kg = build_text(tmp_path, "This will be the topic of Oren's next essay. If the AGI outputs the textbook we win. "
+                              "Hana folded Teodor's notes-on-a-draft into the post. I'd start with Lina Berg's "
+                              "2,000 word primer, then the study from Geneva in June.")
+    assert set(works(kg)) == {"Lina Berg's 2,000 word primer"}
