@@ -154,3 +154,29 @@ def test_descriptions_that_name_no_existing_work(tmp_path):
                               "Hana folded Teodor's notes-on-a-draft into the post. I'd start with Lina Berg's "
                               "2,000 word primer, then the study from Geneva in June.")
     assert set(works(kg)) == {"Lina Berg's 2,000 word primer"}
+
+
+def test_terms_marked_by_the_text_itself(tmp_path):
+    """Terms no vocabulary lists: a quoted single word, a capitalised compound naming a method, a coined
+    -ing word, hyphen compounds (alone, or heading a gerund), a relational adjective's phrase, and a
+    product named in a one-line comment."""
+    import json
+
+    import comment_graph
+
+    texts = ["Why call it the “scorer” and not the usual term? Honestly I think Gradient Ledgers are robust to "
+             "that, unless this is just benchwashing again.",
+             "I wish we said whether we are doing worst-case thinking, and whether the plan is out-of-sample.",
+             "The hard part is a social problem, not a technical one, said nobody.",
+             "You can do that using FocusLatch."]
+    page = tmp_path / "thread.jsonl"
+    page.write_text("".join(json.dumps({"id": f"c{i}", "author": "Ana Ruiz", "text": t}) + "\n"
+                            for i, t in enumerate(texts)), encoding="utf-8")
+    kg = comment_graph.build(page)
+    by_comment = {}
+    for s in kg.subjects:
+        by_comment.setdefault(s.comment_id, set()).add(kg.entities[s.entity_id].label)
+    assert {"scorer", "Gradient Ledgers", "benchwashing"} <= by_comment["c0"]
+    assert {"worst-case thinking", "out-of-sample"} <= by_comment["c1"]
+    assert "social problem" in by_comment["c2"]
+    assert "FocusLatch" in by_comment["c3"]

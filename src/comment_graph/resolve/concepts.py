@@ -68,11 +68,22 @@ def _preferred_surface(ms: list[Mention], abbr: dict[str, str]) -> str:
     return sorted(full or forms, key=lambda f: (-forms[f], len(f), f))[0]
 
 
-def _corpus_checked(mentions: list[Mention]) -> list[Mention]:
+SHORT_COMMENT_WORDS = 12
+
+
+def _corpus_checked(mentions: list[Mention], short: frozenset[str] = frozenset()) -> list[Mention]:
     """A lone everyday-ish noun ("vacuum", "throughput") counts as a term only when at least two
-    comments of the corpus use it: domain vocabulary recurs, passing words do not."""
+    comments of the corpus use it: domain vocabulary recurs, passing words do not. A one-line
+    comment ("You can do that with LibreOffice.") keeps them: its few nouns are what it is about."""
     spread = Counter(map(itemgetter(1), set(map(LINK, (m for m in mentions if m.kind == "concept")))))
-    return [m for m in mentions if not (m.kind == "concept" and m.corpus_checked and spread[m.entity_id] < 2)]
+    return [m for m in mentions if not (m.kind == "concept" and m.corpus_checked and spread[m.entity_id] < 2
+                                        and not (m.comment_id in short and _plain_or_product(m)))]
+
+
+def _plain_or_product(m: Mention) -> bool:
+    """What a one-line comment keeps unchecked: its nouns, and names typed like products ("LeechBlock",
+    inner capitals); a plain capitalised word ("Mumbai said") may be a place or a person."""
+    return m.attrs.get("source") != "proper name" or any(ch.isupper() for ch in m.surface[1:])
 
 
 def _broader(entities: dict[str, Entity], lex: Lexicons) -> None:

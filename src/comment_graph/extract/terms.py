@@ -1,0 +1,85 @@
+"""Terms the vocabulary lacks, marked as terms by the text itself rather than by a word list.
+
+Each scan serves one class of comment text:
+  * a single word in quotation marks, or named as a term: the term “grader”, an “accident” scenario
+    (a word under discussion: the noun phrases leave out single everyday words);
+  * a capitalised compound mid-sentence that is no person, organization or title: "we think
+    Constitutional Classifiers are robust", "Sparse Autoencoders find…" (a named method or product);
+  * a coined word ending in -ing that English barely knows: "safetywashing", "sandbagging" (tagged
+    as a verb by suffix, so the noun phrases never keep it alone).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..lexicon import zipf
+from ..models import Comment, Mention
+from ..text import concept_key, stopwords
+from .context import Context
+from .names import Taken, sentence_initial
+from .tagging import pos_lexicon
+
+NAME = "concepts"
+QUOTED_WORD_RE = re.compile(r"[“\"‘]([a-z][a-z-]{2,30})[”\"’](?![a-z])")
+CAP_WORD = r"[A-Z][a-z]+(?:-[A-Za-z]+)?"
+CAP_COMPOUND_RE = re.compile(rf"(?<![\w’'@#-])({CAP_WORD}(?:\s{CAP_WORD}){{1,2}})(?![\w’'-])")
+CAP_COMPOUND_BREAKS = {"The", "A", "An", "And", "Or", "But", "I", "In", "On", "Of", "For", "To", "If", "So", "As",
+                       "My", "We", "It", "This", "That", "Mr", "Ms", "Dr", "Prof"}
+CODE_ING_RE = re.compile(r"(?<![\w’'-])([a-z]{5,}ing)(?![\w’'-])")
+
+
+def _concept(c: Comment, s: int, e: int, score: float, source: str) -> Mention:
+    surface = c.text[s:e]
+    return Mention.found(comment_id=c.id, kind="concept", surface=surface, start=s, end=e, extractor=NAME,
+                         score=score, key=concept_key(surface), attrs={"source": source})
+
+
+def _quoted_words(c: Comment, spans: Taken) -> Iterator[Mention]:
+    """A lone word in quotation marks, a noun English uses less than everyday words: a term in use."""
+    if "“" not in c.text and '"' not in c.text and "‘" not in c.text:
+        return
+    tags = pos_lexicon()
+    for m in QUOTED_WORD_RE.finditer(c.text):
+        word, (s, e) = m.group(1), m.span(1)
+        if spans.covers(s, e) or word in stopwords() or tags.get(word, "NN") not in ("NN", "NNS"):
+            continue
+        if "-" not in word and zipf(word) >= 5.0:
+            continue  # “time”, “thing”: too common to be a term however it is quoted
+        spans.append((s, e))
+        yield _concept(c, s, e, 0.7, "quoted term")
+
+
+def _capitalised_compounds(c: Comment, ctx: Context, spans: Taken) -> Iterator[Mention]:
+    """Two or three capitalised words mid-sentence naming a thing: no first name leads them, no
+    name list knows them, and their last word is an English noun ("Classifiers", "Autoencoders")."""
+    lex = ctx.lexicons
+    for m in CAP_COMPOUND_RE.finditer(c.text):
+        words, (s, e) = m.group(1).split(), m.span(1)
+        if spans.covers(s, e) or sentence_initial(c.text, s) or words[0] in lex.first_names:
+            continue
+        if any(w in CAP_COMPOUND_BREAKS for w in words) or m.group(1) in lex.organizations \
+                or m.group(1) in lex.people or any(w in lex.people or w in lex.organizations for w in words):
+            continue
+        last = words[-1].lower()
+        if pos_lexicon().get(last, pos_lexicon().get(last.rstrip("s"))) not in ("NN", "NNS"):
+            continue  # "Lost Harbour", "Kind Regards": a place, a name, a phrase
+        spans.append((s, e))
+        yield _concept(c, s, e, 0.7, "capitalised compound")
+
+
+def _coined_gerunds(c: Comment, spans: Taken) -> Iterator[Mention]:
+    """'safetywashing', 'sandbagging': an -ing word English barely uses is a coined noun of the field."""
+    for m in CODE_ING_RE.finditer(c.text) if "ing" in c.text else ():
+        word, (s, e) = m.group(1), m.span(1)
+        if not spans.covers(s, e) and word not in pos_lexicon() and zipf(word) < 2.0:
+            spans.append((s, e))
+            yield _concept(c, s, e, 0.65, "coined word")
+
+
+def find_terms(c: Comment, ctx: Context, spans: Taken) -> Iterator[Mention]:
+    """The terms the scans above find, claiming their spans in `spans` (shared with concepts.py)."""
+    yield from _quoted_words(c, spans)
+    yield from _capitalised_compounds(c, ctx, spans)
+    yield from _coined_gerunds(c, spans)
