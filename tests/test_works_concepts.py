@@ -180,3 +180,19 @@ def test_terms_marked_by_the_text_itself(tmp_path):
     assert {"worst-case thinking", "out-of-sample"} <= by_comment["c1"]
     assert "social problem" in by_comment["c2"]
     assert "FocusLatch" in by_comment["c3"]
+
+
+def test_inflections_of_one_term_merge_and_vocabulary_keys_stay():
+    from comment_graph.resolve.concepts import _inflection_merge
+
+    counts = {"misaligned": 1, "misalignment": 3, "goal misgeneralized": 1, "goal misgeneralization": 1,
+              "reward": 2, "rewarded": 1, "plan": 1}
+    merged = _inflection_merge(counts, vocabulary={"reward"})
+    assert merged == {"misaligned": "misalignment", "goal misgeneralized": "goal misgeneralization",
+                      "rewarded": "reward"}
+    assert concept_key("inductive biases") == concept_key("inductive bias") == "inductive bias"
+
+
+def test_an_email_address_is_no_handle(tmp_path):
+    kg = build_text(tmp_path, "Write to evan.h@gmail.com with questions; @kestrel_grey knows the details.")
+    assert {m.surface for m in kg.mentions if m.kind == "person"} == {"@kestrel_grey"}
