@@ -196,3 +196,12 @@ def test_inflections_of_one_term_merge_and_vocabulary_keys_stay():
 def test_an_email_address_is_no_handle(tmp_path):
     kg = build_text(tmp_path, "Write to evan.h@gmail.com with questions; @kestrel_grey knows the details.")
     assert {m.surface for m in kg.mentions if m.kind == "person"} == {"@kestrel_grey"}
+
+
+def test_terms_a_comment_defines(tmp_path):
+    """A phrase marked by a definition is a term whatever its words' frequency; an idea is not a term."""
+    kg = build_text(tmp_path, "By quiet drift I mean the slow change nobody flags. Paper shuffling is when a team "
+                              "moves work around. I like the idea of running it twice.")
+    labels = {e.label.lower() for e in kg.entities_of("concept")}
+    assert {"quiet drift", "paper shuffling"} <= labels
+    assert "running" not in labels

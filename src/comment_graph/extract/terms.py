@@ -6,7 +6,9 @@ Each scan serves one class of comment text:
   * a capitalised compound mid-sentence that is no person, organization or title: "we think
     Constitutional Classifiers are robust", "Sparse Autoencoders find…" (a named method or product);
   * a coined word ending in -ing that English barely knows: "safetywashing", "sandbagging" (tagged
-    as a verb by suffix, so the noun phrases never keep it alone).
+    as a verb by suffix, so the noun phrases never keep it alone);
+  * a phrase the comment defines or names as a term: "by value drift I mean…", "the concept of
+    moral patienthood", "so-called grokking", "Reward hacking is when…" (whatever its words' frequency).
 """
 
 from __future__ import annotations
@@ -27,6 +29,13 @@ CAP_WORD = r"[A-Z][a-z]+(?:-[A-Za-z]+)?"
 CAP_COMPOUND_RE = re.compile(rf"(?<![\w’'@#-])({CAP_WORD}(?:\s{CAP_WORD}){{1,2}})(?![\w’'-])")
 CAP_COMPOUND_BREAKS = {"The", "A", "An", "And", "Or", "But", "I", "In", "On", "Of", "For", "To", "If", "So", "As",
                        "My", "We", "It", "This", "That", "Mr", "Ms", "Dr", "Prof"}
+TERM_WORDS = r"[A-Za-z][\w-]*(?:\s[a-z][\w-]*){0,3}"
+DEFINED_RES = (
+    re.compile(rf"\b(?:the\s+(?:term|phrase|concept|notion)(?:\s+of)?|so-called|what\s+(?:I|we|people|they)\s+"
+               rf"(?:call|mean\s+by))\s+[“\"‘]?({TERM_WORDS})"),
+    re.compile(rf"\b[Bb]y\s+[“\"‘]?({TERM_WORDS})[”\"’]?,?\s+(?:I|we)\s+mean\b"),
+    re.compile(rf"(?:^|(?<=[.!?:\n]\s)|(?<=\n))[“\"‘]?({TERM_WORDS})[”\"’]?\s+(?:is|means)\s+(?:when|where)\b"),
+)
 CODE_ING_RE = re.compile(r"(?<![\w’'-])([a-z]{5,}ing)(?![\w’'-])")
 
 
@@ -78,8 +87,30 @@ def _coined_gerunds(c: Comment, spans: Taken) -> Iterator[Mention]:
             yield _concept(c, s, e, 0.65, "coined word")
 
 
+def _defined_terms(c: Comment, spans: Taken) -> Iterator[Mention]:
+    """The phrase a definition marks, cut at its first function word and ending in a noun or gerund."""
+    if not any(cue in c.text for cue in (" term", " phrase", "concept", "notion", "so-called", " call",
+                                         " mean", " is when", " is where", " means when")):
+        return  # most comments define nothing: skip the scans
+    stop, tags = stopwords(), pos_lexicon()
+    for pattern in DEFINED_RES:
+        for m in pattern.finditer(c.text):
+            words = m.group(1).split()
+            cut = next((i for i, w in enumerate(words) if w.lower() in stop), len(words))
+            words = words[:cut]
+            if not words or tags.get(words[-1].lower(), "NN") not in ("NN", "NNS", "VBG"):
+                continue
+            s = m.start(1)
+            e = s + len(" ".join(words))
+            if c.text[s:e] != " ".join(words) or spans.covers(s, e):
+                continue  # the words were not single-spaced: leave them to the noun phrases
+            spans.append((s, e))
+            yield _concept(c, s, e, 0.85, "defined term")
+
+
 def find_terms(c: Comment, ctx: Context, spans: Taken) -> Iterator[Mention]:
     """The terms the scans above find, claiming their spans in `spans` (shared with concepts.py)."""
+    yield from _defined_terms(c, spans)
     yield from _quoted_words(c, spans)
     yield from _capitalised_compounds(c, ctx, spans)
     yield from _coined_gerunds(c, spans)
