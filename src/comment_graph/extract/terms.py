@@ -30,13 +30,16 @@ CAP_COMPOUND_RE = re.compile(rf"(?<![\w’'@#-])({CAP_WORD}(?:\s{CAP_WORD}){{1,2
 CAP_COMPOUND_BREAKS = {"The", "A", "An", "And", "Or", "But", "I", "In", "On", "Of", "For", "To", "If", "So", "As",
                        "My", "We", "It", "This", "That", "Mr", "Ms", "Dr", "Prof"}
 TERM_WORDS = r"[A-Za-z][\w-]*(?:\s[a-z][\w-]*){0,3}"
+# each definition pattern with the strings one of which every match holds: a text lacking them is not scanned
 DEFINED_RES = (
-    re.compile(rf"\b(?:the\s+(?:term|phrase|concept|notion)(?:\s+of)?|so-called|what\s+(?:I|we|people|they)\s+"
-               rf"(?:call|mean\s+by))\s+[“\"‘]?({TERM_WORDS})"),
-    re.compile(rf"\b[Bb]y\s+[“\"‘]?({TERM_WORDS})[”\"’]?,?\s+(?:I|we)\s+mean\b"),
-    re.compile(rf"(?:^|(?<=[.!?:\n]\s)|(?<=\n))[“\"‘]?({TERM_WORDS})[”\"’]?\s+(?:is|means)\s+(?:when|where)\b"),
+    (re.compile(rf"\b(?:the\s+(?:term|phrase|concept|notion)(?:\s+of)?|so-called|what\s+(?:I|we|people|they)\s+"
+                rf"(?:call|mean\s+by))\s+[“\"‘]?({TERM_WORDS})"), ("the term", "the phrase", "the concept", "the notion",
+                                                            "so-called", " call ", "mean by")),
+    (re.compile(rf"\b[Bb]y\s+[“\"‘]?({TERM_WORDS})[”\"’]?,?\s+(?:I|we)\s+mean\b"), (" mean",)),
+    (re.compile(rf"(?:^|(?<=[.!?:\n]\s)|(?<=\n))[“\"‘]?({TERM_WORDS})[”\"’]?\s+(?:is|means)\s+(?:when|where)\b"),
+     (" is when", " is where", " means when", " means where")),
 )
-CODE_ING_RE = re.compile(r"(?<![\w’'-])([a-z]{5,}ing)(?![\w’'-])")
+CODE_ING_RE = re.compile(r"\b([a-z]{5,}ing)\b")  # the neighbours (hyphen, apostrophe) checked after a match
 
 
 def _concept(c: Comment, s: int, e: int, score: float, source: str) -> Mention:
@@ -82,18 +85,19 @@ def _coined_gerunds(c: Comment, spans: Taken) -> Iterator[Mention]:
     """'safetywashing', 'sandbagging': an -ing word English barely uses is a coined noun of the field."""
     for m in CODE_ING_RE.finditer(c.text) if "ing" in c.text else ():
         word, (s, e) = m.group(1), m.span(1)
+        if c.text[s - 1:s] in ("-", "’", "'", "_") or c.text[e:e + 1] in ("-", "’", "'", "_"):
+            continue  # a part of a compound or a contraction
         if not spans.covers(s, e) and word not in pos_lexicon() and zipf(word) < 2.0:
             spans.append((s, e))
-            yield _concept(c, s, e, 0.65, "coined word")
+            yield _concept(c, s, e, 0.85, "coined word")  # as specific as words get: no English use
 
 
 def _defined_terms(c: Comment, spans: Taken) -> Iterator[Mention]:
     """The phrase a definition marks, cut at its first function word and ending in a noun or gerund."""
-    if not any(cue in c.text for cue in (" term", " phrase", "concept", "notion", "so-called", " call",
-                                         " mean", " is when", " is where", " means when")):
-        return  # most comments define nothing: skip the scans
     stop, tags = stopwords(), pos_lexicon()
-    for pattern in DEFINED_RES:
+    for pattern, cues in DEFINED_RES:
+        if not any(cue in c.text for cue in cues):
+            continue  # most comments define nothing: skip the scan
         for m in pattern.finditer(c.text):
             words = m.group(1).split()
             cut = next((i for i, w in enumerate(words) if w.lower() in stop), len(words))
