@@ -95,3 +95,51 @@ def test_extraction_reuses_the_surveys_full_names_and_finds_the_same_people(samp
         assert ctx.surveyed_full_names[c.id] == tuple(full_names(c.text, ctx))
         assert [m.as_row() for m in find_people(c, ctx)] == [m.as_row() for m in find_people(c, bare)]
     assert any(ctx.surveyed_full_names.values())
+
+
+def test_context_cues_make_one_word_a_person(tmp_path):
+    """Reported speech, address and co-authorship mark a capitalised word no list knows as a person."""
+    kg = build_text(tmp_path, "I suspect Quillane is describing the older protocol here. Thanks Mirela, that helps. "
+                              "Okonkwo and colleagues showed the same drift last year.")
+    assert {"Quillane", "Mirela", "Okonkwo"} <= people_labels(kg)
+    cues = {m.surface: m.attrs.get("cue") for m in kg.mentions if m.kind == "person"}
+    assert cues["Okonkwo"] == "cue: coauthors"
+
+
+def test_cues_leave_nouns_organizations_and_pronouns_alone(tmp_path):
+    kg = build_text(tmp_path, "Grace notes aside, the melody works. As Google argued in court, and as He said "
+                              "to me, the Insurance claims were late.")
+    assert not people_labels(kg)
+
+
+def test_a_first_name_prefers_the_full_name_in_its_own_comment(tmp_path):
+    import json
+
+    import comment_graph
+
+    page = tmp_path / "thread.jsonl"
+    page.write_text("".join(json.dumps({"id": f"c{i}", "author": "Ana Ruiz", "text": t}) + "\n" for i, t in enumerate(
+        ["I agree with Priya Raman about the audit.",
+         "I side with Priya Shah here; as Priya notes, the sampling frame matters."])), encoding="utf-8")
+    kg = comment_graph.build(page)
+    priya = [m for m in kg.mentions if m.surface == "Priya"]
+    assert priya and kg.entities[priya[0].entity_id].label == "Priya Shah"
+    assert priya[0].attrs["resolved_by"] == "full name in the same comment"
+
+
+def test_a_lone_first_name_reads_the_lexicon_and_says_why(tmp_path):
+    """One lexicon person of that first name, or one documented with clearly more names, is who a lone
+    first name means; an even tie stays unresolved."""
+    people = tmp_path / "people.json"
+    people.write_text('[{"name": "Marta Orrell", "aliases": ["marta_o", "T. Orrell"]}, '
+                      '{"name": "Marta Brack", "aliases": []}, {"name": "Tobias Pell", "aliases": []}, '
+                      '{"name": "Tobias Marsh", "aliases": []}]', encoding="utf-8")
+    page = tmp_path / "page.txt"
+    page.write_text("I think Marta would say the prior is wrong, and Tobias would not.", encoding="utf-8")
+    import comment_graph
+
+    kg = comment_graph.build(page, people_files=[people])
+    by_surface = {m.surface: m for m in kg.mentions if m.kind == "person"}
+    assert kg.entities[by_surface["Marta"].entity_id].label == "Marta Orrell"
+    assert by_surface["Marta"].attrs["resolved_by"] == "lexicon first name"
+    assert kg.entities[by_surface["Tobias"].entity_id].unresolved

@@ -176,3 +176,17 @@ def test_pieces_written_apart_join_into_the_same_file(tmp_path):
     posts = list(g.query(prefix_block() + "SELECT ?p ?t { ?p a sioc:Container ; dcterms:title ?t }"))
     assert len(posts) == 2  # titled alone, and titled with its URL (the URL names that post)
     assert len(g.query(prefix_block() + "SELECT ?a { ?a a sioc:UserAccount }")) == 2
+
+
+def test_a_name_alone_says_on_its_evidence_why_it_is_that_person(tmp_path):
+    """The annotation of a first name resolved by context carries cg:resolvedBy; a full name's does not."""
+    page = tmp_path / "page.txt"
+    page.write_text("I agree with Priya Raman about the audit, and as Priya says, sampling matters.\n\n"
+                    "Thanks! I think Quillane is describing something else.", encoding="utf-8")
+    kg = comment_graph.build(page)
+    rows = kg.sparql("SELECT ?n ?why WHERE { ?a cg:resolvedBy ?why ; oa:hasBody ?p . ?p foaf:name ?n }")
+    reasons = {r["n"]: r["why"] for r in rows}
+    assert reasons.get("Quillane") == "cue: speech verb" and "Priya Raman" not in reasons
+    graph = rdflib.Graph().parse(write_turtle(kg, tmp_path / "g.ttl"), format="turtle")
+    assert len(list(graph.triples((None, rdflib.URIRef("https://w3id.org/comment-graph/ns#resolvedBy"), None)))) \
+        == len(rows)

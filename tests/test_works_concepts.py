@@ -131,3 +131,77 @@ def test_the_words_a_pattern_needs_are_in_the_pattern():
         assert all(w in source for w in every) and all(w in source for w in some)
     assert all(noun in AUTHOR_WORK_RE.pattern for noun in AUTHOR_WORK_NOUNS)
     assert AUTHOR_WORK_RE.search("as the Rob Miles explainer shows").group(2) == "explainer"
+
+
+def test_works_by_typography_and_description(tmp_path):
+    """A quoted title after a possessive (nested quotes kept), a quoted title a link is for, a title with
+    a subtitle, and a paper known by its venue, with the creator the sentence names."""
+    kg = build_text(tmp_path, "The usual source is Miriam's 'Notes on “corrigible” agents' from 2019. The link Odile "
+                              "gives for \"Most plans route through power\" is dead. It reminds me of Lost Harbour: The "
+                              "Second Tide, honestly. Okafor and colleagues published a paper in Cell in March.")
+    w = works(kg)
+    assert {"Notes on “corrigible” agents", "Most plans route through power", "Lost Harbour: The Second Tide",
+            "a paper in Cell"} <= set(w)
+    assert kg.entities[w["Notes on “corrigible” agents"].creator].label.startswith("Miriam")
+    assert kg.entities[w["a paper in Cell"].creator].label.startswith("Okafor")
+    assert not any("March" in t for t in w)
+
+
+def test_descriptions_that_name_no_existing_work(tmp_path):
+    """A work not written yet, a clause that ends in a work noun, and a capitalised run ending in a date
+    are not references; a possessive description with a number is."""
+    kg = build_text(tmp_path, "This will be the topic of Oren's next essay. If the AGI outputs the textbook we win. "
+                              "Hana folded Teodor's notes-on-a-draft into the post. I'd start with Lina Berg's "
+                              "2,000 word primer, then the study from Geneva in June.")
+    assert set(works(kg)) == {"Lina Berg's 2,000 word primer"}
+
+
+def test_terms_marked_by_the_text_itself(tmp_path):
+    """Terms no vocabulary lists: a quoted single word, a capitalised compound naming a method, a coined
+    -ing word, hyphen compounds (alone, or heading a gerund), a relational adjective's phrase, and a
+    product named in a one-line comment."""
+    import json
+
+    import comment_graph
+
+    texts = ["Why call it the “scorer” and not the usual term? Honestly I think Gradient Ledgers are robust to "
+             "that, unless this is just benchwashing again.",
+             "I wish we said whether we are doing worst-case thinking, and whether the plan is out-of-sample.",
+             "The hard part is a social problem, not a technical one, said nobody.",
+             "You can do that using FocusLatch."]
+    page = tmp_path / "thread.jsonl"
+    page.write_text("".join(json.dumps({"id": f"c{i}", "author": "Ana Ruiz", "text": t}) + "\n"
+                            for i, t in enumerate(texts)), encoding="utf-8")
+    kg = comment_graph.build(page)
+    by_comment = {}
+    for s in kg.subjects:
+        by_comment.setdefault(s.comment_id, set()).add(kg.entities[s.entity_id].label)
+    assert {"scorer", "Gradient Ledgers", "benchwashing"} <= by_comment["c0"]
+    assert {"worst-case thinking", "out-of-sample"} <= by_comment["c1"]
+    assert "social problem" in by_comment["c2"]
+    assert "FocusLatch" in by_comment["c3"]
+
+
+def test_inflections_of_one_term_merge_and_vocabulary_keys_stay():
+    from comment_graph.resolve.concepts import _inflection_merge
+
+    counts = {"misaligned": 1, "misalignment": 3, "goal misgeneralized": 1, "goal misgeneralization": 1,
+              "reward": 2, "rewarded": 1, "plan": 1}
+    merged = _inflection_merge(counts, vocabulary={"reward"})
+    assert merged == {"misaligned": "misalignment", "goal misgeneralized": "goal misgeneralization",
+                      "rewarded": "reward"}
+    assert concept_key("inductive biases") == concept_key("inductive bias") == "inductive bias"
+
+
+def test_an_email_address_is_no_handle(tmp_path):
+    kg = build_text(tmp_path, "Write to evan.h@gmail.com with questions; @kestrel_grey knows the details.")
+    assert {m.surface for m in kg.mentions if m.kind == "person"} == {"@kestrel_grey"}
+
+
+def test_terms_a_comment_defines(tmp_path):
+    """A phrase marked by a definition is a term whatever its words' frequency; an idea is not a term."""
+    kg = build_text(tmp_path, "By quiet drift I mean the slow change nobody flags. Paper shuffling is when a team "
+                              "moves work around. I like the idea of running it twice.")
+    labels = {e.label.lower() for e in kg.entities_of("concept")}
+    assert {"quiet drift", "paper shuffling"} <= labels
+    assert "running" not in labels

@@ -65,8 +65,10 @@ def singular(word: str) -> str:
         return word[:-3] + "y"
     if word.endswith(("sses", "shes", "ches", "xes", "zes")):
         return word[:-2]
-    if word.endswith(("ss", "us", "is", "ous", "ics")):
-        return word
+    if word.endswith("iases"):
+        return word[:-2]  # "biases", "aliases"
+    if word.endswith(("ss", "us", "is", "ous", "ics", "ias")):
+        return word  # "bias", "alias" are singular: so "inductive bias" and "inductive biases" share a key
     if word.endswith("s"):
         return word[:-1]
     return word

@@ -29,6 +29,7 @@ class CG(DefinedNamespace):
     inQuote: URIRef
     extractor: URIRef
     confidence: URIRef
+    resolvedBy: URIRef
     occurrences: URIRef
     weight: URIRef
     index: URIRef

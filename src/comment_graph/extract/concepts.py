@@ -22,6 +22,7 @@ from . import Extractor, register
 from .context import Context
 from .names import Taken, sentence_initial
 from .tagging import ACRONYM_RE, _is_word, _tag, _tag_and_chunk, specificity
+from .terms import find_terms
 from .vocabulary import NAME, _vocab_matches
 
 NOUN_TAGS = {"NN", "NNS"}
@@ -81,10 +82,14 @@ VERB_CONTEXT_TAGS = {"DT", "PRP", "PRP$", "IN", "RB", "TO", "RP", "JJ"}
 
 def _trim(run: list[int], toks, tags) -> Iterator[list[int]]:
     # "the article undersells the", "post links the": a plural-looking last word before a determiner,
-    # pronoun or preposition is a verb in the present tense, not part of the noun phrase
-    if len(run) > 1 and tags[run[-1]] == "NNS" and run[-1] + 1 < len(tags) and tags[run[-1] + 1] in VERB_CONTEXT_TAGS:
+    # pronoun or preposition is a verb in the present tense, not part of the noun phrase; after an
+    # adjective it is the phrase's head ("alignment-relevant capabilities to consider")
+    if len(run) > 1 and tags[run[-1]] == "NNS" and run[-1] + 1 < len(tags) and tags[run[-1] + 1] in VERB_CONTEXT_TAGS \
+            and tags[run[-2]] not in ("JJ", "VBN"):
         run = run[:-1]
-    while run and tags[run[-1]] not in NOUN_TAGS | {"NNP"}:
+    # "worst-case thinking", "goal-directed planning": a gerund after a hyphen compound heads a term
+    gerund_head = len(run) > 1 and tags[run[-1]] == "VBG" and "-" in toks[run[-2]][0]
+    while run and tags[run[-1]] not in NOUN_TAGS | {"NNP"} and not gerund_head:
         run = run[:-1]
     if run:
         yield run[-MAX_WORDS:]
@@ -183,7 +188,7 @@ def _best_suffix(idx: list[int], toks, tags, text: str) -> tuple[list[int], floa
                 continue  # "following social norms" is a verb phrase
             recurs = _recurs(text, words)  # (a scan of the text: asked once, and only where it counts)
             if first_tag in ("JJ", "VBN", "VBG", "NNP") and "-" not in first and zipf(first.lower()) >= 4.0 \
-                    and not recurs:
+                    and not recurs and not _relational(first.lower(), first_tag):
                 continue
             if not recurs and (len(sub) > 3 or _recurring_tail(idx[k + 1:], toks, text)):
                 continue  # prefer the nested phrase that recurs on its own (C-value), and at most 3 words
@@ -198,6 +203,18 @@ def _best_suffix(idx: list[int], toks, tags, text: str) -> tuple[list[int], floa
         if spec >= 0.35 and first_tag in NOUN_TAGS:
             return sub, CORPUS_CHECKED  # or recur across the corpus: the resolver decides
     return None
+
+
+# adjectives ending like relational ones that grade or count instead ("the usual problem", "several cases")
+NOT_RELATIONAL = {"actual", "usual", "total", "final", "normal", "original", "additional", "potential", "special",
+                  "several", "typical", "general", "initial", "personal", "basic", "specific", "real", "local",
+                  "overall", "physical", "practical", "logical", "critical", "classic", "terrific", "fantastic"}
+
+
+def _relational(word: str, tag: str) -> bool:
+    """An adjective derived from a noun ("technical", "social", "moral", "economic") classifies what it
+    modifies: "social problem", "moral concepts" are terms where "strong reason" is not."""
+    return tag == "JJ" and len(word) >= 6 and word.endswith(("al", "ic")) and word not in NOT_RELATIONAL
 
 
 def _recurring_tail(idx: list[int], toks, text: str) -> bool:
@@ -234,7 +251,8 @@ def _extends_term(text: str, s: int, e: int, inside: list[Mention], words: list[
         return False
     if all(v.end < e for v in inside):
         return True  # the head is not a known term: "reward signal" is a kind of signal
-    if any(v.start > s for v in inside if v.end == e) and len(inside) > 1:
+    if any(v.start > s for v in inside if v.end == e) and len(inside) > 1 \
+            and not any(text[v.end:v.end + 1] == "-" for v in inside):
         return False  # two known terms side by side ("situationally-aware AI"): both are already found
     return _recurs(text, words)  # "negative reward" four times is a term of its own
 
@@ -289,6 +307,7 @@ def find_concepts(c: Comment, ctx: Context) -> Iterator[Mention]:
     vocab = [m for m in _vocab_matches(c, ctx) if not spans.covers(m.start, m.end)]
     yield from vocab
     yield from _quoted_terms(c, spans)
+    yield from find_terms(c, ctx, spans)
     yield from _phrases(c, toks, tags, in_chunk, spans, vocab)
     taken = spans.copy()
     for m in vocab:

@@ -14,7 +14,8 @@ SURNAME_WORD = r"(?:(?:de|van|von|der|da|di|del|le|la|bin|al)\s)?[A-Z][a-zA-Z]+(
 # name is a NAME_WORD not after a word character or "@", written with not_after: the engine scans fastest.
 LED_NAME_WORD = not_after(r"[\w@]", "[A-Z]") + NAME_WORD_REST
 FULL_NAME_RE = re.compile(rf"({LED_NAME_WORD})\s+({SURNAME_WORD})(?:\s+({NAME_WORD}))?(?![\w])")
-HANDLE_RE = re.compile(r"@([A-Za-z][\w.-]*(?:\s[A-Z][\w-]*){0,2})")
+# "@kestrel_grey", not the domain of "evan@gmail.com": an "@" after a word character is an email's
+HANDLE_RE = re.compile(r"(?<![\w.+-])@([A-Za-z][\w.-]*(?:\s[A-Z][\w-]*){0,2})")
 CAP_TOKEN_RE = re.compile(r"(?<![\w’'])([A-Z][a-z]+(?:[A-Z][a-z]+)*)(?:[’']s)?(?![\w])")
 
 # Words that follow a capitalised word and make it an organization or a thing, not a person.

@@ -17,6 +17,7 @@ from . import Extractor, register
 from .context import Context
 from .names import (FULL_NAME_RE, HANDLE_RE, NOT_SURNAME, ORG_SUFFIXES, covered, sentence_initial,
                     strip_possessive)
+from .person_cues import cued_people
 
 NAME = "people"
 PART_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)*")
@@ -189,6 +190,7 @@ def find_people(c: Comment, ctx: Context) -> Iterator[Mention]:
         if not covered(spans, s, e):
             spans.append((s, e))
             yield _mention(c, s, e, "full", 0.9)
+    yield from cued_people(c, ctx, spans)
     yield from _cued_surnames(c, ctx, spans)
     yield from _single_words(c, ctx, spans)
 

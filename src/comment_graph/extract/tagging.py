@@ -91,6 +91,8 @@ def _suffix_tag(word: str) -> str:
         tag = "NNS"
     if word.endswith(("able", "al", "ful", "ible", "ient", "ish", "ive", "less", "tic", "ous")) or "-" in word:
         tag = "JJ"
+    if "-" in word and pos_lexicon().get(word.rsplit("-", 1)[1]) in ("NN", "NNS"):
+        tag = pos_lexicon()[word.rsplit("-", 1)[1]]  # "in-distribution", "worst-case": a compound ending in a noun
     if word.endswith("ed"):
         tag = "VBN"
     if word.endswith(("ate", "ify", "ise", "ize")):

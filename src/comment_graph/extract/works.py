@@ -16,12 +16,14 @@ from ..urls import classify
 from . import Extractor, register
 from .context import Context
 from .names import covered, sentence_initial
+from .titles import find_titled, is_date
 
 NAME = "works"
 WORK_NOUNS = (r"(?:blog |wiki )?posts?|papers?|essays?|articles?|books?|sequences?|series|videos?|talks?|podcasts?|"
               r"explainers?|reports?|reviews?|interviews?|lectures?|newsletters?|preprints?|study|studies|"
               r"surveys?|agenda|course|tutorials?|playlist|analys[ie]s|release|episodes?|chapter|textbook|"
-              r"slides|notebook|write-?up|wiki(?: page)?|handbook|guide|report card|follow-up")
+              r"slides|notebook|write-?up|wiki(?: page)?|handbook|guide|report card|follow-up|(?:problem )?profile|"
+              r"primer|overview|piece|FAQ")
 CAP_REST = r"[\w]*(?:[-‐][\w]+)*"  # after the capital
 CAP = "[A-Z]" + CAP_REST
 PERSON = rf"{CAP}(?:\s{CAP}){{0,2}}"
@@ -31,7 +33,9 @@ LED_PERSON = not_after(r"\w", "[A-Z]") + CAP_REST + rf"(?:\s{CAP}){{0,2}}"
 LED_THE = not_after(r"\w", "[Tt]") + "he"
 LED_AUTHOR = not_after(r"[\w’']", "[A-Z]") + CAP_REST
 LED_TITLE = not_after(r"[\w-]", "[A-Z]") + CAP_REST
-POSSESSIVE_WORK_RE = re.compile(rf"({LED_PERSON})[’']s?\s+((?:[\w-]+\s){{0,2}}?(?:{WORK_NOUNS}))\b")
+POSSESSIVE_WORK_RE = re.compile(rf"({LED_PERSON})[’']s?\s+((?:[\w,.-]+\s){{0,3}}?(?:{WORK_NOUNS}))\b")
+# "Alex's next essay", "my upcoming post": a work not written yet is no reference
+NOT_YET_RE = re.compile(r"\b(?:next|upcoming|forthcoming|future|planned|unwritten|eventual)\b")
 THE_X_WORK_RE = re.compile(rf"{LED_THE}\s+((?:[A-Z][\w-]*[A-Z0-9][\w-]*|{CAP})(?:\s[\w-]+){{0,3}}?\s(?:{WORK_NOUNS}))\b")
 AUTHOR_WORK_NOUNS = ("explainer", "video", "talk", "podcast", "lecture", "interview")
 AUTHOR_WORK_RE = re.compile(rf"({LED_AUTHOR}\s{CAP})\s+({'|'.join(AUTHOR_WORK_NOUNS)})\b")
@@ -64,6 +68,16 @@ def _title_case(words: list[str]) -> bool:
     return len(big) >= 2 and sum(w[0].isupper() for w in big) / len(big) >= 0.8
 
 
+def _function_word_inside(description: str) -> bool:
+    """"Demski's comments-on-a-draft into the post": a preposition or article between the owner and
+    the work noun makes it a clause, not a description ("Ben Hilton's 80,000 hours problem profile")."""
+    return any(w.lower() in FUNCTION_WORDS for w in description.split()[:-1])
+
+
+FUNCTION_WORDS = {"the", "a", "an", "into", "in", "on", "of", "to", "for", "with", "and", "or", "that", "this", "is",
+                  "was", "from", "at", "by", "as"}
+
+
 def _has_apostrophe(text: str) -> bool:
     return "’" in text or "'" in text
 
@@ -76,7 +90,8 @@ def _patterns(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
         words = m.group(1).split()
         while len(words) > 1 and words[0] not in ctx.lexicons.first_names:
             words = words[1:]  # "See Geoffrey Miller’s post": the sentence's verb is not the author
-        if words[0] in {"The", "This", "That", "My", "Your", "It", "I"}:
+        if words[0] in {"The", "This", "That", "My", "Your", "It", "I"} or NOT_YET_RE.search(m.group(2)) \
+                or _function_word_inside(m.group(2)):
             continue
         start = m.start(1) + m.group(1).rindex(" ".join(words))
         spans.append((start, m.end()))
@@ -86,6 +101,9 @@ def _patterns(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
             spans.append((m.start(), m.end()))
             yield _descriptor(_work(c, m.start(), m.end(), m.group(0), 0.8, creator=m.group(1)))
     for m in THE_X_WORK_RE.finditer(t):
+        inner = m.group(1).split()[1:-1]
+        if any(w.lower() in ("the", "a", "an", "this", "that", "of") for w in inner):
+            continue  # "the AGI outputs the textbook": a clause, not a name
         if not covered(spans, m.start(1), m.end(1)):
             spans.append((m.start(1), m.end(1)))
             yield _descriptor(_work(c, m.start(1), m.end(1), m.group(1), 0.75))
@@ -97,7 +115,7 @@ def _titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     for m in TITLE_RUN_RE.finditer(t):
         s, e = m.start(1), m.end(1)
         words = m.group(1).split()
-        if covered(spans, s, e) or not _title_case(words):
+        if covered(spans, s, e) or not _title_case(words) or is_date(words):
             continue
         is_known = concept_key(m.group(1)) in known
         caps = [w for w in words if w[0].isupper()]
@@ -166,6 +184,7 @@ def find_works(c: Comment, ctx: Context) -> Iterator[Mention]:
     spans: list[tuple[int, int]] = []
     yield from _urls(c, spans)
     yield from _titles_after_work_nouns(c, ctx, spans)
+    yield from find_titled(c, ctx, spans)
     yield from _patterns(c, ctx, spans)
     yield from _titles(c, ctx, spans)
     yield from _possessive_titles(c, ctx, spans)

@@ -21,7 +21,7 @@ from operator import itemgetter
 from ..lexicon import Lexicons
 from ..models import Comment, Entity, Mention, Subject
 from ..text import fold
-from .concepts import _broader, _concept_entities, _corpus_checked
+from .concepts import SHORT_COMMENT_WORDS, _broader, _concept_entities, _corpus_checked
 from .ids import ENTITY, KIND_PRIORITY, LINK, NAMED, _Ids
 from .people import PeopleResolver, _authors, _people
 from .ranking import rank_concepts
@@ -159,7 +159,8 @@ def resolve(comments: list[Comment], mentions: list[Mention], lex: Lexicons, *, 
     _works(by_kind["work"], PeopleResolver(lex, page_author, full_names, authors), ids, entities)
     _concept_entities(by_kind["concept"], lex, ids, entities)
     resolved = [m for m in mentions if m.kind != "person"] + people
-    resolved = _corpus_checked(resolved)
+    short = frozenset(c.id for c in comments if len(c.text.split()) <= SHORT_COMMENT_WORDS)
+    resolved = _corpus_checked(resolved, short)
     resolved, subjects, features = rank_concepts(comments, resolved, max_concepts)
     feature_entities = {s.entity_id: entities[s.entity_id] for s in features}
     _aliases(entities, resolved)

@@ -34,6 +34,34 @@ def _negation_merge(keys: set[str]) -> dict[str, str]:
     return out
 
 
+INFLECTIONS = ("ment", "ness", "ation", "ion", "ing", "ed", "e")
+
+
+def _stem(word: str) -> str:
+    """A word less one derivational or inflectional ending, when at least five letters remain."""
+    for suffix in INFLECTIONS:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 5:
+            return word[:-len(suffix)]
+    return word
+
+
+def _inflection_merge(counts: dict[str, int], vocabulary) -> dict[str, str]:
+    """'misaligned' -> 'misalignment', 'goal misgeneralized' -> 'goal misgeneralization' when both
+    appear: keys whose last words share a stem (the words before them equal) are one topic, named by
+    the form used most (then a noun, then the shorter). A vocabulary key is never merged away."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key in counts:
+        head, _, last = key.rpartition(" ")
+        groups[head, _stem(last)].append(key)
+    out = {}
+    for keys in groups.values():
+        if len(keys) > 1:
+            # a noun names a topic better than a participle: "misgeneralization", not "misgeneralized"
+            base = min(keys, key=lambda k: (k not in vocabulary, -counts[k], k.endswith(("ed", "ing")), len(k), k))
+            out.update({k: base for k in keys if k != base and k not in vocabulary})
+    return out
+
+
 def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
                       entities: dict[str, Entity]) -> None:
     abbr = _abbreviations(mentions, lex)
@@ -44,6 +72,8 @@ def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
         by_key[concept_key(vc.pref) if vc else key].append(m)
     for neg, pos in _negation_merge(set(by_key)).items():
         by_key[pos] += by_key.pop(neg)
+    for form, base in _inflection_merge({k: len(v) for k, v in by_key.items()}, lex.concepts).items():
+        by_key[base] += by_key.pop(form)
     for key, ms in sorted(by_key.items()):
         vc = lex.concepts.get(key)
         label = vc.pref if vc else _preferred_surface(ms, abbr)
@@ -68,11 +98,22 @@ def _preferred_surface(ms: list[Mention], abbr: dict[str, str]) -> str:
     return sorted(full or forms, key=lambda f: (-forms[f], len(f), f))[0]
 
 
-def _corpus_checked(mentions: list[Mention]) -> list[Mention]:
+SHORT_COMMENT_WORDS = 12
+
+
+def _corpus_checked(mentions: list[Mention], short: frozenset[str] = frozenset()) -> list[Mention]:
     """A lone everyday-ish noun ("vacuum", "throughput") counts as a term only when at least two
-    comments of the corpus use it: domain vocabulary recurs, passing words do not."""
+    comments of the corpus use it: domain vocabulary recurs, passing words do not. A one-line
+    comment ("You can do that with LibreOffice.") keeps them: its few nouns are what it is about."""
     spread = Counter(map(itemgetter(1), set(map(LINK, (m for m in mentions if m.kind == "concept")))))
-    return [m for m in mentions if not (m.kind == "concept" and m.corpus_checked and spread[m.entity_id] < 2)]
+    return [m for m in mentions if not (m.kind == "concept" and m.corpus_checked and spread[m.entity_id] < 2
+                                        and not (m.comment_id in short and _plain_or_product(m)))]
+
+
+def _plain_or_product(m: Mention) -> bool:
+    """What a one-line comment keeps unchecked: its nouns, and names typed like products ("LeechBlock",
+    inner capitals); a plain capitalised word ("Mumbai said") may be a place or a person."""
+    return m.attrs.get("source") != "proper name" or any(ch.isupper() for ch in m.surface[1:])
 
 
 def _broader(entities: dict[str, Entity], lex: Lexicons) -> None:

@@ -1,6 +1,11 @@
 """People: a full name maps to the lexicon's canonical name or to the page author's; a first name
 or surname alone maps to the one full name in the corpus (or lexicon) it fits, and stays its own
-unresolved node when several fit. Comment authors are people too."""
+unresolved node when several fit. Comment authors are people too.
+
+A name alone is read against the evidence nearest it first: a full name it fits in the same
+comment, then the corpus's full names, the page author, the comment authors, and last the
+lexicon's people of that first name. Each resolved mention keeps why (`resolved_by` in its attrs),
+which the RDF export writes on the evidence annotation."""
 
 from __future__ import annotations
 
@@ -27,6 +32,15 @@ class PeopleResolver:
         for n in self.full:
             self._by_part[n.split()[0]].add(n)
             self._by_part[n.split()[-1]].add(n)
+        # comment authors by the first name of their display name: "thanks, Alex" on a thread Alex Chen wrote in
+        self._author_by_first: dict[str, set[str]] = defaultdict(set)
+        for a in authors:
+            if " " in a.strip() and a[:1].isupper():
+                self._author_by_first[a.split()[0]].add(self.canonical_full(a))
+        self._lexicon_by_first: dict[str, list] = defaultdict(list)  # first name -> lexicon entries
+        for entry in {id(e): e for e in lex.people.values()}.values():
+            if " " in entry.name:
+                self._lexicon_by_first[entry.name.split()[0]].append(entry)
 
     def canonical_full(self, name: str) -> str:
         if name not in self._memo:
@@ -46,48 +60,88 @@ class PeopleResolver:
                 return known
         return name
 
-    def single(self, word: str) -> tuple[str, bool]:
+    def single(self, word: str, near: frozenset[str] = frozenset()) -> tuple[str, bool]:
         """(canonical name, resolved?) for a first name or surname alone."""
+        name, ok, _ = self.single_why(word, near)
+        return name, ok
+
+    def single_why(self, word: str, near: frozenset[str] = frozenset()) -> tuple[str, bool, str]:
+        """(canonical name, resolved?, why) for a first name or surname alone. `near`: the full
+        names of the comment it stands in, which break a tie between the corpus's full names."""
         fits = sorted({n for w in self.lex.nicknames.get(word, {word}) | {word} for n in self._by_part.get(w, ())})
         if len(fits) == 1:
-            return fits[0], True
-        if not fits:
-            entry = self.lex.people.get(word)
-            if entry:
-                return entry.name, True
-            pa = self.page_author
-            if pa and (self.lex.same_given_name(word, pa.split()[0]) or word == pa.split()[-1]):
-                return pa, True
-        return word, False
+            return fits[0], True, "corpus full name"
+        close = [n for n in fits if n in near]
+        if len(close) == 1:  # two Priyas on the page, one named in this comment: that one
+            return close[0], True, "full name in the same comment"
+        if fits:
+            return word, False, ""
+        entry = self.lex.people.get(word)
+        if entry:
+            return entry.name, True, "lexicon alias"
+        pa = self.page_author
+        if pa and (self.lex.same_given_name(word, pa.split()[0]) or word == pa.split()[-1]):
+            return pa, True, "page author"
+        authors = self._author_by_first.get(word, ())
+        if len(authors) == 1:
+            return next(iter(authors)), True, "comment author"
+        known = self._lexicon_first(word)
+        if known:
+            return known, True, "lexicon first name"
+        return word, False, ""
+
+    def _lexicon_first(self, word: str) -> str | None:
+        """The lexicon person a lone first name means: the only one of that first name, or the one the
+        lexicon documents with clearly more other names (handles, spellings) than the rest: the shipped
+        lexicon records those for the people its communities discuss by first name."""
+        entries = sorted(self._lexicon_by_first.get(word, ()), key=lambda e: (-len(e.aliases), e.name))
+        if len(entries) == 1:
+            return entries[0].name
+        if len(entries) > 1 and len(entries[0].aliases) >= 2 and len(entries[0].aliases) > len(entries[1].aliases):
+            return entries[0].name
+        return None
 
     def author(self, name: str) -> str:
         """The person behind a comment author's name (a display name or a handle)."""
         return self.canonical_full(name) if " " in name.strip() and name[:1].isupper() else name
 
-    def resolve(self, m: Mention) -> tuple[str, bool]:
+    def resolve(self, m: Mention, near: frozenset[str] = frozenset()) -> tuple[str, bool, str]:
+        """(canonical name, resolved?, why) of a person mention; `near` as in `single_why`."""
         key = m.key.rstrip("’'")
         if m.surface.startswith("@") or m.attrs.get("form") in ("handle", "profile-link"):
             author = self.handles.get(handle_key(key)) or self.handles.get(handle_key(m.attrs.get("handle", "")))
             if author:
-                return self.author(author), True
+                return self.author(author), True, "comment author handle"
         if " " in key:
-            return self.canonical_full(key), True
-        return self.single(key)
+            return self.canonical_full(key), True, ""
+        return self.single_why(key, near)
 
 
 def _people(mentions: list[Mention], res: PeopleResolver, ids: _Ids, entities: dict[str, Entity]) -> list[Mention]:
     kept = []
     person: dict[tuple[str, bool], str] = {}  # one entity per (name, resolved?): a name recurs often
+    near = _full_names_by_comment(mentions, res)
     for m in mentions:
-        name, ok = res.resolve(m)
+        name, ok, why = res.resolve(m, near.get(m.comment_id, frozenset()))
         if not ok and m.score < 0.8:
             continue
         eid = person.get((name, ok))
         if eid is None:
             eid = person[name, ok] = _person(name, ok, res, ids, entities)
         m.entity_id = eid
+        if why and " " not in m.key:
+            m.attrs = {**m.attrs, "resolved_by": why}  # the evidence says which reading anchored a name alone
         kept.append(m)
     return kept
+
+
+def _full_names_by_comment(mentions: list[Mention], res: PeopleResolver) -> dict[str, frozenset[str]]:
+    """comment id -> the canonical full names its own person mentions spell out."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        if " " in m.key:
+            out[m.comment_id].add(res.canonical_full(m.key))
+    return {cid: frozenset(names) for cid, names in out.items()}
 
 
 def _person(name: str, ok: bool, res: PeopleResolver, ids: _Ids, entities: dict[str, Entity]) -> str:

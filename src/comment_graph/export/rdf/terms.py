@@ -76,7 +76,7 @@ class V:
                                        "inQuote", "extractor", "confidence", "occurrences", "weight", "index",
                                        "unresolved", "pageAuthor", "toolVersion", "option", "sha256", "concept",
                                        "count", "rank", "commentCount", "ownCount", "quotedCount", "topAnnotation",
-                                       "Comention", "named", "companion", "quotedFrom")}
+                                       "Comention", "named", "companion", "quotedFrom", "resolvedBy")}
 
 
 ENTITY_CLASS = {"person": V.Person, "organization": V.Organization, "concept": V.Concept, "work": V.cg["Work"]}

@@ -113,6 +113,15 @@ def _evidence(ms: list["Mention"]) -> "Mention":
     return min(ms, key=lambda x: (x.in_quote, x.start))
 
 
+def reason(ms: list["Mention"]) -> str:
+    """Why a name alone was read as the person it links to ("corpus full name", "cue: speech verb"),
+    from the first occurrence that needed a reason: a full name needs none, nor any other kind."""
+    if ms[0].kind != "person" or any(" " in x.key for x in ms):
+        return ""  # the link names the person in full: that is its own evidence
+    return next((x.attrs.get("resolved_by") or x.attrs.get("cue") for x in ms
+                 if x.attrs.get("resolved_by") or x.attrs.get("cue")), "")
+
+
 def _wording(iri: Iris, surface: str) -> str:
     return iri("selector", "exact", _selector_name(surface))  # one node per distinct wording
 
@@ -136,6 +145,9 @@ def _annotation_blocks(iri: Iris, ms: list["Mention"], comment: str, weight: flo
              (V.cg["occurrences"], count(len(ms), POSITIVE))]
     if weight is not None:
         about.append((V.cg["weight"], decimal(weight)))
+    why = reason(ms)
+    if why:
+        about.append((V.cg["resolvedBy"], literal(why)))
     yield ann, about
     yield target, [(V.type, V.SpecificResource), (V.hasSource, comment), (V.hasSelector, pos),
                    (V.hasSelector, _wording(iri, m.surface))]

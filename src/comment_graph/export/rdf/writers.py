@@ -17,7 +17,7 @@ from rdflib.namespace import XSD
 from ...vocab import PREFIXES
 from .. import write_atomic
 from .terms import ENTITY_CLASS, MOTIVATION, POSITIVE, Iris, V, boolean, decimal, literal
-from .triples import Block, _annotation_iri, _CommentRange, _evidence, _Links, _sections, _wording
+from .triples import Block, _annotation_iri, _CommentRange, _evidence, _Links, _sections, _wording, reason
 
 if TYPE_CHECKING:
     from ...graph import CommentGraph
@@ -144,7 +144,8 @@ class _TurtleAnnotations:
         self.then = {name: f"{PAIR_SEPARATOR}{p(pred)} " for name, pred in (
             ("target", V.hasTarget), ("motivation", V.motivatedBy), ("extractor", V.cg["extractor"]),
             ("confidence", V.cg["confidence"]), ("in_quote", V.cg["inQuote"]), ("occurrences", V.cg["occurrences"]),
-            ("weight", V.cg["weight"]), ("selector", V.hasSelector), ("end", V.end))}
+            ("weight", V.cg["weight"]), ("selector", V.hasSelector), ("end", V.end),
+            ("resolved_by", V.cg["resolvedBy"]))}
         # counts and confidences repeat or follow one pattern: `term(count(n))` is '"n"^^xsd:...'
         self.index_type = '"^^' + _compact_iri("<" + str(XSD.nonNegativeInteger) + ">")
         self.count_type = '"^^' + _compact_iri("<" + POSITIVE + ">")
@@ -165,6 +166,11 @@ class _TurtleAnnotations:
         if suffix is None:
             suffix = self.suffixes[entity_id] = _annotation_iri("<>", entity_id)[1:]
         return suffix
+
+    def _reason(self, ms: list) -> str:
+        """`cg:resolvedBy` and its literal where a person's name alone needed a reason, else nothing."""
+        why = reason(ms)
+        return f"{self.then['resolved_by']}{self.form.term(literal(why))}" if why else ""
 
     def of(self, comment_id: str, node: str, ms_of: dict[str, list]) -> str:
         form, iri, out, then = self.form, self.links.iri, [], self.then
@@ -187,7 +193,8 @@ class _TurtleAnnotations:
                 f"{then['confidence']}{self._once(self.decimals, score, decimal)}"
                 f"{then['in_quote']}{self.flags[quoted]}"
                 f"{then['occurrences']}\"{len(ms)}{self.count_type}"
-                f"{'' if weight is None else then['weight'] + self._once(self.decimals, weight, decimal)} .\n\n"
+                f"{'' if weight is None else then['weight'] + self._once(self.decimals, weight, decimal)}"
+                f"{self._reason(ms)} .\n\n"
                 f"{stem}/target>{self.resource}{source}{then['selector']}{stem}/position>{then['selector']}{wording} .\n\n"
                 f"{stem}/position>{self.position}\"{m.start}{self.index_type}{then['end']}\"{m.end}{self.index_type} .\n\n")
         return "".join(out)

@@ -1,0 +1,58 @@
+"""Context cues that make a capitalised word a person although no name list knows it.
+
+Each cue serves one class of comment text:
+  * reported speech: "Larks is describing…", "Quill argues", "Duncan has just replied" (a forum
+    user or a colleague named by one word, then a verb of saying or thinking);
+  * address: "Thanks Mirela,", "hi Tomasz", "cc Okonkwo" (replies and signatures);
+  * co-authorship: "Vaswani and colleagues", "Okafor and coauthors" (papers cited by lead author).
+A word the cue finds must still be rare in English or a known first name, and not a known
+organization, acronym or term: "Nature says" and "Google argues" stay what they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..lexicon import zipf
+from ..models import Comment, Mention
+from .context import Context
+from .names import NOT_SURNAME, covered
+
+WORD = r"[A-Z][a-z]+(?:[A-Z][a-z]+)?"
+# verbs only: words that are also plural nouns ("Grace notes", "Insurance claims") are left out
+SAY_VERBS = (r"says|said|argues|argued|thinks|thought|writes|wrote|describes|described|describing|replied|"
+             r"suggests|suggested|suggesting|claimed|claiming|pointed out|mentioned|noted|asked|believes|believed|"
+             r"explains|explained|explaining|proposed|responded|objected|agrees|agreed|disagrees|disagreed")
+# "Larks is describing", "Duncan has just replied", "Quill argues": at most an auxiliary and an adverb between
+SPEECH_RE = re.compile(rf"(?<![\w@’'-])({WORD})(?:’s|'s)?\s+(?:(?:is|was|has|had|also|just|then|actually|"
+                       rf"explicitly|already|recently|once)\s+){{0,2}}(?:{SAY_VERBS})\b")
+ADDRESS_RE = re.compile(rf"(?:^|[\n.!?]\s*|\()(?:[Hh]i|[Hh]ey|[Hh]ello|[Tt]hanks|[Tt]hank you|[Cc]c|[Dd]ear)[,:]?\s+"
+                        rf"({WORD})\b(?![ \t]+[A-Z])")
+COAUTHOR_RE = re.compile(rf"(?<![\w’'-])({WORD})\s+(?:and|&)\s+(?:his |her |their )?(?:colleagues|coauthors|"
+                         rf"co-authors|collaborators|coworkers|co-workers)\b")
+CUES = ((SPEECH_RE, "cue: speech verb"), (ADDRESS_RE, "cue: address"), (COAUTHOR_RE, "cue: coauthors"))
+
+
+def _personal(word: str, ctx: Context) -> bool:
+    """A cued word can be a person: a known first name, or a word rare in English that no list
+    of organizations, acronyms or terms claims."""
+    lex = ctx.lexicons
+    if word in NOT_SURNAME or word in lex.organizations or word in lex.acronyms or word.lower() in lex.concepts:
+        return False
+    return word in lex.first_names or zipf(word.lower()) < 3.5
+
+
+def cued_people(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+    """Persons named by one word that a cue around it marks as a person."""
+    for pattern, why in CUES:
+        if pattern is COAUTHOR_RE and not any(w in c.text for w in ("colleag", "author", "collabor", "worker")):
+            continue  # most comments cite no one with coauthors: skip the scan
+        for m in pattern.finditer(c.text):
+            s, e = m.span(1)
+            if covered(spans, s, e) or not _personal(m.group(1), ctx):
+                continue
+            spans.append((s, e))
+            yield Mention.found(comment_id=c.id, kind="person", surface=m.group(1), start=s, end=e,
+                                extractor="people", score=0.8, key=m.group(1),
+                                attrs={"form": "cued", "cue": why})
