@@ -13,31 +13,46 @@ import pytest
 import comment_graph
 from quality.score import score
 
-PAGES = sorted(p.name.removesuffix(".gold.json") for p in (Path(__file__).parent / "quality").glob("*.gold.json"))
-FLOORS = {"exact_f1": 0.85, "boundary_f1": 0.9, "quotes_f1": 0.85, "people_f1": 0.85, "works_f1": 0.7,
-          "concept_recall": 0.55}
+HERE = Path(__file__).parent / "quality"
+# Each set of pages with its floors, a little under the measured figures (means over pages), and
+# the chrome each page may leak. engines/: eight pages in the layouts of Hacker News, Reddit,
+# Discourse, Stack Exchange, GitHub, Mastodon, GreaterWrong and a WordPress blog, written by a
+# tester who had not seen the segmenter's rules (its first scores are in the README's table).
+SETS = {
+    "quality": ({"exact_f1": 0.85, "boundary_f1": 0.9, "quotes_f1": 0.85, "people_f1": 0.85, "works_f1": 0.7,
+                 "concept_recall": 0.55}, 0),
+    "engines": ({"exact_f1": 0.93, "boundary_f1": 0.98, "quotes_f1": 0.85, "people_f1": 0.75, "works_f1": 0.3,
+                 "concept_recall": 0.55}, 2),
+}
 
 
-@pytest.fixture(scope="module")
-def scores():
-    folder = Path(__file__).parent / "quality"
+def _pages(name: str) -> list[Path]:
+    folder = HERE if name == "quality" else HERE / name
+    return sorted(folder.glob("*.gold.json"))
+
+
+@pytest.fixture(scope="module", params=sorted(SETS))
+def scored(request):
     out = {}
-    for page in PAGES:
-        gold = json.loads((folder / f"{page}.gold.json").read_text(encoding="utf-8"))
-        text = (folder / f"{page}.txt").read_text(encoding="utf-8")
-        out[page] = score(comment_graph.build(folder / f"{page}.txt"), gold, text)
-    return out
+    for gold_path in _pages(request.param):
+        page = gold_path.with_name(gold_path.name.removesuffix(".gold.json") + ".txt")
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        out[page.stem] = score(comment_graph.build(page), gold, page.read_text(encoding="utf-8"))
+    return request.param, out
 
 
 def test_there_are_pages_to_score():
-    assert len(PAGES) >= 4
+    assert all(len(_pages(name)) >= 4 for name in SETS)
 
 
-@pytest.mark.parametrize("metric", sorted(FLOORS))
-def test_mean_over_pages_stays_above_floor(scores, metric):
-    value = mean(getattr(s, metric) for s in scores.values())
-    assert value >= FLOORS[metric], f"{metric} fell to {value:.3f} (floor {FLOORS[metric]})"
+def test_means_over_pages_stay_above_floors(scored):
+    name, scores = scored
+    floors, _ = SETS[name]
+    low = {m: round(mean(getattr(s, m) for s in scores.values()), 3) for m in floors}
+    assert all(low[m] >= floors[m] for m in floors), f"{name}: {low} against floors {floors}"
 
 
-def test_no_page_furniture_leaks_into_comments(scores):
-    assert {p: s.chrome_leaked for p, s in scores.items()} == {p: 0 for p in scores}
+def test_page_furniture_stays_out_of_comments(scored):
+    name, scores = scored
+    _, most = SETS[name]
+    assert {p: s.chrome_leaked for p, s in scores.items() if s.chrome_leaked > most} == {}
