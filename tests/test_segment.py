@@ -160,3 +160,13 @@ def test_a_paragraph_pointing_back_at_the_list_above_continues_its_comment():
     assert [c.text.split()[0] for c in seg.comments] == ["Here", "Thanks"]
     b = next(x for x in seg.boundaries if x.preview.startswith("The last bullet"))
     assert not b.is_boundary and "refers back" in b.features
+
+
+def test_a_closing_invitation_ends_a_comment_even_when_the_next_one_speaks_of_the_post_too():
+    page = ("Lovely post! If you disagree with the framing in this post, I'd be curious to hear why.\n\n"
+            "In this post, I'm describing a cheap way to estimate the noise floor of a benchmark before trusting it.\n\n"
+            "The method only needs two reruns with different seeds, so it costs almost nothing.\n")
+    seg = segment_text(page)
+    assert [c.text.split()[0] for c in seg.comments] == ["Lovely", "In"]
+    b = next(x for x in seg.boundaries if x.preview.startswith("In this post"))
+    assert b.is_boundary and "previous closes with an invitation or a wish" in b.features

@@ -50,12 +50,24 @@ SEPARATOR_RE = re.compile(r"^[*⁂]( ?[*⁂])*$")  # an asterism: a section brea
 SIGNATURE_RE = re.compile(r"\s[–—-]{1,2}\s?@?[\w.'’ ()-]{2,40}?\s+(\(talk\)\s*)?"
                           r"([A-Z][a-z]{2,8}\.? \d{1,2}(, \d{4})?( at \d{1,2}:\d{2})?|\d{1,2}:\d{2}.{0,30}\(UTC\)|"
                           r"\d{4}-\d{2}-\d{2}( \d{1,2}:\d{2})?)\s*$")
+# A comment's closing move: an invitation to answer or to act, a wish that it helped. Replies end
+# so on every forum; a paragraph in the middle of an argument rarely does.
+CLOSING_RE = re.compile(r"(\b(i[’']d|i would|i[’']m|i am|would) (be )?(curious|happy|glad|keen|interested|love) to "
+                        r"(hear|know|see|chat|talk|discuss|help|read)\b|\b(do )?let me know\b|\bfeel free to\b|"
+                        r"\bhope (this|that|it) helps\b|\bi[’']d (encourage|recommend|urge) (anyone|everyone|people|you)\b|"
+                        r"\breach(ing)? out\b|\bthanks in advance\b)[^.!?]*[.!?)]*\s*$", re.IGNORECASE)
 SIGNOFF_RE = re.compile(r"^\(?\s*(cc|h/t|ht|edit|update|ps|p\.s\.)\b.*\)?$", re.IGNORECASE | re.DOTALL)
 
 
 def _first_sentence(text: str) -> str:
     m = re.search(r"[.!?][\"”’')]*(\s|$)", text[:200])  # a closing quote may follow the full stop
     return text[:m.end()] if m else text[:200]
+
+
+def _last_sentence(text: str) -> str:
+    tail = text[-300:]
+    cut = max(tail.rfind(". ", 0, len(tail) - 2), tail.rfind("! ", 0, len(tail) - 2), tail.rfind("? ", 0, len(tail) - 2))
+    return tail[cut + 2:] if cut >= 0 else tail
 
 
 def _cosine(a: Counter, b: Counter) -> float:
@@ -116,6 +128,8 @@ def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str |
         f["short preamble before it"] = -0.6
     if SIGNOFF_RE.match(a.text.strip()):
         f["previous is a sign-off"] = 1.0
+    if CLOSING_RE.search(_last_sentence(a.text)):
+        f["previous closes with an invitation or a wish"] = 0.3
     if SIGNATURE_RE.search(a.text[-90:]):
         f["previous ends with its author's signature and date"] = 1.5
     left = Counter(w for p in prev[-2:] for w in content_words(p.text))
