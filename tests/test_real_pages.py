@@ -22,11 +22,11 @@ CLI = Path(sys.executable).parent / "comment-graph"
 
 # End to end (score_folder.py): segmentation, quotes and extraction together.
 FOLDER_FLOORS = {
-    "segmentation_exact_f1": 0.853,
-    "boundary_f1": 0.909,
+    "segmentation_exact_f1": 0.943,
+    "boundary_f1": 0.957,
     "quotes_f1": 0.97,
-    "people_f1": 0.947,
-    "works_f1": 0.923,
+    "people_f1": 1.0,
+    "works_f1": 1.0,
     "concepts_recall": 0.663,
 }
 FOLDER_CEILINGS = {"chrome_leaked": 0, "duplicates": 4, "concepts_junk": 0.05}
