@@ -64,6 +64,17 @@ def _first_sentence(text: str) -> str:
     return text[:m.end()] if m else text[:200]
 
 
+# Literal words one of which each pattern needs: a few `in` tests in C spare most texts the regex.
+THREAD_HINTS = ("thread", "op", "parent", "commenter", "here", "sibling")
+CLOSING_HINTS = ("curious", "happy", "glad", "keen", "interested", "love", "let me know", "feel free", "helps",
+                 "encourage", "recommend", "urge", "reach", "thanks in advance")
+
+
+def _hinted(text: str, hints: tuple[str, ...]) -> bool:
+    low = text.lower()
+    return any(h in low for h in hints)
+
+
 def _last_sentence(text: str) -> str:
     tail = text[-300:]
     cut = max(tail.rfind(". ", 0, len(tail) - 2), tail.rfind("! ", 0, len(tail) - 2), tail.rfind("? ", 0, len(tail) - 2))
@@ -105,7 +116,7 @@ def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str |
     if LEAD_IN_RE.match(b.text.split("\n", 1)[0].strip()):
         # "Jane Doe writes:" / "On 3 May, kestrel wrote:" introduces the parent's words in a reply
         f["quote lead-in (X writes:)"] = 0.6
-    if THREAD_REFERENCE_RE.search(b.text[:200]):
+    if _hinted(b.text[:200], THREAD_HINTS) and THREAD_REFERENCE_RE.search(b.text[:200]):
         f["speaks of the thread itself"] = 0.4
     if LABEL_ITEM_RE.match(a.text) and LABEL_ITEM_RE.match(b.text):
         # "Name: description" paragraphs in a row are the items of one pasted list, not replies
@@ -128,7 +139,7 @@ def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str |
         f["short preamble before it"] = -0.6
     if SIGNOFF_RE.match(a.text.strip()):
         f["previous is a sign-off"] = 1.0
-    if CLOSING_RE.search(_last_sentence(a.text)):
+    if _hinted(last := _last_sentence(a.text), CLOSING_HINTS) and CLOSING_RE.search(last):
         f["previous closes with an invitation or a wish"] = 0.3
     if SIGNATURE_RE.search(a.text[-90:]):
         f["previous ends with its author's signature and date"] = 1.5
