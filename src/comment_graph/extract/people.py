@@ -15,8 +15,8 @@ from ..text import not_after
 from ..urls import handle_key
 from . import Extractor, register
 from .context import Context
-from .names import (FULL_NAME_RE, HANDLE_RE, NOT_SURNAME, ORG_SUFFIXES, covered, sentence_initial,
-                    strip_possessive)
+from .names import (FULL_NAME_RE, HANDLE_RE, NOT_SURNAME, ORG_SUFFIXES, covered, is_date_month,
+                    sentence_initial, strip_possessive)
 from .person_cues import cued_people
 
 NAME = "people"
@@ -34,9 +34,15 @@ def _mention(c: Comment, start: int, end: int, form: str, score: float) -> Menti
 def full_names(text: str, ctx: Context) -> Iterator[tuple[int, int, str]]:
     """(start, end, 'First Last') for every first-name-led capitalised pair in `text`."""
     first = ctx.lexicons.first_names
-    for m in FULL_NAME_RE.finditer(text):
+    pos = 0
+    while (m := FULL_NAME_RE.search(text, pos)) is not None:
+        pos = m.end()
         given, surname, third = m.group(1), m.group(2), m.group(3)
-        if given.split("-")[0] not in first or surname in NOT_SURNAME or surname.isupper():
+        if given.split("-")[0] not in first:
+            # "When Brian Nosek": the word before a name is no first name, but the name may start after it
+            pos = m.start(2)
+            continue
+        if surname in NOT_SURNAME or surname.isupper():
             continue
         if surname in ORG_SUFFIXES or (third and third in ORG_SUFFIXES):
             continue
@@ -79,6 +85,8 @@ def _common_word_then_noun(text: str, surname: str, end: int) -> bool:
 
 def _lexicon(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     for m in ctx.lexicons.find_aliases("person", c.text):
+        if is_date_month(c.text, m.start(), m.end()):
+            continue
         if " " not in m.group() and sentence_initial(c.text, m.start()) and c.text[m.end():m.end() + 1] not in "’'":
             continue  # a lone capitalised word opening a sentence is too weak on its own
         spans.append((m.start(), m.end()))
@@ -116,6 +124,8 @@ def _single_words(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
             continue  # most capitalised words: settled before the checks below
         if covered(spans, s, e) or (s and (c.text[s - 1].isalnum() or c.text[s - 1] in "’'")):
             continue
+        if is_date_month(c.text, s, e):
+            continue  # "Jan 4, 2021": a date's month, not the first name Jan
         if e < len(c.text) and c.text[e].isalnum():
             continue
         in_compound = (s and c.text[s - 1] == "-") or (c.text[e:e + 1] == "-" and c.text[e + 1:e + 2].islower())
