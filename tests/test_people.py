@@ -162,3 +162,9 @@ def test_a_reply_opening_on_a_first_name_addresses_a_person(tmp_path):
     kg = build_text(tmp_path, "I agree with the thread so far.\n\n"
                               "Marta, the estimator you cite was built for exactly that objection.")
     assert "Marta" in {m.surface for m in kg.mentions if m.kind == "person"}
+
+
+def test_a_cited_author_written_in_full_with_an_unlisted_first_name(tmp_path):
+    kg = build_text(tmp_path, "I agree. The panel in Okonjo, Vasquez and Thorsrud settles it; "
+                              "Ndidiamaka Okonjo has a good summary of it.")
+    assert "Ndidiamaka Okonjo" in people(kg)

@@ -205,3 +205,19 @@ def test_terms_a_comment_defines(tmp_path):
     labels = {e.label.lower() for e in kg.entities_of("concept")}
     assert {"quiet drift", "paper shuffling"} <= labels
     assert "running" not in labels
+
+
+def test_a_paper_cited_by_its_authors_is_a_work_by_the_lead_author(tmp_path):
+    # the class: author-year and author-et-al citations instead of a title
+    kg = build_text(tmp_path, "I agree with the caution. The Okafor et al. comparison used far more labs, and "
+                              "Moreau and Lindqvist (2019) got the same sign. See also Petrakis, Ngata, Oyelaran "
+                              "and Szabo for the older panel.")
+    w = works(kg)
+    assert {"Okafor et al. comparison", "Moreau and Lindqvist (2019)", "Petrakis, Ngata, Oyelaran and Szabo"} <= set(w)
+    people = {e.label for e in kg.entities_of("person")}
+    assert {"Okafor", "Moreau", "Lindqvist", "Petrakis", "Szabo"} <= people
+
+
+def test_first_names_coordinated_are_no_citation(tmp_path):
+    kg = build_text(tmp_path, "I agree. Alice and Bob found the same bug, and salt and pepper are fine.")
+    assert not works(kg)

@@ -18,6 +18,8 @@ from .context import Context
 from .names import (FULL_NAME_RE, HANDLE_RE, NOT_SURNAME, ORG_SUFFIXES, covered, is_date_month,
                     sentence_initial, strip_possessive)
 from .person_cues import cued_people
+from .citations import citations
+from ..lexicon import zipf
 
 NAME = "people"
 PART_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)*")
@@ -190,6 +192,27 @@ def _author_handles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
             yield mention
 
 
+def _cited(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+    """The authors of a citation ("Bills et al.", "Card and Krueger found"), and the full name of one of
+    them written elsewhere in the comment with a first name no list knows ("Arindrajit Dube has")."""
+    cited = citations(c.text, ctx)
+    surnames = {c.text[s:e] for _, _, names in cited for s, e in names}
+    for surname in surnames:
+        for m in re.finditer(rf"(?<![\w’'-])([A-Z][a-z]+)\s+{re.escape(surname)}(?![\w’'-])", c.text):
+            given = m.group(1)
+            if given in NOT_SURNAME or covered(spans, m.start(), m.end()) or given in surnames:
+                continue
+            if given not in ctx.lexicons.first_names and zipf(given.lower()) >= 3.5:
+                continue
+            spans.append((m.start(), m.end()))
+            yield _mention(c, m.start(), m.end(), "full", 0.85)
+    for _, _, names in cited:
+        for s, e in names:
+            if not covered(spans, s, e):
+                spans.append((s, e))
+                yield _mention(c, s, e, "last", 0.8)
+
+
 def find_people(c: Comment, ctx: Context) -> Iterator[Mention]:
     spans: list[tuple[int, int]] = []
     yield from _lexicon(c, ctx, spans)
@@ -200,6 +223,7 @@ def find_people(c: Comment, ctx: Context) -> Iterator[Mention]:
         if not covered(spans, s, e):
             spans.append((s, e))
             yield _mention(c, s, e, "full", 0.9)
+    yield from _cited(c, ctx, spans)
     yield from cued_people(c, ctx, spans)
     yield from _cued_surnames(c, ctx, spans)
     yield from _single_words(c, ctx, spans)

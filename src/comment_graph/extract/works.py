@@ -14,6 +14,7 @@ from ..models import Comment, Mention
 from ..text import concept_key, not_after
 from ..urls import classify
 from . import Extractor, register
+from .citations import citations
 from .context import Context
 from .names import covered, sentence_initial
 from .titles import find_titled, is_date
@@ -180,9 +181,18 @@ def _urls(c: Comment, spans: list) -> Iterator[Mention]:
         yield mention
 
 
+def _citations(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+    """"Bills et al.", "Card and Krueger found": a paper cited by its authors; the lead author creates it."""
+    for s, e, names in citations(c.text, ctx):
+        if not covered(spans, s, e):
+            spans.append((s, e))
+            yield _descriptor(_work(c, s, e, c.text[s:e], 0.7, creator=c.text[names[0][0]:names[0][1]]))
+
+
 def find_works(c: Comment, ctx: Context) -> Iterator[Mention]:
     spans: list[tuple[int, int]] = []
     yield from _urls(c, spans)
+    yield from _citations(c, ctx, spans)
     yield from _titles_after_work_nouns(c, ctx, spans)
     yield from find_titled(c, ctx, spans)
     yield from _patterns(c, ctx, spans)
