@@ -168,3 +168,8 @@ def test_a_cited_author_written_in_full_with_an_unlisted_first_name(tmp_path):
     kg = build_text(tmp_path, "I agree. The panel in Okonjo, Vasquez and Thorsrud settles it; "
                               "Ndidiamaka Okonjo has a good summary of it.")
     assert "Ndidiamaka Okonjo" in people(kg)
+
+
+def test_a_method_named_by_its_author_names_a_person(tmp_path):
+    kg = build_text(tmp_path, "I agree; the sum is exact with Vrabcek's algorithm, as the docs say.")
+    assert "Vrabcek" in {m.surface for m in kg.mentions if m.kind == "person"}

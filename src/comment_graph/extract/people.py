@@ -155,7 +155,12 @@ SURNAME_CUES = [
     (re.compile(rf"({LED_SURNAME})\s+(?:and|&)\s+({SURNAME})\s+(?:started|showed|found|argued?|wrote|proposed|"
                 rf"show|find|write|ran|did|have|had|say|said|claim(?:ed)?)\b"), (), ("and", "&")),
     (re.compile(rf"({LED_SURNAME})[’']s?\s+(?:\w+\s)?(?:book|paper|post|essay|blog|lecture|talk|course|thesis|"
-                rf"newsletter|argument|work|model|team|lab|group)\b"), (), ("’", "'")),
+                rf"newsletter|argument|work|model|team|lab|group|"
+                # a method or idea named after its author: "Shewchuk's algorithm", "Okoro's framing"
+                rf"algorithm|method|theorem|lemma|conjecture|framing|estimate|critique|proof|equation|"
+                rf"example|taxonomy|result)\b"), (), ("’", "'")),
+    # a possessive before a Title Case title of four words or more: "Goldberg's What Every Reader Should Know"
+    (re.compile(rf"({LED_SURNAME})[’']s\s+[A-Z][\w-]*(?:\s[A-Z][\w-]*){{3}}"), (), ("’", "'")),
 ]
 
 
