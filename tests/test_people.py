@@ -143,3 +143,33 @@ def test_a_lone_first_name_reads_the_lexicon_and_says_why(tmp_path):
     assert kg.entities[by_surface["Marta"].entity_id].label == "Marta Orrell"
     assert by_surface["Marta"].attrs["resolved_by"] == "lexicon first name"
     assert kg.entities[by_surface["Tobias"].entity_id].unresolved
+
+
+def test_a_capitalised_word_before_a_full_name_does_not_hide_it(tmp_path):
+    # "When Helga Brandvik …": the opening word is no first name, the name starts after it
+    kg = build_text(tmp_path, "I agree. When Helga Brandvik and the audit office pushed the rule, nobody objected.")
+    assert "Helga Brandvik" in people(kg)
+    assert "Helga" not in people(kg)
+
+
+def test_a_month_before_a_day_is_a_date_not_a_person(tmp_path):
+    kg = build_text(tmp_path, "Good catch, I had missed the overflow. – quietfox Jan 7, 2020 at 09:12\n\n"
+                              "Updated the answer on May 2 with the fix.")
+    assert not {"Jan", "May"} & {m.surface for m in kg.mentions if m.kind == "person"}
+
+
+def test_a_reply_opening_on_a_first_name_addresses_a_person(tmp_path):
+    kg = build_text(tmp_path, "I agree with the thread so far.\n\n"
+                              "Marta, the estimator you cite was built for exactly that objection.")
+    assert "Marta" in {m.surface for m in kg.mentions if m.kind == "person"}
+
+
+def test_a_cited_author_written_in_full_with_an_unlisted_first_name(tmp_path):
+    kg = build_text(tmp_path, "I agree. The panel in Okonjo, Vasquez and Thorsrud settles it; "
+                              "Ndidiamaka Okonjo has a good summary of it.")
+    assert "Ndidiamaka Okonjo" in people(kg)
+
+
+def test_a_method_named_by_its_author_names_a_person(tmp_path):
+    kg = build_text(tmp_path, "I agree; the sum is exact with Vrabcek's algorithm, as the docs say.")
+    assert "Vrabcek" in {m.surface for m in kg.mentions if m.kind == "person"}

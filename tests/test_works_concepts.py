@@ -205,3 +205,41 @@ def test_terms_a_comment_defines(tmp_path):
     labels = {e.label.lower() for e in kg.entities_of("concept")}
     assert {"quiet drift", "paper shuffling"} <= labels
     assert "running" not in labels
+
+
+def test_a_paper_cited_by_its_authors_is_a_work_by_the_lead_author(tmp_path):
+    # the class: author-year and author-et-al citations instead of a title
+    kg = build_text(tmp_path, "I agree with the caution. The Okafor et al. comparison used far more labs, and "
+                              "Moreau and Lindqvist (2019) got the same sign. See also Petrakis, Ngata, Oyelaran "
+                              "and Szabo for the older panel.")
+    w = works(kg)
+    assert {"Okafor et al. comparison", "Moreau and Lindqvist (2019)", "Petrakis, Ngata, Oyelaran and Szabo"} <= set(w)
+    people = {e.label for e in kg.entities_of("person")}
+    assert {"Okafor", "Moreau", "Lindqvist", "Petrakis", "Szabo"} <= people
+
+
+def test_first_names_coordinated_are_no_citation(tmp_path):
+    kg = build_text(tmp_path, "I agree. Alice and Bob found the same bug, and salt and pepper are fine.")
+    assert not works(kg)
+
+
+def test_plain_titles_after_in_or_a_reading_verb(tmp_path):
+    # the class: a Title Case title with no cue word, placed by "in" or a reading verb at a clause's end
+    kg = build_text(tmp_path, "I agree. Last winter I reread The Quiet Ledger. Nadia Okoro makes this point in "
+                              "Turning Ledgers into Stories: keep the books honest. Hosting moved in Mapping "
+                              "Hidden Debt, and the team met in New Jersey.")
+    w = works(kg)
+    assert {"The Quiet Ledger", "Turning Ledgers into Stories", "Mapping Hidden Debt"} <= set(w)
+    assert "New Jersey" not in w
+
+
+def test_possessive_work_noun_with_its_title_is_one_work(tmp_path):
+    kg = build_text(tmp_path, "I agree. Ada Lindqvist's book Tides of Debt makes the case well.")
+    w = works(kg)
+    assert "Tides of Debt" in w and "Ada Lindqvist's book" not in w
+    assert kg.entities[w["Tides of Debt"].creator].label == "Ada Lindqvist"
+
+
+def test_a_title_opening_on_a_question_word_is_no_organization(tmp_path):
+    kg = build_text(tmp_path, "I agree; see Why Some Lab Research Findings Fail for the argument.")
+    assert not any(e.label.startswith("Why") for e in kg.entities_of("organization"))

@@ -34,6 +34,18 @@ NOT_SURNAME = {
 }
 
 
+# a month, in full or abbreviated, then a day: "Jan 4, 2021", "edited May 3" is a date, not a person
+MONTH_WORDS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+               "January", "February", "March", "April", "June", "July", "August", "September", "October",
+               "November", "December"}
+DAY_AFTER_RE = re.compile(r"\.?\s+\d{1,2}(?:st|nd|rd|th)?\b")
+
+
+def is_date_month(text: str, start: int, end: int) -> bool:
+    """Whether the word at start..end is a month followed by a day number ("Jan 4, 2021")."""
+    return text[start:end] in MONTH_WORDS and DAY_AFTER_RE.match(text, end) is not None
+
+
 def sentence_initial(text: str, start: int) -> bool:
     """True when the word at `start` opens a sentence, line, quotation or bracket."""
     i = start - 1

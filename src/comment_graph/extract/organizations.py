@@ -10,7 +10,7 @@ from ..models import Comment, Mention
 from ..text import not_after
 from . import Extractor, register
 from .context import Context
-from .names import covered
+from .names import NOT_SURNAME, covered
 
 NAME = "organizations"
 # One to three capitalised words, the first not after a word character or hyphen (not_after: the
@@ -54,7 +54,8 @@ def find_organizations(c: Comment, ctx: Context) -> Iterator[Mention]:
         found.append(_mention(c, m.start(), m.end(), 0.95))
     for m in SUFFIX_RE.finditer(c.text):
         s, e = m.start(1), m.end(1)
-        if not covered(spans, s, e) and not c.text[s:e].startswith(("The ", "A ", "An ")):
+        # "Why Most Published Research Findings…": a name opening on a function or question word is a title's start
+        if not covered(spans, s, e) and c.text[s:e].split()[0] not in NOT_SURNAME:
             spans.append((s, e))
             found.append(_mention(c, s, e, 0.8))
     yield from found

@@ -15,9 +15,11 @@ from ..text import not_after
 from ..urls import handle_key
 from . import Extractor, register
 from .context import Context
-from .names import (FULL_NAME_RE, HANDLE_RE, NOT_SURNAME, ORG_SUFFIXES, covered, sentence_initial,
-                    strip_possessive)
+from .names import (FULL_NAME_RE, HANDLE_RE, NOT_SURNAME, ORG_SUFFIXES, covered, is_date_month,
+                    sentence_initial, strip_possessive)
 from .person_cues import cued_people
+from .citations import citations
+from ..lexicon import zipf
 
 NAME = "people"
 PART_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)*")
@@ -34,9 +36,15 @@ def _mention(c: Comment, start: int, end: int, form: str, score: float) -> Menti
 def full_names(text: str, ctx: Context) -> Iterator[tuple[int, int, str]]:
     """(start, end, 'First Last') for every first-name-led capitalised pair in `text`."""
     first = ctx.lexicons.first_names
-    for m in FULL_NAME_RE.finditer(text):
+    pos = 0
+    while (m := FULL_NAME_RE.search(text, pos)) is not None:
+        pos = m.end()
         given, surname, third = m.group(1), m.group(2), m.group(3)
-        if given.split("-")[0] not in first or surname in NOT_SURNAME or surname.isupper():
+        if given.split("-")[0] not in first:
+            # "When Brian Nosek": the word before a name is no first name, but the name may start after it
+            pos = m.start(2)
+            continue
+        if surname in NOT_SURNAME or surname.isupper():
             continue
         if surname in ORG_SUFFIXES or (third and third in ORG_SUFFIXES):
             continue
@@ -79,6 +87,8 @@ def _common_word_then_noun(text: str, surname: str, end: int) -> bool:
 
 def _lexicon(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     for m in ctx.lexicons.find_aliases("person", c.text):
+        if is_date_month(c.text, m.start(), m.end()):
+            continue
         if " " not in m.group() and sentence_initial(c.text, m.start()) and c.text[m.end():m.end() + 1] not in "’'":
             continue  # a lone capitalised word opening a sentence is too weak on its own
         spans.append((m.start(), m.end()))
@@ -116,6 +126,8 @@ def _single_words(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
             continue  # most capitalised words: settled before the checks below
         if covered(spans, s, e) or (s and (c.text[s - 1].isalnum() or c.text[s - 1] in "’'")):
             continue
+        if is_date_month(c.text, s, e):
+            continue  # "Jan 4, 2021": a date's month, not the first name Jan
         if e < len(c.text) and c.text[e].isalnum():
             continue
         in_compound = (s and c.text[s - 1] == "-") or (c.text[e:e + 1] == "-" and c.text[e + 1:e + 2].islower())
@@ -143,7 +155,12 @@ SURNAME_CUES = [
     (re.compile(rf"({LED_SURNAME})\s+(?:and|&)\s+({SURNAME})\s+(?:started|showed|found|argued?|wrote|proposed|"
                 rf"show|find|write|ran|did|have|had|say|said|claim(?:ed)?)\b"), (), ("and", "&")),
     (re.compile(rf"({LED_SURNAME})[’']s?\s+(?:\w+\s)?(?:book|paper|post|essay|blog|lecture|talk|course|thesis|"
-                rf"newsletter|argument|work|model|team|lab|group)\b"), (), ("’", "'")),
+                rf"newsletter|argument|work|model|team|lab|group|"
+                # a method or idea named after its author: "Shewchuk's algorithm", "Okoro's framing"
+                rf"algorithm|method|theorem|lemma|conjecture|framing|estimate|critique|proof|equation|"
+                rf"example|taxonomy|result)\b"), (), ("’", "'")),
+    # a possessive before a Title Case title of four words or more: "Goldberg's What Every Reader Should Know"
+    (re.compile(rf"({LED_SURNAME})[’']s\s+[A-Z][\w-]*(?:\s[A-Z][\w-]*){{3}}"), (), ("’", "'")),
 ]
 
 
@@ -180,6 +197,27 @@ def _author_handles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
             yield mention
 
 
+def _cited(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+    """The authors of a citation ("Bills et al.", "Card and Krueger found"), and the full name of one of
+    them written elsewhere in the comment with a first name no list knows ("Arindrajit Dube has")."""
+    cited = citations(c.text, ctx)
+    surnames = {c.text[s:e] for _, _, names in cited for s, e in names}
+    for surname in surnames:
+        for m in re.finditer(rf"(?<![\w’'-])([A-Z][a-z]+)\s+{re.escape(surname)}(?![\w’'-])", c.text):
+            given = m.group(1)
+            if given in NOT_SURNAME or covered(spans, m.start(), m.end()) or given in surnames:
+                continue
+            if given not in ctx.lexicons.first_names and zipf(given.lower()) >= 3.5:
+                continue
+            spans.append((m.start(), m.end()))
+            yield _mention(c, m.start(), m.end(), "full", 0.85)
+    for _, _, names in cited:
+        for s, e in names:
+            if not covered(spans, s, e):
+                spans.append((s, e))
+                yield _mention(c, s, e, "last", 0.8)
+
+
 def find_people(c: Comment, ctx: Context) -> Iterator[Mention]:
     spans: list[tuple[int, int]] = []
     yield from _lexicon(c, ctx, spans)
@@ -190,6 +228,7 @@ def find_people(c: Comment, ctx: Context) -> Iterator[Mention]:
         if not covered(spans, s, e):
             spans.append((s, e))
             yield _mention(c, s, e, "full", 0.9)
+    yield from _cited(c, ctx, spans)
     yield from cued_people(c, ctx, spans)
     yield from _cued_surnames(c, ctx, spans)
     yield from _single_words(c, ctx, spans)

@@ -31,7 +31,11 @@ ADDRESS_RE = re.compile(rf"(?:^|[\n.!?]\s*|\()(?:[Hh]i|[Hh]ey|[Hh]ello|[Tt]hanks
                         rf"({WORD})\b(?![ \t]+[A-Z])")
 COAUTHOR_RE = re.compile(rf"(?<![\w’'-])({WORD})\s+(?:and|&)\s+(?:his |her |their )?(?:colleagues|coauthors|"
                          rf"co-authors|collaborators|coworkers|co-workers)\b")
-CUES = ((SPEECH_RE, "cue: speech verb"), (ADDRESS_RE, "cue: address"), (COAUTHOR_RE, "cue: coauthors"))
+# vocative: a reply opening on the name of whom it answers, "Greg, the estimator was…" (first names only:
+# "However, the…" opens sentences the same way)
+VOCATIVE_RE = re.compile(rf"(?:^|\n|[.!?]\s+)({WORD}),\s+(?=[a-z])")
+CUES = ((SPEECH_RE, "cue: speech verb"), (ADDRESS_RE, "cue: address"), (COAUTHOR_RE, "cue: coauthors"),
+        (VOCATIVE_RE, "cue: vocative"))
 
 
 def _personal(word: str, ctx: Context) -> bool:
@@ -51,6 +55,8 @@ def cued_people(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
         for m in pattern.finditer(c.text):
             s, e = m.span(1)
             if covered(spans, s, e) or not _personal(m.group(1), ctx):
+                continue
+            if pattern is VOCATIVE_RE and m.group(1) not in ctx.lexicons.first_names:
                 continue
             spans.append((s, e))
             yield Mention.found(comment_id=c.id, kind="person", surface=m.group(1), start=s, end=e,

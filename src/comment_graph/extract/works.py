@@ -14,8 +14,9 @@ from ..models import Comment, Mention
 from ..text import concept_key, not_after
 from ..urls import classify
 from . import Extractor, register
+from .citations import citations
 from .context import Context
-from .names import covered, sentence_initial
+from .names import MONTH_WORDS, covered, sentence_initial
 from .titles import find_titled, is_date
 
 NAME = "works"
@@ -43,6 +44,16 @@ SMALL = r"(?:to|of|the|a|an|in|on|for|and|vs\.?|with|from|is|are|at)"
 TITLE_RUN_RE = re.compile(rf"({LED_TITLE}(?:(?:\s{SMALL})+\s{CAP}|(?:\s{CAP}){{1,9}})(?:(?:\s{SMALL})*\s{CAP}){{0,8}})"
                           rf"(?:\s(series|sequence|book|post|paper))?")
 QUOTED_RE = re.compile(r"[“\"]([A-Z][^”\"\n]{3,120})[”\"]")
+# a possessive work noun then its title in apposition: "Ada Lin's book Tides of Debt"
+APPOSITION_NOUNS = {"book", "paper", "essay", "article", "report", "post", "series", "talk", "lecture", "novel",
+                    "textbook", "study", "preprint", "sequence"}
+APPOSITION_RE = re.compile(rf"\s+({CAP}(?:\s(?:{SMALL}\s)*{CAP}){{0,9}})(?![\w’'])")
+# a title written plainly after "in" or a reading verb, ending where the clause does:
+# "makes this point in Turning Code into Prose:", "I reread The Quiet Ledger", "promoted in Thinking, Fast and Slow"
+TITLE_AFTER_RE = re.compile(rf"\b(in|read|reread|re-read|reading|rereading|finished|recommend)\s+"
+                            rf"((?:The\s|A\s|An\s)?{CAP}(?:,?\s(?:(?:{SMALL}|into|about|without|not|under)\s)*{CAP}){{0,11}})"
+                            r"(?=\s*(?:[.:;!?)]|,\s|$|\n))")
+POSSESSIVE_BEFORE_RE = re.compile(r"[’']s\s+[a-z]+\s+in\s+$|[’']s\s+$")
 URL_RE = re.compile(r"https?://[^\s<>\"“”)\]]+[^\s<>\"“”)\].,;:!?’']")
 
 
@@ -94,6 +105,12 @@ def _patterns(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
                 or _function_word_inside(m.group(2)):
             continue
         start = m.start(1) + m.group(1).rindex(" ".join(words))
+        named = APPOSITION_RE.match(t, m.end())
+        if named and m.group(2) in APPOSITION_NOUNS and named.group(1).split()[0] not in ctx.lexicons.first_names:
+            # "Alan Manning's book Monopsony in Motion": one work, titled by the apposition
+            spans.append((start, named.end(1)))
+            yield _work(c, start, named.end(1), named.group(1), 0.85, creator=" ".join(words))
+            continue
         spans.append((start, m.end()))
         yield _descriptor(_work(c, start, m.end(), t[start:m.end()], 0.85, creator=" ".join(words)))
     for m in AUTHOR_WORK_RE.finditer(t) if any(noun in t for noun in AUTHOR_WORK_NOUNS) else ():
@@ -107,6 +124,32 @@ def _patterns(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
         if not covered(spans, m.start(1), m.end(1)):
             spans.append((m.start(1), m.end(1)))
             yield _descriptor(_work(c, m.start(1), m.end(1), m.group(1), 0.75))
+
+
+def _titles_after_reading(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+    """A Title Case title with no cue word but where it stands: after "in" or a reading verb, up to the
+    clause's end. Names of places and people stand there too ("found in New Jersey."), so the run must
+    read as a title: a small word inside it other than and/or, four words or more, a gerund first
+    ("Scaling Monosemanticity"), or an article first after a reading verb or a possessive."""
+    t = c.text
+    for m in TITLE_AFTER_RE.finditer(t):
+        s, e = m.start(2), m.end(2)
+        title = m.group(2)
+        words = title.replace(",", "").split()
+        big = [w for w in words if w[0].isupper() and w not in ("The", "A", "An")]
+        if not big or covered(spans, s, e) or is_date(words) or title in ctx.lexicons.organizations \
+                or title in ctx.lexicons.people or big[0] in ctx.lexicons.first_names or title.isupper() \
+                or any(w in MONTH_WORDS for w in words):
+            continue
+        smalls = {w for w in words if not w[0].isupper()}
+        article = words[0] in ("The", "A", "An")
+        reading = m.group(1) != "in"
+        shaped = (smalls - {"and", "or"} or len(big) >= 4 or (len(big) >= 2 and big[0].endswith("ing"))
+                  or (article and (reading or POSSESSIVE_BEFORE_RE.search(t, max(0, m.start() - 40), m.start(1)))))
+        if not shaped:
+            continue
+        spans.append((s, e))
+        yield _work(c, s, e, title, 0.6)
 
 
 def _titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
@@ -135,7 +178,7 @@ def _titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
             yield _work(c, m.start(1), m.end(1), m.group(1), 0.7)
 
 
-POSSESSIVE_TITLE_RE = re.compile(rf"({LED_PERSON})[’']s?\s+({CAP}(?:\s(?:{SMALL}\s)*{CAP}){{0,7}})(?![\w’'])")
+POSSESSIVE_TITLE_RE = re.compile(rf"({LED_PERSON})[’']s?\s+({CAP}(?:\s(?:{SMALL}\s)*{CAP}){{0,11}})(?![\w’'])")
 
 
 def _possessive_titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
@@ -180,12 +223,22 @@ def _urls(c: Comment, spans: list) -> Iterator[Mention]:
         yield mention
 
 
+def _citations(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+    """"Bills et al.", "Card and Krueger found": a paper cited by its authors; the lead author creates it."""
+    for s, e, names in citations(c.text, ctx):
+        if not covered(spans, s, e):
+            spans.append((s, e))
+            yield _descriptor(_work(c, s, e, c.text[s:e], 0.7, creator=c.text[names[0][0]:names[0][1]]))
+
+
 def find_works(c: Comment, ctx: Context) -> Iterator[Mention]:
     spans: list[tuple[int, int]] = []
     yield from _urls(c, spans)
+    yield from _citations(c, ctx, spans)
     yield from _titles_after_work_nouns(c, ctx, spans)
     yield from find_titled(c, ctx, spans)
     yield from _patterns(c, ctx, spans)
+    yield from _titles_after_reading(c, ctx, spans)
     yield from _titles(c, ctx, spans)
     yield from _possessive_titles(c, ctx, spans)
 
