@@ -258,7 +258,8 @@ def find_repeats(texts: list[str]) -> dict[int, int]:
         lo = max(0, i - REPEAT_WINDOW)
         if page.find(words, offsets[lo], offsets[i]) < 0 and page.find(words, 0, offsets[min(8, lo)]) < 0:
             continue
-        source = next(j for j in range(i - 1, -1, -1) if words in normed[j])
+        near = [*range(i - 1, lo - 1, -1), *range(min(8, lo) - 1, -1, -1)]  # where the scans above looked
+        source = next(j for j in near if words in normed[j])
         if len(normed[source]) > len(words) * 1.1:
             found[i] = source
     return found if found and not _repeats_itself(normed) else {}
