@@ -13,7 +13,12 @@ from itertools import accumulate
 # a number, or a single other non-space character.
 # (Runs of word characters are matched by `\w*`, not character by character: the same tokens, a
 # third faster.)
-TOKEN_RE = re.compile(r"[@#]?[^\W_]\w*(?:[-'’.&/+](?=[^\W_])\w*)*|\S", re.UNICODE)
+WORD_TOKEN = r"[@#]?[^\W_]\w*(?:[-'’.&/+](?=[^\W_])\w*)*"
+TOKEN_RE = re.compile(WORD_TOKEN + r"|\S", re.UNICODE)
+# The word tokens of TOKEN_RE alone: where a word cannot start, `\S` takes one character and the
+# scan goes on at the next, just as a search does; so these are the same words, without the
+# punctuation tokens that content words would drop anyway.
+WORD_TOKEN_RE = re.compile(WORD_TOKEN, re.UNICODE)
 APOSTROPHES = "'’"
 
 
@@ -121,7 +126,7 @@ def content_words(text: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def _content_words(text: str) -> tuple[str, ...]:
     """Cached: the segmenter asks about each paragraph on both sides of a gap."""
-    return tuple(w for w in map(_content_word, TOKEN_RE.findall(text)) if w)
+    return tuple(w for w in map(_content_word, WORD_TOKEN_RE.findall(text)) if w)
 
 
 @lru_cache(maxsize=1 << 17)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 from ..models import Boundary
 from ..text import content_words
@@ -65,7 +66,11 @@ def _first_sentence(text: str) -> str:
 
 
 # Literal words one of which each pattern needs: a few `in` tests in C spare most texts the regex.
-THREAD_HINTS = ("thread", "op", "parent", "commenter", "here", "sibling")
+# Each is a necessary literal of its pattern (lower case): where none is in the text, the regex
+# cannot match, so skipping it changes no decision.
+THREAD_HINTS = ("thread", "the op", "op's", "op’s", "parent comment", "commenters", "others here", "everyone here",
+                "sibling comment")
+POST_HINTS = ("post", "article", "essay", "paper", "piece", "write", "sequence", "thread")
 CLOSING_HINTS = ("curious", "happy", "glad", "keen", "interested", "love", "let me know", "feel free", "helps",
                  "encourage", "recommend", "urge", "reach", "thanks in advance")
 
@@ -81,11 +86,30 @@ def _last_sentence(text: str) -> str:
     return tail[cut + 2:] if cut >= 0 else tail
 
 
-def _cosine(a: Counter, b: Counter) -> float:
-    dot = sum(a[k] * b[k] for k in a.keys() & b.keys())
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
-    return dot / (na * nb) if na and nb else 0.0
+@lru_cache(maxsize=4096)
+def _bag(text: str) -> tuple[Counter, int, float]:
+    """A paragraph's content-word counts, their total and squared norm: cached, because each
+    paragraph stands on both sides of two or three gaps."""
+    bag = Counter(content_words(text))
+    return bag, sum(bag.values()), float(sum(v * v for v in bag.values()))
+
+
+def _dot(a: Counter, b: Counter) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return float(sum(v * b[k] for k, v in a.items() if k in b))
+
+
+def _cohesion(prev: list[Paragraph], b: Paragraph) -> tuple[int, int, float]:
+    """(words before, words after, cosine) between the last two paragraphs of `prev` and `b`,
+    from the paragraphs' cached bags: |x+y|² = |x|² + |y|² + 2·x·y spares building their sum."""
+    right, n_right, norm_right = _bag(b.text)
+    bags = [_bag(p.text) for p in prev[-2:]]
+    n_left = sum(n for _, n, _ in bags)
+    norm_left = sum(nn for _, _, nn in bags) + (2 * _dot(bags[0][0], bags[1][0]) if len(bags) == 2 else 0.0)
+    dot = sum(_dot(bag, right) for bag, _, _ in bags)
+    cosine = dot / (math.sqrt(norm_left) * math.sqrt(norm_right)) if norm_left and norm_right else 0.0
+    return n_left, n_right, cosine
 
 
 def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str | None) -> dict[str, float]:
@@ -107,10 +131,11 @@ def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str |
         f["refers back"] = -0.3
     tied = any(k in f for k in ("continuation opener", "parenthetical aside", "list item"))
     first = _first_sentence(b.text) if b.quote < 0.5 and not tied else ""
-    if first and YOU_RE.search(first):
+    if first and "you" in first.lower() and YOU_RE.search(first):
         # a reply speaks to the person it answers; a paragraph carrying on a comment rarely opens so
         f["addresses someone (you) in its first sentence"] = 0.3
-    if first and POST_RE.search(first) and not any(POST_RE.search(p.text) for p in prev[-3:]):
+    if first and _hinted(first, POST_HINTS) and POST_RE.search(first) \
+            and not any(_hinted(p.text, POST_HINTS) and POST_RE.search(p.text) for p in prev[-3:]):
         # a new comment anchors itself on the post it answers; one already speaking of it needn't
         f["speaks of the post, which the paragraphs before did not"] = 0.3
     if LEAD_IN_RE.match(b.text.split("\n", 1)[0].strip()):
@@ -143,11 +168,11 @@ def gap_features(prev: list[Paragraph], nxt: list[Paragraph], page_author: str |
         f["previous closes with an invitation or a wish"] = 0.3
     if SIGNATURE_RE.search(a.text[-90:]):
         f["previous ends with its author's signature and date"] = 1.5
-    left = Counter(w for p in prev[-2:] for w in content_words(p.text))
-    right = Counter(w for p in nxt[:1] for w in content_words(p.text))
     # too few words say nothing about cohesion, and a quote repeats the words of what it answers
-    if min(sum(left.values()), sum(right.values())) >= 8 and b.quote < 0.5:
-        f["cohesion"] = round(max(-0.6, min(0.4, 0.15 - 2.0 * _cosine(left, right))), 3)
+    if b.quote < 0.5:
+        n_left, n_right, cosine = _cohesion(prev, b)
+        if min(n_left, n_right) >= 8:
+            f["cohesion"] = round(max(-0.6, min(0.4, 0.15 - 2.0 * cosine)), 3)
     return f
 
 

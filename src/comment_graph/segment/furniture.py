@@ -11,6 +11,7 @@ comment that follows.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import islice
 from dataclasses import dataclass
 
@@ -52,11 +53,13 @@ MAX_RUN_PER_DELIMITER = 8  # body paragraphs per furniture delimiter, at most, o
 MAX_LINE_TOKENS = 16  # a metadata line or byline is short; prose stops being read after this many tokens
 
 
-def _tokens(s: str) -> list[str]:
-    """The first MAX_LINE_TOKENS + 1 tokens: enough to tell a line over the limit, without reading
-    a whole paragraph of prose (every paragraph of a page is asked)."""
+@lru_cache(maxsize=1024)
+def _tokens(s: str) -> tuple[str, ...]:
+    """The first MAX_LINE_TOKENS + 1 tokens, trailing commas off: enough to tell a line over the
+    limit, without reading a whole paragraph of prose (every paragraph of a page is asked). Cached:
+    a short line is asked whether it is a byline and then whether it is metadata."""
     found = LINE_TOKEN_RE.finditer(s.replace("\u00a0", " "))
-    return [m.group() for m in islice(found, MAX_LINE_TOKENS + 1)]
+    return tuple(m.group().rstrip(",") for m in islice(found, MAX_LINE_TOKENS + 1))
 
 
 def words_of(s: str, limit: int | None = None) -> list[str]:
@@ -70,7 +73,7 @@ def is_meta_line(s: str) -> bool:
     s = s.strip()
     if FURNITURE_RE.match(s):
         return True
-    toks = [t.rstrip(",") for t in _tokens(s)]
+    toks = _tokens(s)
     if not toks or len(toks) > MAX_LINE_TOKENS or s.endswith((".", "?", "!")):
         return False
     meta = sum(bool(META_TOKEN_RE.match(t)) for t in toks)
@@ -85,8 +88,10 @@ def is_meta_line(s: str) -> bool:
 def byline(s: str) -> str | None:
     """The author of a line like 'tptacek 3 hours ago | parent', '12 points by Jane Doe 2d',
     or 'Started by kestrel_grey · February 11, 2024'."""
-    toks = [t.rstrip(",") for t in _tokens(s)]
-    if not 2 <= len(toks) <= MAX_LINE_TOKENS or not any(ch.isdigit() for ch in s) or s.rstrip().endswith((".", "?", "!")):
+    if not any(map(str.isdigit, s)) or s.rstrip().endswith((".", "?", "!")):
+        return None  # a byline carries a time, a date or a count
+    toks = _tokens(s)
+    if not 2 <= len(toks) <= MAX_LINE_TOKENS:
         return None
     other = [i for i, t in enumerate(toks) if not META_TOKEN_RE.match(t)]
     if not other or len(other) > 3 or other != list(range(other[0], other[-1] + 1)):
@@ -209,7 +214,8 @@ def _name_over_byline(paras: list[Paragraph]) -> None:
     """Fediverse and forum cards put a display name on its own line right above the byline (a handle,
     a date): a short line without a sentence end there is part of the byline, not a comment."""
     for i, (a, b) in enumerate(zip(paras, paras[1:])):
-        if a.role not in ("body", "title") or "\n" in a.text or len(words_of(a.text, limit=6)) > 5 \
+        if b.role not in ("byline", "furniture") or a.role not in ("body", "title") or "\n" in a.text \
+                or len(words_of(a.text, limit=6)) > 5 \
                 or a.text.endswith((".", "?", "!", ":", ",")):
             continue
         # a bare handle or name over date/karma lines ("18h", "•", "Mar 3") is a byline split over

@@ -92,8 +92,7 @@ def quote_features(run: list[_Para], i: int, page_author: str | None) -> tuple[f
             add(0.5, "opens in lower case where the page's paragraphs open in capitals")
     elif len(p.split()) >= 8 and not p.endswith(SENTENCE_END) and not EMOTICON_END_RE.search(p):
         add(0.3, "a sentence cut off before its end")
-    straight, curly = _typography(p)
-    if straight and not curly and _page_is_curly(run):
+    if '"' in p and not _typography(p)[1] and _page_is_curly(run):
         add(0.5, "straight quotation marks on a curly-quote page")
     if "…" in p[1:-1] or "[...]" in p or "[…]" in p:
         add(0.3, "ellipsis marks an excerpt")
@@ -132,10 +131,11 @@ _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
 def _shared_run(a: str, b: str, n: int) -> bool:
-    def grams(text: str) -> set[tuple[str, ...]]:
-        words = _WORD_RE.findall(text[:800].lower())
-        return {tuple(words[k:k + n]) for k in range(len(words) - n + 1)}
-    return not grams(a).isdisjoint(grams(b))
+    """Whether `a` and `b` share `n` words in a row (within their first 800 characters): each run of
+    `a`'s words is looked up in `b`'s words, joined with single spaces, in C."""
+    words_a = _WORD_RE.findall(a[:800].lower())
+    joined_b = " " + " ".join(_WORD_RE.findall(b[:800].lower())) + " "
+    return any(" " + " ".join(words_a[k:k + n]) + " " in joined_b for k in range(len(words_a) - n + 1))
 
 
 class _RunFacts:
