@@ -13,6 +13,10 @@ summed every two seconds: pages shared copy-on-write count once). In the same ru
 keyword extraction alone (the well-known peer) runs over the same comments' text, and
 the ratio of comments per second is printed: above 1 means the whole pipeline is faster
 per comment than YAKE's keywords alone.
+
+Stage columns come from the build's progress reports: "segment" is the splitting of a flat
+text into comments (0 for JSONL), "survey" the corpus-wide pass that finds full names before
+extraction, and "read" what no stage reports (loading the input and the lexicons).
 """
 
 from __future__ import annotations
@@ -164,7 +168,7 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="cg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; work dir {work}")
-    header = (f"{'corpus':>16} {'MB':>7} {'comments/s':>10} {'MB/s':>6} {'total s':>8} {'read':>6} {'extract':>8} "
+    header = (f"{'corpus':>16} {'MB':>7} {'comments/s':>10} {'MB/s':>6} {'total s':>8} {'read':>6} {'segment':>8} {'survey':>7} {'extract':>8} "
               f"{'resolve':>8} {'write':>7} {'RSS MB':>7} {'(build)':>9} {'all MB':>7} {'ttl MB':>7} {'html MB':>8} {'json MB':>8} "
               f"{'YAKE c/s':>9} {'ratio':>6}")
     print(header)
@@ -179,7 +183,7 @@ def main() -> None:
             rate = r["comments"] / r["total"]
             s, o = r["stages"], r["outputs"]
             print(f"{fmt + ' ' + format(n, ','):>16} {mb:7.1f} {rate:10.0f} {mb / r['total']:6.2f} {r['total']:8.1f} "
-                  f"{s.get('read', 0):6.1f} {s.get('extract', 0):8.1f} {s.get('resolve', 0):8.1f} {s['write']:7.1f} "
+                  f"{s.get('read', 0):6.1f} {s.get('segment', 0):8.1f} {s.get('survey', 0):7.1f} {s.get('extract', 0):8.1f} {s.get('resolve', 0):8.1f} {s['write']:7.1f} "
                   f"{r['rss_mb']:7.0f} {r['rss_build_mb']:9.0f} {r['tree_mb']:7.0f} {o.get('ttl', 0) / 1e6:7.1f} {o.get('html', 0) / 1e6:8.1f} "
                   f"{o.get('state', 0) / 1e6:8.1f} {yk:9.0f} {rate / yk:6.2f}", flush=True)
             results[(fmt, n)] = r["total"]

@@ -169,3 +169,13 @@ def test_a_bad_option_is_one_line_naming_it():
         comment_graph.build(base_iri="https://example.org/a b/")
     with pytest.raises(comment_graph.ConfigError, match=r"^max_concepts_per_comment: Input should be greater"):
         comment_graph.build(max_concepts_per_comment=0)
+
+
+def test_progress_covers_segmentation_and_the_survey_not_only_extraction():
+    seen: dict[str, list[tuple[int, int]]] = {}
+    kg = comment_graph.build(progress=lambda stage, done, total: seen.setdefault(stage, []).append((done, total)))
+    segment = seen["segment"]
+    assert segment[0][0] == 0 and segment[-1][0] == segment[-1][1] > len(kg.comments)  # paragraphs, not comments
+    assert [d for d, _ in segment] == sorted(d for d, _ in segment)
+    assert seen["survey"][-1] == (len(kg.comments), len(kg.comments))
+    assert list(seen)[:2] == ["segment", "survey"]

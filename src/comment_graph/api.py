@@ -91,7 +91,7 @@ def _markup_spans(loaded: Loaded, comments: list[Comment]) -> None:
                               key=lambda q: q.start)
 
 
-def _ingest(paths: Sequence[Path], config: BuildConfig, taken: Sequence[str] = ()
+def _ingest(paths: Sequence[Path], config: BuildConfig, taken: Sequence[str] = (), progress: Progress | None = None
             ) -> tuple[list[Comment], list[Segmentation], list[InputInfo], list[str], set[int]]:
     """Read every input into comments; `taken` are ids already used (by the build appended to).
     Also returns which comments (positions in the list) came from records, whose quotes are
@@ -106,7 +106,8 @@ def _ingest(paths: Sequence[Path], config: BuildConfig, taken: Sequence[str] = (
         warnings += loaded.warnings
         infos.append(InputInfo(str(p), loaded.format, sha256_of(Path(p))))
         if loaded.text is not None:
-            seg = segment_text(loaded.text, loaded.path, strategy=config.segmenter, page_author=config.page_author)
+            seg = segment_text(loaded.text, loaded.path, strategy=config.segmenter, page_author=config.page_author,
+                               progress=progress)
             _markup_spans(loaded, seg.comments)
             for c in seg.comments:
                 c.index = len(taken) + len(comments)
@@ -191,10 +192,13 @@ def _config(config: BuildConfig | None, options: dict) -> BuildConfig:
 
 
 def _context(comments: list[Comment], lex, page_author: str | None, page_titles: list[str],
-             config: BuildConfig | None = None, records: set[int] = frozenset()) -> Context:
+             config: BuildConfig | None = None, records: set[int] = frozenset(),
+             progress: Progress | None = None) -> Context:
     """What extractors know of the whole corpus: names seen in full anywhere, the comment authors.
     The same pass over the comments detects the quotes of those at the positions in `records`."""
     ctx = Context(lex, page_author, page_titles)
+    if progress:
+        progress("survey", 0, len(comments))
     if config is not None and _parallel(config, comments):
         surveyed = _in_workers(_survey_chunk, comments, ctx, config.jobs, records=records)
     else:
@@ -208,6 +212,8 @@ def _context(comments: list[Comment], lex, page_author: str | None, page_titles:
         start = end
         for i, found in quotes:
             comments[i].quotes = sorted(comments[i].quotes + found, key=lambda q: q.start)
+        if progress:
+            progress("survey", end, len(comments))
     ctx.authors = {c.author for c in comments if c.author}
     ctx.corpus_full_names |= {a for a in ctx.authors if " " in a and a[0].isupper()}
     return ctx
@@ -247,11 +253,11 @@ def build(sources: str | Path | Sequence[str | Path] | None = None, config: Buil
     for name in config.extractors:
         get_extractor(name)  # fail before any work on a misspelt name
     with shared_heap():  # what each stage makes lives to the end: later collections need not scan it
-        comments, segs, infos, warnings, records = _ingest(_paths(sources), config)
+        comments, segs, infos, warnings, records = _ingest(_paths(sources), config, progress=progress)
         page_author = config.page_author or next((s.page_author for s in segs if s.page_author), None)
         lex = _lexicons(config)
         page_titles = [t for s in segs for t in s.page_titles]
-        ctx = _context(comments, lex, page_author, page_titles, config, records)
+        ctx = _context(comments, lex, page_author, page_titles, config, records, progress)
         freeze_survivors()
         raw = _extract_all(comments, config, ctx, progress)
         freeze_survivors()
@@ -298,7 +304,8 @@ def _append(out_dir: str | Path, sources, *, progress: Progress | None, jobs: in
                          path=str(out_dir))
     config = old.config.model_copy(update={"jobs": jobs})
     reading = config.model_copy(update={"input_format": input_format, "strict": strict})
-    new, segs, infos, warnings, records = _ingest(_paths(sources), reading, taken=[c.id for c in old.comments])
+    new, segs, infos, warnings, records = _ingest(_paths(sources), reading, taken=[c.id for c in old.comments],
+                                                  progress=progress)
     comments = old.comments + new
     page_author = old.page_author or next((s.page_author for s in segs if s.page_author), None)
     lex = _lexicons(config)

@@ -14,6 +14,7 @@ bylines and titles, line by line and among paragraphs), `quotes.py` (quoted pass
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..models import Boundary, Comment, Quote
@@ -42,8 +43,10 @@ class Segmentation:
 
 
 def segment_text(text: str, source: str = "", *, strategy: str = "auto",
-                 page_author: str | None = None) -> Segmentation:
-    """Find the comments of a flat text. `strategy='paragraph'` makes each paragraph a comment."""
+                 page_author: str | None = None,
+                 progress: Callable[[str, int, int], None] | None = None) -> Segmentation:
+    """Find the comments of a flat text. `strategy='paragraph'` makes each paragraph a comment.
+    `progress("segment", done, total)` is told how many paragraphs have been grouped."""
     layout, votes = layout_for(text)
     unit = paragraph_unit(text)
     paras = _unglue_bylines(text, split_paragraphs(text, unit), layout)
@@ -66,8 +69,14 @@ def segment_text(text: str, source: str = "", *, strategy: str = "auto",
     # comments apart, and merged comments are how they fail: there a gap with no evidence either way
     # (a tie) opens a comment; on blank-line pages a tie keeps the paragraph with the one before
     prior = {"line unit: a tie opens a comment": 0.0} if unit == "line" else None
+    if progress:
+        progress("segment", 0, len(paras))
     for meta, run in _runs_in_context(paras):
         groups += [(g, meta) for g in _group(run, author, strategy, boundaries, position, threshold, prior)]
+        if progress:
+            progress("segment", position[id(run[-1])] + 1, len(paras))
+    if progress:
+        progress("segment", len(paras), len(paras))
     comments = [_comment(text, g, i, source, meta) for i, (g, meta) in enumerate(groups)]
     _dedupe_ids(comments)
     _link_quote_sources(groups, comments)
