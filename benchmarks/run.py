@@ -183,7 +183,8 @@ def main() -> None:
             rate = r["comments"] / r["total"]
             s, o = r["stages"], r["outputs"]
             print(f"{fmt + ' ' + format(n, ','):>16} {mb:7.1f} {rate:10.0f} {mb / r['total']:6.2f} {r['total']:8.1f} "
-                  f"{s.get('read', 0):6.1f} {s.get('segment', 0):8.1f} {s.get('survey', 0):7.1f} {s.get('extract', 0):8.1f} {s.get('resolve', 0):8.1f} {s['write']:7.1f} "
+                  f"{s.get('read', 0):6.1f} {s.get('segment', 0):8.1f} {s.get('survey', 0):7.1f} "
+                  f"{s.get('extract', 0):8.1f} {s.get('resolve', 0):8.1f} {s['write']:7.1f} "
                   f"{r['rss_mb']:7.0f} {r['rss_build_mb']:9.0f} {r['tree_mb']:7.0f} {o.get('ttl', 0) / 1e6:7.1f} {o.get('html', 0) / 1e6:8.1f} "
                   f"{o.get('state', 0) / 1e6:8.1f} {yk:9.0f} {rate / yk:6.2f}", flush=True)
             results[(fmt, n)] = r["total"]
