@@ -46,7 +46,9 @@ def segment_text(text: str, source: str = "", *, strategy: str = "auto",
                  page_author: str | None = None,
                  progress: Callable[[str, int, int], None] | None = None) -> Segmentation:
     """Find the comments of a flat text. `strategy='paragraph'` makes each paragraph a comment.
-    `progress("segment", done, total)` is told how many paragraphs have been grouped."""
+    `progress("segment", done, total)` is told how many characters of the text are done."""
+    if progress:
+        progress("segment", 0, len(text))
     layout, votes = layout_for(text)
     unit = paragraph_unit(text)
     paras = _unglue_bylines(text, split_paragraphs(text, unit), layout)
@@ -69,14 +71,10 @@ def segment_text(text: str, source: str = "", *, strategy: str = "auto",
     # comments apart, and merged comments are how they fail: there a gap with no evidence either way
     # (a tie) opens a comment; on blank-line pages a tie keeps the paragraph with the one before
     prior = {"line unit: a tie opens a comment": 0.0} if unit == "line" else None
-    if progress:
-        progress("segment", 0, len(paras))
     for meta, run in _runs_in_context(paras):
         groups += [(g, meta) for g in _group(run, author, strategy, boundaries, position, threshold, prior)]
         if progress:
-            progress("segment", position[id(run[-1])] + 1, len(paras))
-    if progress:
-        progress("segment", len(paras), len(paras))
+            progress("segment", run[-1].end, len(text))
     comments = [_comment(text, g, i, source, meta) for i, (g, meta) in enumerate(groups)]
     _dedupe_ids(comments)
     _link_quote_sources(groups, comments)
@@ -84,6 +82,8 @@ def segment_text(text: str, source: str = "", *, strategy: str = "auto",
     boundaries.sort(key=lambda b: b.paragraph)
     furniture = [p.text for p in paras if p.role != "body"]
     titles = [p.title for p in paras if p.title]
+    if progress:
+        progress("segment", len(text), len(text))
     return Segmentation(comments, boundaries, author, titles, furniture, layout.name, unit)
 
 
