@@ -243,3 +243,28 @@ def test_possessive_work_noun_with_its_title_is_one_work(tmp_path):
 def test_a_title_opening_on_a_question_word_is_no_organization(tmp_path):
     kg = build_text(tmp_path, "I agree; see Why Some Lab Research Findings Fail for the argument.")
     assert not any(e.label.startswith("Why") for e in kg.entities_of("organization"))
+
+
+def test_a_known_term_narrowed_by_a_rare_or_classifying_modifier_is_a_term_of_its_own(tmp_path):
+    kg = build_text(tmp_path, "Solving technical alignment is not the whole job. Then there is the successor "
+                              "alignment problem, where each model must align the next one.")
+    labels = {concept_key(e.label) for e in kg.entities_of("concept")}
+    assert {"technical alignment", "successor alignment problem"} <= labels
+
+
+def test_a_question_with_few_terms_keeps_its_everyday_nouns(tmp_path):
+    # "nominations" is an everyday-ish noun no other comment uses: in a comment with few terms it stays
+    kg = build_text(tmp_path, "Will the review phase show the number of nominations each post received?\n\n"
+                              "I wrote a long reply about Bayesian model averaging, variational inference, "
+                              "posterior collapse, amortized inference and evidence lower bounds elsewhere.")
+    first = kg.comments[0].id
+    labels = {kg.entities[s.entity_id].label for s in kg.subjects if s.comment_id == first}
+    assert "nominations" in labels
+
+
+def test_a_one_off_everyday_adjective_on_a_concept_merges_into_it():
+    from comment_graph.resolve.concepts import _modifier_merge
+
+    counts = {"obfuscation": 3, "deliberate obfuscation": 1, "natural selection": 1, "selection": 2,
+              "negative reward": 4, "reward": 6, "rabbit hunt": 1, "hunt": 2}
+    assert _modifier_merge(counts, vocabulary={}) == {"deliberate obfuscation": "obfuscation"}

@@ -35,7 +35,7 @@ class BuildConfig(BaseModel):
     @classmethod
     def _blank_is_none(cls, v: str | None) -> str | None:
         return " ".join(v.split()) or None if v is not None else None
-    max_concepts_per_comment: int = Field(default=12, ge=1, le=100)
+    max_concepts_per_comment: int = Field(default=15, ge=1, le=100)
     base_iri: str = DEFAULT_BASE_IRI
 
     @field_validator("base_iri")

@@ -21,7 +21,7 @@ from ..text import concept_key, not_after, singular, stopwords, token_columns
 from . import Extractor, register
 from .context import Context
 from .names import Taken, sentence_initial
-from .tagging import ACRONYM_RE, _is_word, _tag, _tag_and_chunk, specificity
+from .tagging import ACRONYM_RE, _is_word, _tag, _tag_and_chunk, _word_tag, specificity
 from .terms import find_terms
 from .vocabulary import NAME, _vocab_matches
 
@@ -254,7 +254,11 @@ def _extends_term(text: str, s: int, e: int, inside: list[Mention], words: list[
     if any(v.start > s for v in inside if v.end == e) and len(inside) > 1 \
             and not any(text[v.end:v.end + 1] == "-" for v in inside):
         return False  # two known terms side by side ("situationally-aware AI"): both are already found
-    return _recurs(text, words)  # "negative reward" four times is a term of its own
+    # "negative reward" four times is a term of its own; so is a known term narrowed by a rare or a
+    # classifying modifier ("successor alignment problem", "technical alignment", "civilized debate")
+    first = words[0].lower()
+    return _recurs(text, words) or (len(words) > 1 and "-" not in first and _is_word(words[0])
+                                    and (specificity([first]) >= 0.5 or _relational(first, _word_tag(first, False))))
 
 
 QUOTED_TERM_RE = re.compile(r"[“\"]([a-z][\w’' -]{1,48}?)[”\"]")

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from operator import itemgetter
 
-from ..lexicon import Lexicons
+from ..extract.concepts import _relational
+from ..extract.tagging import _word_tag
+from ..lexicon import Lexicons, zipf
 from ..models import Entity, Mention
 from ..text import concept_key
 from .ids import LINK, _Ids
@@ -62,6 +64,23 @@ def _inflection_merge(counts: dict[str, int], vocabulary) -> dict[str, str]:
     return out
 
 
+def _modifier_merge(counts: dict[str, int], vocabulary) -> dict[str, str]:
+    """'deliberate obfuscation' -> 'obfuscation' where the phrase is used once and its head is a concept: an
+    everyday adjective before it ("deliberate", "strong", "elaborate") names no kind of its own, while
+    a classifying or rare modifier does ("natural selection", "utilitarian ethics", "successor
+    alignment problem"), as does a noun ("rabbit hunt"). A vocabulary key is never merged away."""
+    out = {}
+    for key in counts:
+        first, _, head = key.replace("-", " ", 1).partition(" ")
+        if head in counts and counts[key] == 1 and key not in vocabulary and _everyday_adjective(first):
+            out[key] = head
+    return out
+
+
+def _everyday_adjective(word: str) -> bool:
+    return _word_tag(word, False) in ("JJ", "VB", "VBN") and zipf(word) >= 3.5 and not _relational(word, "JJ")
+
+
 def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
                       entities: dict[str, Entity]) -> None:
     abbr = _abbreviations(mentions, lex)
@@ -73,6 +92,9 @@ def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
     for neg, pos in _negation_merge(set(by_key)).items():
         by_key[pos] += by_key.pop(neg)
     for form, base in _inflection_merge({k: len(v) for k, v in by_key.items()}, lex.concepts).items():
+        by_key[base] += by_key.pop(form)
+    merges = _modifier_merge({k: len(v) for k, v in by_key.items()}, lex.concepts)
+    for form, base in sorted(merges.items(), key=lambda kv: -len(kv[0])):  # "a b c" into "b c" before "b c" into "c"
         by_key[base] += by_key.pop(form)
     for key, ms in sorted(by_key.items()):
         vc = lex.concepts.get(key)
@@ -99,15 +121,20 @@ def _preferred_surface(ms: list[Mention], abbr: dict[str, str]) -> str:
 
 
 SHORT_COMMENT_WORDS = 12
+FEW_CONCEPTS = 5  # the smallest subject budget a comment gets (see ranking.py)
 
 
 def _corpus_checked(mentions: list[Mention], short: frozenset[str] = frozenset()) -> list[Mention]:
     """A lone everyday-ish noun ("vacuum", "throughput") counts as a term only when at least two
-    comments of the corpus use it: domain vocabulary recurs, passing words do not. A one-line
-    comment ("You can do that with LibreOffice.") keeps them: its few nouns are what it is about."""
-    spread = Counter(map(itemgetter(1), set(map(LINK, (m for m in mentions if m.kind == "concept")))))
+    comments of the corpus use it: domain vocabulary recurs, passing words do not. A comment whose
+    other concepts do not fill its smallest budget keeps them: a one-line comment ("You can do that
+    with LibreOffice.") or a question whose few nouns are what it asks about."""
+    concepts = [m for m in mentions if m.kind == "concept"]
+    spread = Counter(map(itemgetter(1), set(map(LINK, concepts))))
+    sure = Counter(map(itemgetter(0), {LINK(m) for m in concepts if not m.corpus_checked}))
+    sparse = {m.comment_id for m in concepts if m.corpus_checked and sure[m.comment_id] < FEW_CONCEPTS} | short
     return [m for m in mentions if not (m.kind == "concept" and m.corpus_checked and spread[m.entity_id] < 2
-                                        and not (m.comment_id in short and _plain_or_product(m)))]
+                                        and not (m.comment_id in sparse and _plain_or_product(m)))]
 
 
 def _plain_or_product(m: Mention) -> bool:
