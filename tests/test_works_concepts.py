@@ -268,3 +268,19 @@ def test_a_one_off_everyday_adjective_on_a_concept_merges_into_it():
     counts = {"obfuscation": 3, "deliberate obfuscation": 1, "natural selection": 1, "selection": 2,
               "negative reward": 4, "reward": 6, "rabbit hunt": 1, "hunt": 2}
     assert _modifier_merge(counts, vocabulary={}) == {"deliberate obfuscation": "obfuscation"}
+
+
+def test_noun_of_noun_terms_but_not_partitives(tmp_path):
+    kg = build_text(tmp_path, "I expect the history of medicine was changed by it, and the speed of light is "
+                              "fixed. A lot of people think a piece of code is the kind of thing that matters.")
+    labels = {concept_key(e.label) for e in kg.entities_of("concept")}
+    assert {"history of medicine", "speed of light"} <= labels
+    assert not {k for k in labels if k.startswith(("lot of", "piece of", "kind of"))}
+
+
+def test_quoted_terms_with_american_punctuation_and_chat_abbreviations(tmp_path):
+    kg = build_text(tmp_path, 'IMO it would be clearer to measure "correlation with capabilities" and '
+                              '"variance across models," directly. IIUC nobody does.')
+    labels = {e.label for e in kg.entities_of("concept")}
+    assert {"correlation with capabilities", "variance across models"} <= labels
+    assert not labels & {"IMO", "IIUC"}

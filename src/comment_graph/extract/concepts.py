@@ -222,8 +222,8 @@ def _recurring_tail(idx: list[int], toks, text: str) -> bool:
     return any(_recurs(text, [toks[i][0] for i in idx[k:]]) for k in range(len(idx) - 1))
 
 
-def _phrases(c: Comment, toks, tags, in_chunk, spans: Taken, vocab: list[Mention]) -> Iterator[Mention]:
-    for idx in _chunks(toks, tags, in_chunk):
+def _phrases(c: Comment, toks, tags, chunks: list[list[int]], spans: Taken, vocab: list[Mention]) -> Iterator[Mention]:
+    for idx in chunks:
         best = _best_suffix(idx, toks, tags, c.text)
         if not best:
             continue
@@ -261,8 +261,10 @@ def _extends_term(text: str, s: int, e: int, inside: list[Mention], words: list[
                                     and (specificity([first]) >= 0.5 or _relational(first, _word_tag(first, False))))
 
 
-QUOTED_TERM_RE = re.compile(r"[“\"]([a-z][\w’' -]{1,48}?)[”\"]")
-INNER_PREPOSITIONS = {"of", "from", "for", "to", "in", "on", "with", "as"}
+# (a comma or full stop before the closing mark is American punctuation, not part of the term)
+QUOTED_TERM_RE = re.compile(r"[“\"]([a-z][\w’' -]{1,48}?)[,.]?[”\"]")
+INNER_PREPOSITIONS = {"of", "from", "for", "to", "in", "on", "with", "as", "across", "between", "over", "under",
+                      "without", "against", "into", "per", "via", "vs"}
 
 
 def _quoted_terms(c: Comment, spans: Taken) -> Iterator[Mention]:
@@ -294,12 +296,44 @@ def _proper_terms(c: Comment, ctx: Context, spans: Taken) -> Iterator[Mention]:
     for m in PROPER_RE.finditer(c.text):
         word, s, e = m.group(1), m.start(1), m.end(1)
         if spans.covers(s, e) or sentence_initial(c.text, s) or word in lex.first_names or word in lex.people \
-                or word in lex.organizations or word in ctx.corpus_surnames or zipf(word.lower()) >= 4.0:
+                or word in lex.organizations or word in ctx.corpus_surnames or zipf(word.lower()) >= 4.0 \
+                or word.lower() in stopwords():  # chat abbreviations ("IMO", "IIUC") are no topics
             continue
         spans.append((s, e))
         yield Mention.found(comment_id=c.id, kind="concept", surface=word, start=s, end=e, extractor=NAME,
                       score=CORPUS_CHECKED, key=concept_key(word), attrs={"source": "proper name"},
                       corpus_checked=True)
+
+
+# Heads that count or partition what follows "of" ("a lot of people", "the kind of thing", "a piece
+# of code"): general English, so "N of N" phrases headed by them are no terms.
+PARTITIVE_HEADS = frozenset("""lot lots kind kinds sort sorts type types number numbers amount amounts bunch
+couple part parts piece pieces set sets range variety series lack rest half majority minority plenty ton tons
+bit bits degree level levels way ways end side sides form forms example examples case cases instance instances
+point points fraction share group groups list lists pair handful dozen dozens hundreds thousands millions
+result results aspect aspects top bottom front back middle beginning start version versions sense matter
+question questions idea ideas use thing things area areas source sources deal couple stack pile""".split())
+OF_SPECIFICITY = 0.25  # the rarest word of "theory of mind" (5.0 on the Zipf scale) just passes
+
+
+def _of_phrases(c: Comment, toks, tags, chunks: list[list[int]], spans: Taken, vocab: list[Mention]
+                ) -> Iterator[Mention]:
+    """'history of medicine', 'theory of mind', 'economies of scale': a noun, "of" and a short noun
+    phrase with no determiner between them name one thing (Justeson and Katz's N-P-N term pattern)."""
+    for a, b in zip(chunks, chunks[1:]):
+        head = a[-1]
+        if b[0] != head + 2 or toks[head + 1][0] != "of" or len(b) > 2 or tags[head] not in NOUN_TAGS:
+            continue
+        words = [toks[head][0]] + [toks[i][0] for i in b]
+        s, e = toks[head][1], toks[b[-1]][2]
+        if words[0].lower() in PARTITIVE_HEADS or specificity(words) < OF_SPECIFICITY \
+                or any(v.start < e and s < v.end for v in vocab) or spans.covers(s, e):
+            continue
+        spans.append((s, e))
+        surface = c.text[s:e]
+        yield Mention.found(comment_id=c.id, kind="concept", surface=surface, start=s, end=e, extractor=NAME,
+                            score=round(0.45 + 0.4 * specificity(words), 3), key=concept_key(surface),
+                            attrs={"source": "noun of noun"})
 
 
 def find_concepts(c: Comment, ctx: Context) -> Iterator[Mention]:
@@ -312,7 +346,9 @@ def find_concepts(c: Comment, ctx: Context) -> Iterator[Mention]:
     yield from vocab
     yield from _quoted_terms(c, spans)
     yield from find_terms(c, ctx, spans)
-    yield from _phrases(c, toks, tags, in_chunk, spans, vocab)
+    chunks = list(_chunks(toks, tags, in_chunk))
+    yield from _of_phrases(c, toks, tags, chunks, spans, vocab)
+    yield from _phrases(c, toks, tags, chunks, spans, vocab)
     taken = spans.copy()
     for m in vocab:
         taken.append((m.start, m.end))

@@ -121,4 +121,5 @@ def _specificity(words: tuple[str, ...]) -> float:
 def _in_chunk(tok: str, tag: str) -> bool:
     """Whether a tagged token may stand in a noun phrase (cached: words and their tags repeat)."""
     return (tag in MODIFIER_TAGS and not tok[:1].isupper() and _is_word(tok) and fold(tok) not in stopwords()
-            and not tok.endswith(("'", "’", "'s", "’s"))) or (tag.startswith("NN") and ACRONYM_RE.match(tok) is not None)
+            and not tok.endswith(("'", "’", "'s", "’s"))) or (tag.startswith("NN") and ACRONYM_RE.match(tok) is not None
+                                                               and fold(tok) not in stopwords())  # "IMO", "IIUC"
