@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from ..lexicon import zipf
+from ..text import not_after
 from .context import Context
 from .names import NOT_SURNAME
 
@@ -21,7 +22,8 @@ SURNAME = r"[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
 ET_AL_RE = re.compile(rf"(?<![\w’'-])(?:(?:[Tt]he)\s+)?({SURNAME})\s+et\s+al\b\.?(?:\s+\(\d{{4}}[a-z]?\))?")
 # a noun right after "the X et al." heads the phrase: "the Okafor et al. comparison"
 HEAD_NOUN_RE = re.compile(r"\s+([a-z][a-z-]+)\b")
-LIST_RE = re.compile(rf"(?<![\w’'-])({SURNAME}(?:,\s+{SURNAME})*,?\s+(?:and|&)\s+{SURNAME})(?![\w’'-])"
+LIST_RE = re.compile("(" + not_after(r"[\w’'-]", "[A-Z]") + rf"{SURNAME[5:]}(?:,\s+{SURNAME})*,?\s+(?:and|&)\s+{SURNAME})"
+                     r"(?![\w’'-])"
                      r"(\s*\(\d{4}[a-z]?\))?")
 FINDING_AFTER_RE = re.compile(r"\s+(?:found|find|finds|showed|shown|show|shows|argued|argue|argues|estimated|"
                               r"estimate|estimates|reported|report|documented|document|demonstrated|concluded)\b")

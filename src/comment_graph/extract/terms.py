@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from ..lexicon import zipf
 from ..models import Comment, Mention
-from ..text import concept_key, stopwords
+from ..text import concept_key, not_after, stopwords
 from .context import Context
 from .names import Taken, sentence_initial
 from .tagging import pos_lexicon
@@ -26,7 +26,8 @@ from .tagging import pos_lexicon
 NAME = "concepts"
 QUOTED_WORD_RE = re.compile(r"[“\"‘]([a-z][a-z-]{2,30})[”\"’](?![a-z])")
 CAP_WORD = r"[A-Z][a-z]+(?:-[A-Za-z]+)?"
-CAP_COMPOUND_RE = re.compile(rf"(?<![\w’'@#-])({CAP_WORD}(?:\s{CAP_WORD}){{1,2}})(?![\w’'-])")
+# (the opening capital written with not_after rather than after a look-behind: scanned in C)
+CAP_COMPOUND_RE = re.compile("(" + not_after(r"[\w’'@#-]", "[A-Z]") + rf"{CAP_WORD[5:]}(?:\s{CAP_WORD}){{1,2}})(?![\w’'-])")
 CAP_COMPOUND_BREAKS = {"The", "A", "An", "And", "Or", "But", "I", "In", "On", "Of", "For", "To", "If", "So", "As",
                        "My", "We", "It", "This", "That", "Mr", "Ms", "Dr", "Prof"}
 TERM_WORDS = r"[A-Za-z][\w-]*(?:\s[a-z][\w-]*){0,3}"
