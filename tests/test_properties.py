@@ -279,3 +279,15 @@ def test_key_lengths_walk_the_trie_as_the_prefix_sets_say(words, data):
         longest = n
     expected = [n for n in range(longest, 0, -1) if tuple(words[i:i + n]) in lex.key_words()]
     assert _key_lengths(lex.key_trie(), words, i) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "a-2", "a-3", "b", "b-2", "a-2-2"]), max_size=30))
+def test_unique_ids_are_distinct_and_keep_every_first_use(ids):
+    from comment_graph.text import unique_ids
+
+    out = unique_ids(ids)
+    assert len(out) == len(ids) and len(set(out)) == len(out)
+    firsts = {i: n for n, i in reversed(list(enumerate(ids)))}
+    assert all(out[n] == i for i, n in firsts.items())  # the first use of an id keeps it
+    assert all(new == old or new.startswith(old + "-") for old, new in zip(ids, out))

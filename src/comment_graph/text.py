@@ -140,14 +140,15 @@ def unique_ids(ids: list[str]) -> list[str]:
     """The same ids, a repeat suffixed '-2', '-3', … with a suffix no other id has or will have."""
     taken = set(ids)
     used: set[str] = set()
-    out = []
+    next_suffix: dict[str, int] = {}  # where the search for an id's next free suffix resumes: a page of
+    out = []                          # 200,000 equal one-word comments must not search from 2 each time
     for i in ids:
         new = i
         if new in used:
-            n = 2
+            n = next_suffix.get(i, 2)
             while f"{i}-{n}" in used or f"{i}-{n}" in taken:
                 n += 1
-            new = f"{i}-{n}"
+            new, next_suffix[i] = f"{i}-{n}", n + 1
         used.add(new)
         out.append(new)
     return out
