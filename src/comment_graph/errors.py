@@ -41,3 +41,11 @@ class QueryError(CommentGraphError):
 
 class ExportError(CommentGraphError):
     """An output file could not be written."""
+
+
+def validation_problem(error) -> str:
+    """A pydantic ValidationError as one line: where (`comments.0.id`) and what is wrong there."""
+    first = error.errors()[0]
+    where = ".".join(str(x) for x in first["loc"])
+    message = first["msg"].removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message

@@ -1,0 +1,62 @@
+"""Every error the command line can meet is one `error: …` line and exit code 1, and the Python
+API raises the same error from the library's tree (issue #24)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import comment_graph
+from comment_graph.cli import main
+from comment_graph.errors import InputError
+
+
+def fails_in_one_line(*args: str) -> str:
+    """Run the command; it must exit 1 with exactly one line, `error: …`. Returns that line."""
+    r = CliRunner().invoke(main, list(args))
+    lines = r.output.strip().splitlines()
+    assert r.exit_code == 1 and len(lines) == 1 and lines[0].startswith("error: "), (r.exit_code, r.output)
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("built")
+    assert CliRunner().invoke(main, ["build", "--out", str(out), "-q"]).exit_code == 0
+    return out
+
+
+def _without(doc: dict, *keys: str) -> dict:
+    return {k: v for k, v in doc.items() if k not in keys}
+
+
+STATES = {  # what graph.json holds -> the words the error says
+    "a list": (lambda doc: [], "is not a comment-graph build"),
+    "a string": (lambda doc: "hello", "is not a comment-graph build"),
+    "an empty object": (lambda doc: {}, "is not a comment-graph build"),
+    "only the version": (lambda doc: {"format": "comment-graph", "version": 3}, "config: Field required"),
+    "no entities": (lambda doc: _without(doc, "entities"), "entities: Field required"),
+    "entities a string": (lambda doc: {**doc, "entities": "x"}, "entities: Input should be a valid list"),
+    "inputs of numbers": (lambda doc: {**doc, "inputs": [5]}, "inputs.0: Input should be a valid dictionary"),
+    "a short subject row": (lambda doc: {**doc, "subjects": [["c"]]}, "subjects.0.1: Field required"),
+    "a negative index": (lambda doc: {**doc, "resolved": [[-1, "x"]]}, "-1 is not an index of raw_mentions"),
+    "no mentions": (lambda doc: _without(doc, "mentions", "resolved"), "needs 'mentions', or 'raw_mentions'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(STATES))
+@pytest.mark.parametrize("command", ["related", "comments-about", "near", "build --append"])
+def test_a_graph_json_of_another_shape_is_one_line(built, tmp_path, case, command):
+    make, words = STATES[case]
+    (tmp_path / "graph.json").write_text(json.dumps(make(json.loads((built / "graph.json").read_text()))))
+    args = (["build", "--append", "--out", str(tmp_path), str(comment_graph.sample_path())]
+            if command == "build --append" else [command, str(tmp_path), "x"])
+    assert words in fails_in_one_line(*args)
+
+
+def test_load_raises_the_same_input_error(tmp_path):
+    (tmp_path / "graph.json").write_text("[]")
+    with pytest.raises(InputError, match="graph.json: is not a comment-graph build"):
+        comment_graph.load(tmp_path)
