@@ -60,3 +60,46 @@ def test_load_raises_the_same_input_error(tmp_path):
     (tmp_path / "graph.json").write_text("[]")
     with pytest.raises(InputError, match="graph.json: is not a comment-graph build"):
         comment_graph.load(tmp_path)
+
+
+BASES = ["urn:x:", "urn:x", "tag:example.org,2024:", "http:", "https://ex.org/id", "https://ex.org/id#",
+         "https://ex.org/a?b=", "https://ex.org/a/../b/", "https://ex.org/ü/", "HTTP://EX.ORG:8080/x/"]
+
+
+@pytest.fixture(scope="module")
+def small_page(tmp_path_factory):
+    page = tmp_path_factory.mktemp("page") / "page.txt"
+    page.write_text("I agree with Yann LeCun on reward shaping.\n\nThanks! See “The Bitter Lesson” and "
+                    "https://example.org/post for more.\n", encoding="utf-8")
+    return page
+
+
+@pytest.mark.parametrize("base", BASES)
+def test_every_accepted_base_iri_gives_rdf_that_parses_back(small_page, base):
+    import pyoxigraph
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    from comment_graph.export.rdf import render
+
+    kg = comment_graph.build(small_page, base_iri=base)
+    graphs, counts = [], set()
+    for fmt, parser, media in [("ttl", "turtle", "text/turtle"), ("nt", "nt", "application/n-triples"),
+                               ("jsonld", "json-ld", "application/ld+json")]:
+        data = render(kg, fmt)
+        graphs.append(rdflib.Graph().parse(data=data.decode("utf-8"), format=parser))
+        store = pyoxigraph.Store()
+        store.load(data, format=pyoxigraph.RdfFormat.from_media_type(media))
+        counts.add(len(store))
+    assert counts == {len(graphs[0])} and all(isomorphic(graphs[0], g) for g in graphs[1:])
+    assert any(str(s).startswith(kg.config.base_iri) for s in graphs[0].subjects())
+
+
+@pytest.mark.parametrize("base, problem", [("urn:x y", "Invalid IRI code point ' '"), ("example.org/id", "No scheme"),
+                                           ("", "No scheme"), ("https://ex.org/a#b#", "Invalid IRI code point '#'"),
+                                           ("https://ex.org/<x>/", "Invalid IRI code point '<'")])
+def test_a_base_iri_that_is_no_absolute_iri_is_refused_in_one_line(small_page, base, problem):
+    line = fails_in_one_line("build", str(small_page), "--base-iri", base, "--out", str(small_page.parent / "o"))
+    assert line.startswith("error: base_iri: base_iri must be an absolute IRI") and problem in line
+    with pytest.raises(comment_graph.ConfigError, match=problem):
+        comment_graph.build(small_page, base_iri=base)

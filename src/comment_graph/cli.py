@@ -154,7 +154,7 @@ def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, p
     else:
         kg = build_graph(list(inputs) or None, input_format=input_format, segmenter=segmenter,
                          people_files=list(people_files), vocab_files=list(vocab_files), page_author=page_author,
-                         strict=strict, base_iri=base_iri or DEFAULT_BASE_IRI, jobs=jobs,
+                         strict=strict, base_iri=DEFAULT_BASE_IRI if base_iri is None else base_iri, jobs=jobs,
                          progress=_progress_printer(quiet))
     paths = write(kg, out_dir, rdf=tuple(f.strip() for f in rdf_formats.split(",") if f.strip()), store=with_store)
     if quiet:
