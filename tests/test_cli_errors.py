@@ -4,6 +4,7 @@ API raises the same error from the library's tree (issue #24)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -103,3 +104,55 @@ def test_a_base_iri_that_is_no_absolute_iri_is_refused_in_one_line(small_page, b
     assert line.startswith("error: base_iri: base_iri must be an absolute IRI") and problem in line
     with pytest.raises(comment_graph.ConfigError, match=problem):
         comment_graph.build(small_page, base_iri=base)
+
+
+PEOPLE = {  # a people file -> the words of its one-line error
+    "a directory": (None, "people: cannot read it: Is a directory"),
+    "an object, not an array": ({"name": "Ada"}, "expected a JSON array of entries"),
+    "a number entry": ([5], "entry 1: must be an object"),
+    "no name": ([{"nom": "Ada"}], "entry 1: name: Field required"),
+    "an empty name": ([{"name": ""}], "entry 1 (''): name: must not be empty"),
+    "a blank alias": ([{"name": "Ada"}, {"name": "Bo", "aliases": ["B", " "]}], "entry 2 ('Bo'): aliases.1: must not be empty"),
+    "aliases a string": ([{"name": "Ada Lovelace", "aliases": "abc"}], "aliases: must be a list of names: [\"abc\"]"),
+    "a number same_as": ([{"name": "Ada", "same_as": 5}], "same_as: must be an IRI or a list of IRIs"),
+    "a same_as with a space": ([{"name": "Ada", "same_as": "https://x.org/a b"}],
+                               "same_as.0: 'https://x.org/a b' is not an absolute IRI"),
+    "a relative same_as": ([{"name": "Ada", "same_as": ["Q42"]}], "same_as.0: 'Q42' is not an absolute IRI"),
+    "a misspelt key": ([{"name": "Ada", "alias": ["A"]}], "entry 1 ('Ada'): alias: Extra inputs are not permitted"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PEOPLE))
+def test_a_bad_people_file_names_file_entry_and_field(small_page, tmp_path, case):
+    content, words = PEOPLE[case]
+    people = tmp_path / "people"
+    if content is None:
+        people.mkdir()
+    else:
+        people.write_text(json.dumps(content), encoding="utf-8")
+    line = fails_in_one_line("build", str(small_page), "--people", str(people), "--out", str(tmp_path / "o"))
+    assert line.startswith(f"error: {people}: ") and words in line, line
+    with pytest.raises(comment_graph.ConfigError, match=re.escape(words)):
+        comment_graph.build(small_page, people_files=[people])
+
+
+def test_the_documented_people_shapes_still_load(small_page, tmp_path):
+    people = tmp_path / "people.json"
+    people.write_text(json.dumps([{"name": "Ada Lovelace", "aliases": ["Countess"], "same_as": "https://w.org/Q7259"},
+                                  {"name": "Bo Ek", "aliases": None, "same_as": ["https://w.org/1", "urn:x:2"]},
+                                  {"name": "Cy Tan"}]), encoding="utf-8")
+    from comment_graph.lexicon import load_lexicons
+
+    lex = load_lexicons([people])
+    assert lex.people["Countess"].same_as == ["https://w.org/Q7259"]
+    assert lex.people["Bo Ek"].same_as == ["https://w.org/1", "urn:x:2"] and lex.people["Cy Tan"].aliases == []
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"not turtle {\n", "not a valid Turtle vocabulary: line 1: expected directive or statement"),
+    (b'@prefix x: <http://a/> .\nx:a x:b "open .\n', "line 2: newline found in string literal"),
+])
+def test_a_bad_vocabulary_is_one_line(small_page, tmp_path, content, words):
+    vocab = tmp_path / "v.ttl"
+    vocab.write_bytes(content)
+    assert words in fails_in_one_line("build", str(small_page), "--vocab", str(vocab), "--out", str(tmp_path / "o"))
