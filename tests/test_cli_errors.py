@@ -156,3 +156,35 @@ def test_a_bad_vocabulary_is_one_line(small_page, tmp_path, content, words):
     vocab = tmp_path / "v.ttl"
     vocab.write_bytes(content)
     assert words in fails_in_one_line("build", str(small_page), "--vocab", str(vocab), "--out", str(tmp_path / "o"))
+
+
+@pytest.mark.parametrize("args, words", [
+    (["build", "--jobs", "0"], "Invalid value for '--jobs' / '-j': 0 is not in the range 1<=x<=64 "
+                               "(see 'main build --help')"),
+    (["build", "--nope"], "No such option '--nope'"),
+    (["related"], "Missing argument 'SOURCE' (see 'main related --help')"),
+    (["query", "--list", "--format", "xml"], "Invalid value for '--format': 'xml' is not one of 'table', 'csv', 'json'"),
+    (["query", "top-people", ".", "--bind", "noequals"], "Invalid value for --bind: 'noequals' is not NAME=VALUE"),
+    (["query", "."], "give SOURCE and a query (text or name), or --list"),
+    (["build", "--append"], "--append needs the INPUTS to add"),
+    (["nosuchcommand"], "No such command 'nosuchcommand'"),
+])
+def test_a_usage_error_is_one_line_and_exit_1(args, words):
+    assert words in fails_in_one_line(*args)
+
+
+@pytest.mark.parametrize("args, first", [(["--help"], "Usage: "), (["build", "-h"], "Usage: "), ([], "Usage: "),
+                                         (["--version"], "main, version ")])
+def test_help_and_version_still_exit_0(args, first):
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0 and r.output.startswith(first), r.output
+
+
+def test_a_usage_error_from_the_real_command_goes_to_stderr_alone():
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "comment_graph.cli", "build", "--jobs", "0"], capture_output=True, text=True)
+    assert (r.returncode, r.stdout) == (1, "")
+    assert r.stderr.splitlines() == ["error: Invalid value for '--jobs' / '-j': 0 is not in the range 1<=x<=64 "
+                                     "(see 'python -m comment_graph.cli build --help')"]
