@@ -188,3 +188,13 @@ def test_a_usage_error_from_the_real_command_goes_to_stderr_alone():
     assert (r.returncode, r.stdout) == (1, "")
     assert r.stderr.splitlines() == ["error: Invalid value for '--jobs' / '-j': 0 is not in the range 1<=x<=64 "
                                      "(see 'python -m comment_graph.cli build --help')"]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--endpoint", "notaurl"], "endpoint 'notaurl' is not a URL to push to (needs http:// or https:// and a host)"),
+    (["--endpoint", "http://x:abc/"], "endpoint 'http://x:abc/' is not a URL to push to (Port could not be cast"),
+    (["--endpoint", "http://127.0.0.1:9/s", "--graph", "a b"], "graph 'a b' is not an absolute IRI"),
+])
+def test_push_to_a_malformed_url_is_one_line(built, args, words):
+    assert words in fails_in_one_line("push", str(built), *args)
+
