@@ -31,9 +31,29 @@ def built(tmp_path_factory):
     return out
 
 
-def test_at_least_seven_named_queries():
-    assert {"top-people", "top-concepts", "mentioned-with", "comments-about", "works-and-creators",
-            "concept-cooccurrence", "quoted-vs-own"} <= set(named_queries())
+PROMISES = {  # named query -> the columns its description promises, and what it ranks rows by (most first)
+    "top-people": (["person", "name", "comments"], lambda r: r["comments"]),
+    "top-concepts": (["concept", "label", "comments"], lambda r: r["comments"]),
+    "mentioned-with": (["other", "label", "kind", "comments"], lambda r: r["comments"]),
+    "comments-about": (["c", "exact", "start", "weight", "inQuote"], lambda r: r["weight"]),
+    "works-and-creators": (["work", "title", "creator", "comments"], lambda r: r["comments"]),
+    "concept-cooccurrence": (["a", "b", "count"], lambda r: r["count"]),
+    "quoted-vs-own": (["entity", "label", "own", "quoted"], lambda r: r["own"] + r["quoted"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_each_named_query_gives_the_columns_and_order_it_promises(built, name):
+    """Through the command line, as the README documents it: listed with its description, and
+    its rows have the promised columns, ranked most first."""
+    columns, rank = PROMISES[name]
+    listed = json.loads(CliRunner().invoke(main, ["query", "--list", "--format", "json"]).output)
+    assert {"name": name, "description": named_queries()[name][0]} in listed
+    binds = [f"--bind={k}={v}" for k, v in BINDINGS.get(name, {}).items()]
+    r = CliRunner().invoke(main, ["query", name, str(built), "--format", "json", *binds])
+    rows = json.loads(r.output)
+    assert rows and all(list(row) == columns for row in rows), r.output
+    assert [rank(row) for row in rows] == sorted((rank(row) for row in rows), reverse=True)
 
 
 def _canon(rows):
