@@ -198,3 +198,10 @@ def test_a_usage_error_from_the_real_command_goes_to_stderr_alone():
 def test_push_to_a_malformed_url_is_one_line(built, args, words):
     assert words in fails_in_one_line("push", str(built), *args)
 
+
+
+def test_a_graph_file_that_does_not_parse_says_where_and_why(tmp_path):
+    ttl = tmp_path / "g.ttl"
+    ttl.write_text("@prefix x: <http://a/> .\nx:a x:b x:c .\nx:d x:e\n", encoding="utf-8")
+    assert fails_in_one_line("query", str(ttl), "SELECT * {}") == \
+        f"error: {ttl}: cannot parse as turtle: line 3: objectList expected"

@@ -18,7 +18,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from .config import iri_problem
-from .errors import ConfigError, validation_problem
+from .errors import ConfigError, rdf_parse_problem, validation_problem
 from .text import concept_key, data_lines, singular
 from .text import not_after as _not_after
 
@@ -242,7 +242,7 @@ def load_vocab(paths: list[Path]) -> tuple[dict[str, VocabConcept], dict[str, Vo
         except OSError as e:
             raise ConfigError(f"{p}: cannot read it: {e.strerror}") from None
         except Exception as e:  # rdflib raises many parser types
-            raise ConfigError(f"{p}: not a valid Turtle vocabulary: {_parse_problem(e)}") from None
+            raise ConfigError(f"{p}: not a valid Turtle vocabulary: {rdf_parse_problem(e)}") from None
     concepts: dict[str, VocabConcept] = {}
     acronyms: dict[str, VocabConcept] = {}
     for c in sorted(g.subjects(RDF.type, SKOS.Concept)):
@@ -257,13 +257,6 @@ def load_vocab(paths: list[Path]) -> tuple[dict[str, VocabConcept], dict[str, Vo
             else:
                 concepts.setdefault(concept_key(label), vc)
     return concepts, acronyms
-
-
-def _parse_problem(e: Exception) -> str:
-    """rdflib's parser error in one line (its message quotes the file over three lines)."""
-    if isinstance(getattr(e, "lines", None), int) and getattr(e, "_why", None):  # notation3.BadSyntax
-        return f"line {e.lines + 1}: {e._why}"
-    return " ".join(str(e).split())
 
 
 def _nicknames() -> dict[str, set[str]]:
