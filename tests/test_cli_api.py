@@ -53,8 +53,8 @@ def test_related_command(sample_kg):
 ])
 def test_errors_are_one_line(args, message, tmp_path):
     r = run(*args)
-    assert r.exit_code != 0
-    assert message in r.output and "Traceback" not in r.output
+    assert r.exit_code == 1 and r.output.startswith("error: ") and len(r.output.splitlines()) == 1, r.output
+    assert message in r.output
 
 
 def test_bad_sparql_is_one_line(tmp_path):

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import signal
 import socket
+import subprocess
+import sys
+import time
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -26,9 +31,29 @@ def built(tmp_path_factory):
     return out
 
 
-def test_at_least_seven_named_queries():
-    assert {"top-people", "top-concepts", "mentioned-with", "comments-about", "works-and-creators",
-            "concept-cooccurrence", "quoted-vs-own"} <= set(named_queries())
+PROMISES = {  # named query -> the columns its description promises, and what it ranks rows by (most first)
+    "top-people": (["person", "name", "comments"], lambda r: r["comments"]),
+    "top-concepts": (["concept", "label", "comments"], lambda r: r["comments"]),
+    "mentioned-with": (["other", "label", "kind", "comments"], lambda r: r["comments"]),
+    "comments-about": (["c", "exact", "start", "weight", "inQuote"], lambda r: r["weight"]),
+    "works-and-creators": (["work", "title", "creator", "comments"], lambda r: r["comments"]),
+    "concept-cooccurrence": (["a", "b", "count"], lambda r: r["count"]),
+    "quoted-vs-own": (["entity", "label", "own", "quoted"], lambda r: r["own"] + r["quoted"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_each_named_query_gives_the_columns_and_order_it_promises(built, name):
+    """Through the command line, as the README documents it: listed with its description, and
+    its rows have the promised columns, ranked most first."""
+    columns, rank = PROMISES[name]
+    listed = json.loads(CliRunner().invoke(main, ["query", "--list", "--format", "json"]).output)
+    assert {"name": name, "description": named_queries()[name][0]} in listed
+    binds = [f"--bind={k}={v}" for k, v in BINDINGS.get(name, {}).items()]
+    r = CliRunner().invoke(main, ["query", name, str(built), "--format", "json", *binds])
+    rows = json.loads(r.output)
+    assert rows and all(list(row) == columns for row in rows), r.output
+    assert [rank(row) for row in rows] == sorted((rank(row) for row in rows), reverse=True)
 
 
 def _canon(rows):
@@ -100,6 +125,45 @@ def test_serve_answers_sparql_protocol_on_localhost(built):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_serve_refuses_a_port_in_use(built):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = CliRunner().invoke(main, ["serve", str(built), "--port", str(port)])
+    assert (r.exit_code, r.output) == (1, f"error: port {port} is in use on 127.0.0.1: stop what runs there "
+                                          "or choose another --port\n")
+
+
+def _gone(pid: int, port: int, seconds: float = 10) -> bool:
+    """The process has exited (and been reaped) and nothing answers on the port."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not Path(f"/proc/{pid}").exists():
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) != 0:
+                    return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; the server dies with serve via prctl")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGKILL], ids=lambda s: s.name)
+def test_a_signal_to_serve_takes_its_server_down(built, sig):
+    port = free_port()
+    serve = subprocess.Popen([sys.executable, "-m", "comment_graph.cli", "serve", str(built), "--port", str(port)],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert serve.stdout.readline().startswith("SPARQL endpoint at")
+        server = int(Path(f"/proc/{serve.pid}/task/{serve.pid}/children").read_text().split()[0])
+        serve.send_signal(sig)
+        assert serve.wait(timeout=15) == (-sig if sig == signal.SIGKILL else 0)
+        assert _gone(server, port), f"the Oxigraph server {server} outlived serve"
+    finally:
+        serve.kill()
+        serve.wait()
 
 
 def test_push_loads_the_graph_into_a_graph_store_protocol_server(built, tmp_path):

@@ -10,6 +10,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -17,6 +18,7 @@ from .errors import CommentGraphError
 from .ingest import FORMATS as INPUT_FORMATS
 
 FORMATS = ("table", "csv", "json")
+NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click 8.2 and later
 
 
 def output_options(f):
@@ -49,6 +51,12 @@ def _cell(v) -> str:
     return s if len(s) <= 80 else s[:79] + "…"
 
 
+def fail(message: str) -> NoReturn:
+    """The README's promise for every error: one line on stderr, `error: …`, exit code 1."""
+    click.echo("error: " + " ".join(message.splitlines()), err=True)
+    sys.exit(1)
+
+
 def friendly_errors(f):
     """Turn CommentGraphError (and a few OS errors) into one line on stderr and exit code 1."""
     @functools.wraps(f)
@@ -56,8 +64,9 @@ def friendly_errors(f):
         try:
             return f(*args, **kwargs)
         except CommentGraphError as e:
-            click.echo(f"error: {e}", err=True)
-            sys.exit(1)
+            fail(str(e))
+        except click.ClickException:  # a usage error (`--bind x`): OneLineErrors reports it
+            raise
         except KeyboardInterrupt:
             click.echo("interrupted; outputs left as they were", err=True)
             sys.exit(130)
@@ -70,7 +79,34 @@ def friendly_errors(f):
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineErrors(click.Group):
+    """Click's own usage errors (a bad option value, an unknown option, a missing argument) print
+    a usage block and exit 2; here they are one `error:` line and exit 1 like every other error."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)  # --help, --version: 0
+        except NO_ARGS_IS_HELP as e:  # `comment-graph` alone: the help, as before click 8.2
+            click.echo(e.ctx.get_help())
+            sys.exit(0)
+        except click.ClickException as e:
+            fail(_usage_message(e))
+        except click.Abort:  # Ctrl-C while click still reads the command line
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_message(e: click.ClickException) -> str:
+    """Click's message (naming the option and what it accepts), and where to read more."""
+    ctx = getattr(e, "ctx", None)
+    more = f" (see '{ctx.command_path} --help')" if isinstance(e, click.UsageError) and ctx else ""
+    return e.format_message().rstrip(".") + more
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="comment-graph")
 def main() -> None:
     """Turn discussion comments into a knowledge graph with evidence for every link."""
@@ -154,7 +190,7 @@ def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, p
     else:
         kg = build_graph(list(inputs) or None, input_format=input_format, segmenter=segmenter,
                          people_files=list(people_files), vocab_files=list(vocab_files), page_author=page_author,
-                         strict=strict, base_iri=base_iri or DEFAULT_BASE_IRI, jobs=jobs,
+                         strict=strict, base_iri=DEFAULT_BASE_IRI if base_iri is None else base_iri, jobs=jobs,
                          progress=_progress_printer(quiet))
     paths = write(kg, out_dir, rdf=tuple(f.strip() for f in rdf_formats.split(",") if f.strip()), store=with_store)
     if quiet:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Literal
 
@@ -12,6 +11,18 @@ InputFormat = Literal["auto", "text", "jsonl", "lesswrong", "hn", "markdown", "h
 Segmenter = Literal["auto", "paragraph"]
 
 DEFAULT_BASE_IRI = "https://w3id.org/comment-graph/id/"
+
+
+def iri_problem(iri: str) -> str | None:
+    """What makes `iri` no absolute IRI (None when it is one): Oxigraph's own check, so every IRI
+    that passes loads into the store and parses back from Turtle, N-Triples and JSON-LD."""
+    from pyoxigraph import NamedNode
+
+    try:
+        NamedNode(iri)
+    except ValueError as e:
+        return str(e)
+    return None
 
 
 class BuildConfig(BaseModel):
@@ -41,10 +52,13 @@ class BuildConfig(BaseModel):
     @field_validator("base_iri")
     @classmethod
     def _absolute_iri(cls, v: str) -> str:
-        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+", v):
-            raise ValueError("base_iri must be an absolute IRI without spaces or <>\"{}|\\^` "
-                             "(e.g. https://example.org/id/)")
-        return v
+        # The graph's IRIs are the base plus "/"-joined, percent-encoded segments, so they are valid
+        # exactly when the base is; ending it in "/" here (as the IRIs are minted) records the base
+        # the graph really uses. "urn:x:" was accepted and gave Turtle rdflib could not read.
+        base = v if v.endswith(("/", "#")) else v + "/"
+        if problem := iri_problem(base):
+            raise ValueError(f"base_iri must be an absolute IRI (e.g. https://example.org/id/): {v!r}: {problem}")
+        return base
     jobs: int = Field(default=1, ge=1, le=64, description="processes for the extraction stage")
     strict: bool = Field(default=False, description="fail on a malformed JSON line instead of skipping it")
     max_comment_chars: int = Field(default=1_000_000, ge=1, description="longest comment (or text line) accepted")

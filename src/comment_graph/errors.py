@@ -41,3 +41,20 @@ class QueryError(CommentGraphError):
 
 class ExportError(CommentGraphError):
     """An output file could not be written."""
+
+
+def validation_problem(error) -> str:
+    """A pydantic ValidationError as one line: where (`comments.0.id`) and what is wrong there."""
+    first = error.errors()[0]
+    where = ".".join(str(x) for x in first["loc"])
+    message = first["msg"].removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+def rdf_parse_problem(error: Exception) -> str:
+    """rdflib's parser error in one line: its Turtle message quotes the file over three lines."""
+    text, at, why = (getattr(error, name, None) for name in ("_str", "_i", "_why"))  # notation3.BadSyntax
+    if isinstance(text, bytes) and isinstance(at, int) and why:  # its own line count runs ahead
+        line = text.count(b"\n", 0, at) + 1
+        return f"line {line}: {why}"
+    return " ".join(str(error).split()) or type(error).__name__

@@ -13,8 +13,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Annotated
 
-from .errors import ConfigError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from .config import iri_problem
+from .errors import ConfigError, rdf_parse_problem, validation_problem
 from .text import concept_key, data_lines, singular
 from .text import not_after as _not_after
 
@@ -160,20 +164,68 @@ def _read_json(path: Path | None, name: str) -> list | dict:
         return json.loads(text)
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file") from None
+    except OSError as e:  # a directory, no permission: one line, not an unexpected error
+        raise ConfigError(f"{path}: cannot read it: {e.strerror}") from None
     except ValueError as e:
         raise ConfigError(f"{path or name}: not valid JSON: {e}") from None
 
 
+def _non_blank(text: str) -> str:
+    if not text.strip():  # an empty name matched the empty string: "empty or negative span"
+        raise ValueError("must not be empty")
+    return text
+
+
+def _absolute_iri(iri: str) -> str:
+    if problem := iri_problem(iri):  # Turtle and the store refused it, JSON-LD dropped it silently
+        raise ValueError(f"{iri!r} is not an absolute IRI: {problem}")
+    return iri
+
+
+class _EntryInFile(BaseModel):
+    """An entry of a people or organizations file, as the README documents it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: Annotated[str, AfterValidator(_non_blank)]
+    aliases: list[Annotated[str, AfterValidator(_non_blank)]] = []
+    same_as: list[Annotated[str, AfterValidator(_absolute_iri)]] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, v):
+        if not isinstance(v, dict):
+            raise ValueError('must be an object like {"name": "...", "aliases": [...]}')
+        return v
+
+    @field_validator("aliases", mode="before")
+    @classmethod
+    def _a_list(cls, v):
+        if isinstance(v, str):  # its letters became aliases: "a" a person in every comment
+            raise ValueError(f"must be a list of names: [{json.dumps(v, ensure_ascii=False)}]")
+        return [] if v is None else v
+
+    @field_validator("same_as", mode="before")
+    @classmethod
+    def _one_or_more(cls, v):
+        if v is not None and not isinstance(v, (str, list)):
+            raise ValueError("must be an IRI or a list of IRIs")
+        return [v] if isinstance(v, str) else [] if v is None else v
+
+
 def _named(entries: list, source: str) -> dict[str, NamedEntry]:
+    if not isinstance(entries, list):
+        raise ConfigError(f'{source}: expected a JSON array of entries like {{"name": "...", "aliases": [...]}}')
     table: dict[str, NamedEntry] = {}
     for i, e in enumerate(entries):
-        if not isinstance(e, dict) or not isinstance(e.get("name"), str):
-            raise ConfigError(f"{source}: entry {i + 1} needs a 'name' string")
-        same = e.get("same_as") or []
-        entry = NamedEntry(e["name"], [a for a in e.get("aliases", []) if isinstance(a, str)],
-                           [same] if isinstance(same, str) else list(same))
-        for alias in [entry.name, *entry.aliases]:
-            table[alias] = entry
+        try:
+            entry = _EntryInFile.model_validate(e)
+        except ValidationError as err:
+            label = f" ({e['name']!r})" if isinstance(e, dict) and isinstance(e.get("name"), str) else ""
+            raise ConfigError(f"{source}: entry {i + 1}{label}: {validation_problem(err)}") from None
+        named = NamedEntry(entry.name, entry.aliases, entry.same_as)
+        for alias in [named.name, *named.aliases]:
+            table[alias] = named
     return table
 
 
@@ -187,8 +239,10 @@ def load_vocab(paths: list[Path]) -> tuple[dict[str, VocabConcept], dict[str, Vo
             g.parse(p, format="turtle")
         except FileNotFoundError:
             raise ConfigError(f"{p}: no such vocabulary file") from None
+        except OSError as e:
+            raise ConfigError(f"{p}: cannot read it: {e.strerror}") from None
         except Exception as e:  # rdflib raises many parser types
-            raise ConfigError(f"{p}: not a valid Turtle vocabulary: {e}") from None
+            raise ConfigError(f"{p}: not a valid Turtle vocabulary: {rdf_parse_problem(e)}") from None
     concepts: dict[str, VocabConcept] = {}
     acronyms: dict[str, VocabConcept] = {}
     for c in sorted(g.subjects(RDF.type, SKOS.Concept)):

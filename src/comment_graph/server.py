@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import errno
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-from .errors import CommentGraphError, InputError
+from .config import iri_problem
+from .errors import CommentGraphError, ConfigError, InputError
 from .sparql import STORE_DIR, is_store
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def oxigraph_binary() -> str:
@@ -36,32 +45,116 @@ def start_server(source: str | Path, host: str, port: int, *, writable: bool = F
     """Start Oxigraph's server on a store folder and wait until it answers."""
     cmd = [oxigraph_binary(), "serve" if writable else "serve-read-only", "--location",
            str(source if writable else store_path(source)), "--bind", f"{host}:{port}"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _check_port_free(host, port)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_dies_with_parent())
     url = f"http://{host}:{port}"
     for _ in range(100):
         if proc.poll() is not None:
-            raise CommentGraphError(f"the SPARQL server stopped: {proc.stderr.read().decode(errors='replace')[-300:]}")
+            raise CommentGraphError(f"the SPARQL server stopped: {_last_words(proc)}")
         try:
             urllib.request.urlopen(f"{url}/query?query={quote('ASK {}')}", timeout=1).read()
-            return proc
         except (urllib.error.URLError, ConnectionError, OSError):
             time.sleep(0.1)
-    proc.terminate()
+            continue
+        if proc.poll() is not None:  # another server answered on that port: ours could not bind it
+            raise CommentGraphError(f"port {port} is in use on {host}: {_last_words(proc)}")
+        return proc
+    _stop(proc)
     raise CommentGraphError(f"the SPARQL server did not answer on {url}")
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Oxigraph, started on a port in use, dies, while the server already there answers: `serve`
+    printed its endpoint and exited 0. So the port is tried first."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a closed server's TIME_WAIT is no use
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                raise ConfigError(f"port {port} is in use on {host}: stop what runs there or choose another --port") from None
+            raise ConfigError(f"cannot serve on {host}:{port}: {e.strerror or e}") from None
+
+
+def _last_words(proc: subprocess.Popen) -> str:
+    return " ".join(proc.stderr.read().decode(errors="replace").split())[-300:]
+
+
+def _dies_with_parent() -> Callable[[], None] | None:
+    """On Linux, the server gets SIGTERM when `serve` dies, even by SIGKILL (prctl PR_SET_PDEATHSIG):
+    it was left running, holding the port."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)  # loaded before the fork: the child only calls it
+    return lambda: libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def serve_store(source: str | Path, host: str, port: int, on_ready: Callable[[str], None]) -> None:
+    """Serve until Ctrl-C, SIGTERM or SIGHUP, each of which stops the server too; fail if it dies."""
     proc = start_server(source, host, port)
-    on_ready(f"http://{host}:{port}")
     try:
-        proc.wait()
-    except KeyboardInterrupt:
+        with _signals_stop_serving():
+            on_ready(f"http://{host}:{port}")
+            proc.wait()
+    except (KeyboardInterrupt, _Stop):
+        pass
+    finally:
+        _stop(proc)
+    if proc.returncode not in (0, -signal.SIGINT, -signal.SIGTERM, -signal.SIGHUP):  # it died by itself
+        raise CommentGraphError(f"the SPARQL server stopped: {_last_words(proc)}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+class _Stop(Exception):
+    """SIGTERM or SIGHUP reached `serve`."""
+
+
+@contextmanager
+def _signals_stop_serving():
+    """SIGTERM and SIGHUP end `serve` like Ctrl-C (they left the Oxigraph server running)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers
+        return
+
+    def stop(signum, frame):
+        raise _Stop(signum)
+
+    before = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+
+def _endpoint_problem(endpoint: str) -> str | None:
+    try:
+        parts = urllib.parse.urlsplit(endpoint)
+        parts.port  # noqa: B018 (raises on a port that is no number)
+    except ValueError as e:
+        return str(e)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "needs http:// or https:// and a host"
+    return None
 
 
 def push_graph(source: str | Path, endpoint: str, graph_iri: str | None = None) -> int:
     """PUT the Turtle export to a Graph Store Protocol endpoint (replacing that graph)."""
+    if problem := _endpoint_problem(endpoint):  # "notaurl" was an unexpected ValueError
+        raise ConfigError(f"endpoint {endpoint!r} is not a URL to push to ({problem}), e.g. http://localhost:3030/ds/data")
+    if graph_iri is not None and (problem := iri_problem(graph_iri)):
+        raise ConfigError(f"graph {graph_iri!r} is not an absolute IRI: {problem}")
     p = Path(source)
     p = p / "graph.ttl" if p.is_dir() else p
     if not p.exists():
@@ -77,4 +170,6 @@ def push_graph(source: str | Path, endpoint: str, graph_iri: str | None = None) 
         raise CommentGraphError(f"{endpoint} refused the graph: HTTP {e.code} {e.reason}") from None
     except urllib.error.URLError as e:
         raise CommentGraphError(f"cannot reach {endpoint}: {e.reason}") from None
+    except OSError as e:  # a timeout or a dropped connection while sending
+        raise CommentGraphError(f"cannot reach {endpoint}: {e.strerror or e}") from None
     return len(data)

@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, QueryError
+from .errors import InputError, QueryError, rdf_parse_problem
 from .vocab import PREFIXES
 
 STORE_DIR = "store"
@@ -63,8 +63,7 @@ def open_graph(path: str | Path):
     try:
         g.parse(p, format=fmt)
     except Exception as e:  # rdflib parser errors have many types
-        raise InputError(f"cannot parse as {fmt}: {str(e).splitlines()[0] if str(e) else type(e).__name__}",
-                         path=str(p)) from None
+        raise InputError(f"cannot parse as {fmt}: {rdf_parse_problem(e)}", path=str(p)) from None  # not "at line 1 of <>:"
     return g
 
 

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orjson
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from ..errors import InputError
+from ..config import BuildConfig
+from ..errors import InputError, validation_problem
 from ..extract.concepts import CORPUS_CHECKED
 from ..models import Boundary, Comment, Entity, Mention, Subject
 from . import write_atomic
@@ -121,16 +122,18 @@ def _mention_rows(rows: list, fields: list[str]) -> list[Mention]:
     return mentions
 
 
-def _load_mentions(doc: dict) -> tuple[list[Mention], list[Mention] | None]:
-    fields = list(doc["mention_fields"])
-    raw = _mention_rows(doc["raw_mentions"], fields) if "raw_mentions" in doc else None
-    if "resolved" in doc:
+def _load_mentions(doc: "_StateShape") -> tuple[list[Mention], list[Mention] | None]:
+    fields = doc.mention_fields
+    raw = _mention_rows(doc.raw_mentions, fields) if doc.raw_mentions is not None else None
+    if doc.resolved is not None:
         resolved = []
-        for i, eid in doc["resolved"]:
+        for i, eid in doc.resolved:
+            if not isinstance(i, int) or i < 0:  # raw[-1] would silently pick the last mention
+                raise IndexError(f"resolved: {i!r} is not an index of raw_mentions")
             raw[i].entity_id = eid  # the same objects, as a build leaves them
             resolved.append(raw[i])
         return resolved, raw
-    return _mention_rows(doc["mentions"], fields + ["entity_id"]), raw
+    return _mention_rows(doc.mentions, fields + ["entity_id"]), raw
 
 
 def _subjects(rows: list) -> list[Subject]:
@@ -150,34 +153,76 @@ def _decoded(data: bytes):
         return json.loads(data.decode("utf-8"))
 
 
-def load_state(path: str | Path) -> "CommentGraph":
-    from ..config import BuildConfig
-    from ..graph import CommentGraph, InputInfo
+class BuildInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
 
-    p = Path(path)
-    p = p / STATE_FILE if p.is_dir() else p
+    path: str
+    format: str
+    sha256: str
+
+
+class _StateShape(BaseModel):
+    """graph.json's top level, checked before anything is built from it: a file of another shape
+    (`[]`, `"hello"`, a key missing or of the wrong type) is then one line naming the key, not an
+    AttributeError from deep in the loading. Mention rows are checked as they are made."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    config: BuildConfig
+    inputs: list[BuildInput]
+    page_author: str | None
+    page_titles: list[str] = []
+    comments: list[Comment]
+    entities: list[Entity]
+    feature_entities: list[Entity]
+    segmentation: list[Boundary]
+    subjects: list[tuple[str, str, float]]
+    features: list[tuple[str, str, float]]
+    mention_fields: list[str]
+    mentions: list | None = None
+    raw_mentions: list | None = None
+    resolved: list | None = None
+
+    @model_validator(mode="after")
+    def _mentions_given(self) -> "_StateShape":
+        if self.mentions is None and (self.raw_mentions is None or self.resolved is None):
+            raise ValueError("needs 'mentions', or 'raw_mentions' with 'resolved'")
+        return self
+
+
+def _read_document(p: Path) -> dict:
     try:
         doc = _decoded(p.read_bytes())
     except FileNotFoundError:
         raise InputError("no built graph here (run 'comment-graph build' first)", path=str(p)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a graph.json", path=str(p)) from None
     except ValueError as e:
         raise InputError(f"not a graph.json: {e}", path=str(p)) from None
-    if doc.get("format") != "comment-graph" or doc.get("version") != FORMAT_VERSION:
-        raise InputError(f"not a comment-graph state file of version {FORMAT_VERSION}", path=str(p))
+    if not isinstance(doc, dict) or doc.get("format") != "comment-graph":
+        raise InputError("is not a comment-graph build (no \"format\": \"comment-graph\" object)", path=str(p))
+    if doc.get("version") != FORMAT_VERSION:
+        raise InputError(f"not a comment-graph state file of version {FORMAT_VERSION} "
+                         "(rebuild it with this version)", path=str(p))
+    return doc
+
+
+def load_state(path: str | Path) -> "CommentGraph":
+    from ..graph import CommentGraph, InputInfo
+
+    p = Path(path)
+    p = p / STATE_FILE if p.is_dir() else p
+    doc = _read_document(p)
     try:
-        entities = TypeAdapter(list[Entity]).validate_python(doc["entities"])
-        hidden = TypeAdapter(list[Entity]).validate_python(doc["feature_entities"])
-        mentions, raw = _load_mentions(doc)
+        shape = _StateShape.model_validate(doc)
+        mentions, raw = _load_mentions(shape)
         return CommentGraph(
-            comments=TypeAdapter(list[Comment]).validate_python(doc["comments"]),
-            entities={e.id: e for e in entities},
-            mentions=mentions, raw_mentions=raw, page_titles=list(doc.get("page_titles", [])),
-            subjects=_subjects(doc["subjects"]),
-            segmentation=TypeAdapter(list[Boundary]).validate_python(doc["segmentation"]),
-            inputs=[InputInfo(**i) for i in doc["inputs"]],
-            config=BuildConfig.model_validate(doc["config"]),
-            page_author=doc["page_author"],
-            features=_subjects(doc["features"]),
-            feature_entities={e.id: e for e in hidden})
-    except (ValidationError, KeyError, TypeError, IndexError, ValueError) as e:
+            comments=shape.comments, entities={e.id: e for e in shape.entities},
+            mentions=mentions, raw_mentions=raw, page_titles=shape.page_titles,
+            subjects=_subjects(shape.subjects), segmentation=shape.segmentation,
+            inputs=[InputInfo(**dict(i)) for i in shape.inputs], config=shape.config, page_author=shape.page_author,
+            features=_subjects(shape.features), feature_entities={e.id: e for e in shape.feature_entities})
+    except ValidationError as e:
+        raise InputError(f"graph.json is damaged: {validation_problem(e)}", path=str(p)) from None
+    except (TypeError, IndexError, ValueError) as e:  # a row of the wrong length, an index out of range
         raise InputError(f"graph.json is damaged: {str(e).splitlines()[0]}", path=str(p)) from None

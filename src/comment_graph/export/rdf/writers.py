@@ -62,9 +62,12 @@ def _typed_literal(term: str) -> str:
 def _relative_to(base: str) -> Callable[[str], str] | None:
     """How a node IRI under `base` is written relative to it (`@base`), a quarter of the file's
     bytes; None where relative references would not resolve back to the same IRI (a base with a
-    query or fragment, or not ending in "/")."""
+    query or fragment, or not ending in "/"; one with no "/" after the scheme, "urn:x:/", which
+    rdflib refuses to resolve against)."""
     if not base.endswith("/") or "?" in base or "#" in base or _dot_segment(base.split("//", 1)[-1]):
         return None  # relative references resolve against the base with its dot segments removed
+    if not base.partition(":")[2].startswith("/"):
+        return None  # rdflib resolves no relative reference against "urn:x:/" (no "/" after the scheme)
     own = "<" + base
 
     def relative(term: str) -> str:
