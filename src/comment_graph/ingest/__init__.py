@@ -179,11 +179,24 @@ def _is_json_lines(head: str) -> bool:
         return False
 
 
+def _check_links(loaded: Loaded) -> Loaded:
+    """Every link the reader kept, checked once whatever the format (see without_malformed_links)."""
+    from .records import record_name, without_malformed_links
+
+    for i, rec in enumerate(loaded.records, start=1):
+        rec.links = without_malformed_links(rec.links, loaded.path, record_name(rec, i), loaded.warnings)
+    loaded.links = without_malformed_links(loaded.links, loaded.path, "the page", loaded.warnings)
+    return loaded
+
+
 def load(path: str | Path, fmt: str = "auto", *, strict: bool = False, max_chars: int = 1_000_000) -> Loaded:
     """Read one input file in the given format (`auto` detects it).
 
     JSON Lines are decoded line by line, never read whole; other formats are read whole."""
-    p = Path(path)
+    return _check_links(_read(Path(path), fmt, strict, max_chars))
+
+
+def _read(p: Path, fmt: str, strict: bool, max_chars: int) -> Loaded:
     head = read_head(p)
     chosen = detect_format(p, head) if fmt == "auto" else fmt
     if chosen not in FORMATS:

@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urljoin
-
 from ..models import Link, Span
+from ..urls import join_url
 
 VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "area", "base", "col", "embed", "param",
         "track"}
@@ -167,7 +166,7 @@ class _Writer:
             self.quotes.append(Span(start=start, end=self.length))
             return
         href = n.attrs.get("href", "").strip()
-        url = urljoin(self.base_url, href) if self.base_url else href
+        url = join_url(self.base_url, href)
         if url.startswith(("http://", "https://")):
             self.links.append(Link(start=start, end=self.length, url=url))
 

@@ -7,7 +7,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import InputError
-from ..models import InputRecord
+from ..models import InputRecord, Link
+from ..urls import split_url
 
 KNOWN_FIELDS = set(InputRecord.model_fields) - {"extra"}
 
@@ -26,3 +27,21 @@ def make_record(fields: dict[str, Any], path: str, line: int | None, extra: dict
         msg = err["msg"]
         msg = msg.removeprefix("Value error, ")
         raise InputError(msg[:1].lower() + msg[1:], path=path, line=line, field=where) from None
+
+
+def record_name(rec: InputRecord, position: int) -> str:
+    """How a warning names one comment of an input: its id, or its 1-based position."""
+    return f"comment '{rec.id}'" if rec.id else f"comment #{position}"
+
+
+def without_malformed_links(links: list[Link], path: str, where: str, warnings: list[str]) -> list[Link]:
+    """The links whose URL urllib can split. A hostile or broken link ('http://[::1', 'http://[zz]/')
+    is dropped with a warning naming its comment: its anchor words stay in the text, and one bad
+    link never ends the build."""
+    kept = []
+    for link in links:
+        if split_url(link.url) is None:
+            warnings.append(f"{path}: {where}: malformed link '{link.url[:200]}' kept as plain text")
+        else:
+            kept.append(link)
+    return kept

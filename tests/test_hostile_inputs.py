@@ -1,0 +1,83 @@
+"""Hostile inputs (issue #24): a bad link, value, nesting or name in one comment never ends a
+build with an unexpected exception. It is kept (as text, or cleaned) with a warning naming the
+comment, or refused with one `error:` line naming the file, exit code 1."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+
+from comment_graph.cli import main
+from comment_graph.urls import classify
+
+OK = "I agree with the point about reward models."
+
+
+def _build(*args: str, out=None):
+    return CliRunner().invoke(main, ["build", *args, "--out", str(out), "--rdf", "ttl,nt,jsonld"])
+
+
+def _refused(result, message: str) -> None:
+    """One `error:` line, exit code 1: the user's input, not a bug."""
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], result.output
+
+
+def _graphs_parse(out) -> None:
+    for name, parser in (("graph.ttl", "turtle"), ("graph.nt", "nt"), ("graph.jsonld", "json-ld")):
+        assert len(rdflib.Graph().parse(out / name, format=parser)) > 0, name
+
+
+# ---- 1. a malformed link -----------------------------------------------------------------
+
+BAD_URLS = ["http://[::1", "http://[zz]/", "http://\uff03x/"]
+
+
+def _link_inputs(url: str) -> dict[str, str]:
+    """The same malformed URL in every way an input can give a link."""
+    record = {"id": "r1", "text": f"{OK} See this paper.", "links": [{"start": 48, "end": 58, "url": url}]}
+    lw = {"_id": "lw1", "htmlBody": f'<p>{OK} See <a href="{url}">this paper</a>.</p>', "pageUrl": url}
+    return {"page.txt": f"{OK} See {url} for the details.\n\nThanks for writing it.\n",
+            "text.jsonl": json.dumps({"text": f"{OK} See {url} now."}) + "\n",
+            "links.jsonl": json.dumps(record) + "\n" + json.dumps({"text": "Thanks for it."}) + "\n",
+            "page.md": f"# Post\n\n{OK} See [this paper]({url}) now.\n",
+            "page.html": f'<p>{OK} See <a href="{url}">this paper</a> now.</p>',
+            "lw.json": json.dumps([lw]),
+            "hn.json": json.dumps([{"by": "ann", "id": 7, "type": "comment",
+                                    "text": f'{OK} <a href="{url}">this paper</a>'}])}
+
+
+@pytest.mark.parametrize("name", sorted(_link_inputs("")))
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_a_malformed_link_in_any_format_is_kept_as_text_with_a_warning(tmp_path, url, name):
+    (tmp_path / name).write_text(_link_inputs(url)[name], encoding="utf-8")
+    r = _build(str(tmp_path / name), out=tmp_path / "o")
+    assert r.exit_code == 0, r.output
+    if name != "page.txt" and name != "text.jsonl":  # a bare URL in the text is text already
+        assert "malformed link" in r.output and "kept as plain text" in r.output, r.output
+    if name == "links.jsonl":
+        assert "links.jsonl: comment 'r1': malformed link" in r.output
+    _graphs_parse(tmp_path / "o")
+
+
+def test_classify_never_raises_on_a_malformed_url():
+    for url in BAD_URLS:
+        assert classify(url) is None
+    assert classify("http://a:99999/").url.startswith("http://a:99999")  # a bad port is never asked for: kept
+
+
+def test_hostile_urls_still_give_rdf_that_parses(tmp_path):
+    urls = ["http://a:99999/", "https://%", "http://x.org/a b", "http://x.org/\x01\x7f", 'http://x.org/"q"',
+            "http://x.org/<script>", "http://x.org/{}|^`\\", "https://x.org/" + "a" * 20_000, "https://e.org/%zz%",
+            "http://x.org/\u202e\ufeff", "https://doi.org/10.1/<>\" x", "https://www.lesswrong.com/users/a%20b>"]
+    p = tmp_path / "u.jsonl"
+    p.write_text("".join(json.dumps({"id": f"u{i}", "text": f"See this paper on reward models {i}.",
+                                     "links": [{"start": 4, "end": 14, "url": u}]}) + "\n"
+                         for i, u in enumerate(urls)), encoding="utf-8")
+    r = _build(str(p), out=tmp_path / "o")
+    assert r.exit_code == 0, r.output
+    _graphs_parse(tmp_path / "o")
