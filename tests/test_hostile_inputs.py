@@ -81,3 +81,78 @@ def test_hostile_urls_still_give_rdf_that_parses(tmp_path):
     r = _build(str(p), out=tmp_path / "o")
     assert r.exit_code == 0, r.output
     _graphs_parse(tmp_path / "o")
+
+
+# ---- 2. JSON nested deep ------------------------------------------------------------------
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("depth", [1_000, 5_000, 100_000])
+def test_a_deeply_nested_jsonl_line_is_skipped_with_a_warning(tmp_path, depth):
+    p = tmp_path / "deep.jsonl"
+    p.write_text(json.dumps({"text": OK}) + "\n" + f'{{"text": "Thanks.", "x": {_nested(depth)}}}\n'
+                 + json.dumps({"text": "Thanks for it."}) + "\n", encoding="utf-8")
+    r = _build(str(p), out=tmp_path / "o")
+    assert r.exit_code == 0, r.output
+    assert "deep.jsonl:2: skipped a line (nested deeper than 200 levels)" in r.output
+    _refused(_build(str(p), "--strict", out=tmp_path / "o"), "deep.jsonl:2: invalid JSON: nested deeper than 200 levels")
+
+
+@pytest.mark.parametrize("depth", [1_000, 100_000])
+def test_a_deeply_nested_json_document_is_one_clear_error(tmp_path, depth):
+    array, doc = tmp_path / "deep.json", tmp_path / "one.json"
+    array.write_text(f'[{{"text": "{OK}"}},\n {{"text": "Thanks.", "x": {_nested(depth)}}}]', encoding="utf-8")
+    doc.write_text(f'{{"text": "{OK}",\n "x": {_nested(depth)}}}', encoding="utf-8")
+    _refused(_build(str(array), out=tmp_path / "o"), "deep.json:2: invalid JSON: nested deeper than 200 levels")
+    _refused(_build(str(doc), out=tmp_path / "o"), "one.json:2: invalid JSON: nested deeper than 200 levels")
+
+
+def test_a_nested_extra_field_within_the_limit_is_kept_and_written(tmp_path):
+    import comment_graph
+
+    deep = json.loads("[" * 199 + "1" + "]" * 199)  # the record itself is the 200th level
+    p = tmp_path / "keep.jsonl"
+    p.write_text(json.dumps({"id": "a", "text": OK, "x": deep, "y": {"k": deep[0]}}) + "\n", encoding="utf-8")
+    r = _build(str(p), out=tmp_path / "o")
+    assert r.exit_code == 0, r.output
+    _graphs_parse(tmp_path / "o")
+    assert comment_graph.load(tmp_path / "o").comments[0].extra["x"] == deep
+
+
+# ---- 4. lone surrogates -------------------------------------------------------------------
+
+def test_lone_surrogates_outside_the_text_are_replaced_with_a_warning(tmp_path):
+    p = tmp_path / "s.jsonl"
+    p.write_text('{"id": "a\\ud800", "text": "I agree.", "author": "Ann\\udc00", "post_title": "T\\ud800",'
+                 ' "url": "https://x.org/\\ud800", "x": {"k\\udc00": ["\\ud800"]}, "z\\ud800": 1}\n'
+                 '{"text": "Thanks.", "links": [{"start": 0, "end": 6, "url": "https://x.org/\\udfff"}]}\n',
+                 encoding="utf-8")
+    r = _build(str(p), out=tmp_path / "o")
+    assert r.exit_code == 0, r.output
+    assert "s.jsonl:1: lone UTF-16 surrogate in author, id, post_title, url, x, z\ufffd replaced by U+FFFD" in r.output
+    assert "s.jsonl:2: lone UTF-16 surrogate in links replaced by U+FFFD" in r.output
+    _graphs_parse(tmp_path / "o")
+    state = (tmp_path / "o" / "graph.json").read_text(encoding="utf-8")
+    assert "Ann\ufffd" in state and '"k\ufffd":["\ufffd"]' in state
+
+
+def test_lone_surrogates_in_forum_exports_are_replaced(tmp_path):
+    lw = tmp_path / "lw.json"
+    lw.write_text('[{"_id": "c1", "htmlBody": "<p>I agree <a href=\\"https://x.org/\\ud800\\">here</a>.</p>",'
+                  ' "user": {"displayName": "Ann\\ud800"}, "post": {"title": "T\\udc00"}}]', encoding="utf-8")
+    hn = tmp_path / "hn.json"
+    hn.write_text('[{"by": "ann", "id": 1, "type": "story", "title": "Story \\ud800", "time": 1},'
+                  ' {"by": "bo\\ud800", "id": 2, "parent": 1, "type": "comment", "text": "I agree.", "time": 2}]',
+                  encoding="utf-8")
+    for p in (lw, hn):
+        r = _build(str(p), out=tmp_path / p.stem)
+        assert r.exit_code == 0 and "replaced by U+FFFD" in r.output, r.output
+        _graphs_parse(tmp_path / p.stem)
+
+
+def test_a_lone_surrogate_in_the_text_stays_an_error(tmp_path):
+    p = tmp_path / "t.jsonl"
+    p.write_text('{"text": "Yann \\ud83d said"}\n{"text": "Thanks."}\n', encoding="utf-8")
+    _refused(_build(str(p), out=tmp_path / "o"), "t.jsonl:1: field 'text': text holds a lone UTF-16 surrogate")

@@ -9,7 +9,6 @@ chose, so callers (and users) can see it.
 from __future__ import annotations
 
 import io
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from ..models import InputRecord, Link, Span
 from .decode import iter_lines, read_head, read_text
 from .forums import HN_BASE, hn_expand, hn_shape, lesswrong_shape, looks_like_hn, looks_like_lesswrong
 from .jsonl import iter_objects, parse_objects, plain_shape
+from .values import loads
 
 FORMATS = ("text", "jsonl", "lesswrong", "hn", "markdown", "html")
 JSON_FORMATS = ("jsonl", "lesswrong", "hn")
@@ -174,7 +174,7 @@ def _is_json_lines(head: str) -> bool:
     if len(lines) < 2 or not lines[0].lstrip().startswith("{"):
         return False
     try:
-        return isinstance(json.loads(lines[0]), dict)
+        return isinstance(loads(lines[0]), dict)
     except ValueError:
         return False
 

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from ..errors import InputError
 from ..models import InputRecord, Link
 from ..urls import split_url
+from .values import has_surrogate, without_surrogates
 
 KNOWN_FIELDS = set(InputRecord.model_fields) - {"extra"}
 
@@ -40,8 +41,8 @@ def without_malformed_links(links: list[Link], path: str, where: str, warnings: 
     link never ends the build."""
     kept = []
     for link in links:
-        if split_url(link.url) is None:
-            warnings.append(f"{path}: {where}: malformed link '{link.url[:200]}' kept as plain text")
+        if split_url(link.url) is None or has_surrogate(link.url):  # a surrogate: a broken escape in an href
+            warnings.append(f"{path}: {where}: malformed link '{without_surrogates(link.url[:200])}' kept as plain text")
         else:
             kept.append(link)
     return kept
