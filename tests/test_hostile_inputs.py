@@ -156,3 +156,30 @@ def test_a_lone_surrogate_in_the_text_stays_an_error(tmp_path):
     p = tmp_path / "t.jsonl"
     p.write_text('{"text": "Yann \\ud83d said"}\n{"text": "Thanks."}\n', encoding="utf-8")
     _refused(_build(str(p), out=tmp_path / "o"), "t.jsonl:1: field 'text': text holds a lone UTF-16 surrogate")
+
+
+# ---- 5. a broken first line of JSON Lines -------------------------------------------------
+
+@pytest.mark.parametrize("name", ["c.jsonl", "c.ndjson", "c.json", "c"])
+def test_a_broken_first_jsonl_line_is_skipped_like_any_other(tmp_path, name):
+    p = tmp_path / name
+    p.write_text("{oops\n" + json.dumps({"text": OK}) + "\n" + json.dumps({"text": "Thanks."}) + "\n",
+                 encoding="utf-8")
+    r = _build(str(p), out=tmp_path / "o")
+    assert r.exit_code == 0, r.output
+    assert f"{name}:1: skipped a line that is not valid JSON" in r.output and "Found 2 comments" in r.output
+    _refused(_build(str(p), "--strict", out=tmp_path / "o"), f"{name}:1: invalid JSON")
+
+
+def test_a_broken_first_line_still_lets_the_forum_shape_be_seen(tmp_path):
+    p = tmp_path / "hn.jsonl"
+    p.write_text('{"by": "ann", "id": 1\n' + json.dumps({"by": "bo", "id": 2, "text": OK, "type": "comment"}) + "\n"
+                 + json.dumps({"by": "cy", "id": 3, "text": "Thanks.", "type": "comment"}) + "\n", encoding="utf-8")
+    r = _build(str(p), out=tmp_path / "o")
+    assert r.exit_code == 0 and "(hn)" in r.output, r.output
+
+
+def test_a_jsonl_file_whose_every_line_is_broken_is_an_error(tmp_path):
+    p = tmp_path / "bad.jsonl"
+    p.write_text("{oops\n{nope\n", encoding="utf-8")
+    _refused(_build(str(p), out=tmp_path / "o"), "bad.jsonl:1: invalid JSON")

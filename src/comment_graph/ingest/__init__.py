@@ -48,7 +48,7 @@ class Loaded:
 def _first_object(text: str, path: str) -> Any:
     """The first record of a JSON input (decoding no more of it than needed), or None."""
     try:
-        for line, obj in iter_objects(io.StringIO(text), path, False, []):
+        for line, obj in iter_objects(io.StringIO(text), path, False, [], json_lines=_is_json_lines(text, path)):
             return obj[1] if line is None else obj
     except InputError:
         return None
@@ -93,7 +93,8 @@ def _check_lengths(text: str, path: str, max_chars: int) -> None:
                              "(BuildConfig.max_comment_chars)", path=path, line=n)
 
 
-def _json_records(lines: Iterable[str], path: str, fmt: str, strict: bool) -> tuple[list[InputRecord], list[str]]:
+def _json_records(lines: Iterable[str], path: str, fmt: str, strict: bool, json_lines: bool = False
+                  ) -> tuple[list[InputRecord], list[str]]:
     shape = {"jsonl": plain_shape, "lesswrong": lesswrong_shape, "hn": hn_shape}[fmt]
     stories: dict[str, InputRecord] = {}
     if fmt == "hn":
@@ -105,7 +106,8 @@ def _json_records(lines: Iterable[str], path: str, fmt: str, strict: bool) -> tu
             return fields, used
     records: list[InputRecord] = []
     warnings: list[str] = []
-    for item in parse_objects(lines, path, shape, strict=strict, expand=hn_expand if fmt == "hn" else None):
+    for item in parse_objects(lines, path, shape, strict=strict, expand=hn_expand if fmt == "hn" else None,
+                              json_lines=json_lines):
         (warnings if isinstance(item, str) else records).append(item)
     if fmt == "hn":
         _hn_threads(records, stories)
@@ -168,13 +170,27 @@ def _strip_byline(text: str, quotes: list[Span], links: list[Link]) -> dict[str,
     return out
 
 
-def _is_json_lines(head: str) -> bool:
-    """Two complete lines, the first a JSON object: JSON Lines, which can be read line by line."""
-    lines = [ln for ln in head.split("\n")[:-1] if ln.strip()]
-    if len(lines) < 2 or not lines[0].lstrip().startswith("{"):
+def _is_json_lines(head: str, name: str) -> bool:
+    """JSON Lines, which can be read line by line: two complete lines, the first a JSON object.
+    A broken first line is a malformed line like any other, skipped with a warning unless --strict,
+    when the file's name says JSON Lines and another line is an object, or most lines are objects
+    (a pretty-printed JSON document has few lines that are)."""
+    lines = [ln for ln in head.split("\n")[:-1] if ln.strip()][:100]
+    if len(lines) < 2:
+        return False
+    objects = [_is_object(ln) for ln in lines]
+    if objects[0]:
+        return True
+    if Path(name).suffix.lower() in (".jsonl", ".ndjson"):
+        return any(objects)
+    return 2 * sum(objects) >= len(objects)
+
+
+def _is_object(line: str) -> bool:
+    if not line.lstrip().startswith("{"):
         return False
     try:
-        return isinstance(loads(lines[0]), dict)
+        return isinstance(loads(line), dict)
     except ValueError:
         return False
 
@@ -201,8 +217,8 @@ def _read(p: Path, fmt: str, strict: bool, max_chars: int) -> Loaded:
     chosen = detect_format(p, head) if fmt == "auto" else fmt
     if chosen not in FORMATS:
         raise InputError(f"unknown format '{chosen}'; choose one of: auto, {', '.join(FORMATS)}", path=str(p))
-    if chosen in JSON_FORMATS and _is_json_lines(head):
-        records, warnings = _json_records(iter_lines(p, max_chars), str(p), chosen, strict)
+    if chosen in JSON_FORMATS and _is_json_lines(head, p.name):
+        records, warnings = _json_records(iter_lines(p, max_chars), str(p), chosen, strict, json_lines=True)
         return Loaded(str(p), chosen, records=records, warnings=warnings)
     text = read_text(p)
     if fmt == "auto" and len(text) > len(head):

@@ -146,7 +146,8 @@ def _chain(head: list[str], rest: Iterator[str]) -> Iterator[str]:
 
 
 def parse_objects(lines: Iterable[str], path: str, shape: Shape, *, strict: bool = False,
-                  expand: Callable[[Any], Iterable[Any]] | None = None) -> Iterator[InputRecord | str]:
+                  expand: Callable[[Any], Iterable[Any]] | None = None,
+                  json_lines: bool = False) -> Iterator[InputRecord | str]:
     """Records of a JSON input through `shape`; warnings are yielded as strings, between them.
 
     A bad line is skipped with a warning unless `strict`; a record that breaks the schema
@@ -156,7 +157,7 @@ def parse_objects(lines: Iterable[str], path: str, shape: Shape, *, strict: bool
     unknown: Counter = Counter()
     first_unknown: dict[str, str] = {}
     count = 0
-    for line, obj in iter_objects(lines, path, strict, warnings):
+    for line, obj in iter_objects(lines, path, strict, warnings, json_lines=json_lines):
         yield from warnings
         warnings.clear()
         where = None
