@@ -183,3 +183,42 @@ def test_a_jsonl_file_whose_every_line_is_broken_is_an_error(tmp_path):
     p = tmp_path / "bad.jsonl"
     p.write_text("{oops\n{nope\n", encoding="utf-8")
     _refused(_build(str(p), out=tmp_path / "o"), "bad.jsonl:1: invalid JSON")
+
+
+# ---- 3. HTML nested deep ------------------------------------------------------------------
+
+@pytest.mark.parametrize("depth", [600, 5_000])
+def test_deeply_nested_html_builds(tmp_path, depth):
+    p = tmp_path / "deep.html"
+    p.write_text("<div>" * depth + f"<p>{OK}</p>" + "</div>" * depth, encoding="utf-8")
+    r = _build(str(p), out=tmp_path / "o")
+    assert r.exit_code == 0 and "Found 1 comments" in r.output, r.output
+    _graphs_parse(tmp_path / "o")
+
+
+def test_a_hundred_thousand_nested_divs_build_in_seconds(tmp_path):
+    import time
+
+    import comment_graph
+
+    p = tmp_path / "deep.html"
+    p.write_text("<div>" * 100_000 + f"<p>{OK}</p>" + "</div>" * 100_000, encoding="utf-8")
+    began = time.perf_counter()
+    kg = comment_graph.build(p)
+    assert time.perf_counter() - began < 20  # was 196 s before failing; about 4 s on a laptop
+    assert [c.text for c in kg.comments] == [OK]
+
+
+def test_deeply_nested_comments_quotes_and_links_keep_their_structure():
+    from comment_graph.ingest.html import html_comments, html_to_text, parse_html
+
+    n = 3_000
+    page = "".join(f'<div class="comment" id="c{i}"><div class="comment-body"><p>Reply {i}.</p></div>'
+                   for i in range(n)) + "</div>" * n
+    found = html_comments(parse_html(page))
+    assert len(found) == n and found[-1]["parent_id"] == f"c{n - 2}" and found[-1]["text"] == f"Reply {n - 1}."
+    text, quotes, links = html_to_text("<blockquote>" * n + OK + "</blockquote>" * n
+                                       + '<span><a href="https://x.org/">' * n + "here" + "</a></span>" * n)
+    assert [(q.start, q.end) for q in quotes] == [(0, len(OK))]  # a quote inside a quote is one passage
+    assert len(links) == n and {text[ln.start:ln.end] for ln in links} == {"here"}
+
