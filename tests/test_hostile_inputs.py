@@ -222,3 +222,12 @@ def test_deeply_nested_comments_quotes_and_links_keep_their_structure():
     assert [(q.start, q.end) for q in quotes] == [(0, len(OK))]  # a quote inside a quote is one passage
     assert len(links) == n and {text[ln.start:ln.end] for ln in links} == {"here"}
 
+
+def test_markdown_quotes_nested_thousands_deep_are_one_passage(tmp_path):
+    p = tmp_path / "deep.md"
+    p.write_text("# Post\n\n" + "> " * 5_000 + OK + "\n\nThanks for it.\n", encoding="utf-8")
+    r = _build(str(p), out=tmp_path / "o")
+    assert r.exit_code == 0 and "Found 1 comments" in r.output, r.output
+    from comment_graph.ingest.markdown import markdown_to_text
+
+    assert markdown_to_text("> " * 5_000 + OK) == (OK, [markdown_to_text("> " + OK)[1][0]], [])
