@@ -231,3 +231,84 @@ def test_markdown_quotes_nested_thousands_deep_are_one_passage(tmp_path):
     from comment_graph.ingest.markdown import markdown_to_text
 
     assert markdown_to_text("> " * 5_000 + OK) == (OK, [markdown_to_text("> " + OK)[1][0]], [])
+
+
+# ---- 6. a pipe is an input ----------------------------------------------------------------
+
+PAGE = f"{OK}\n\nThanks for writing this up, Yann LeCun.\n"
+RECORDS = json.dumps({"id": "a", "text": OK}) + "\n" + json.dumps({"id": "b", "text": "Thanks."}) + "\n"
+
+
+@pytest.mark.parametrize("content, fmt", [(PAGE, "text"), (RECORDS, "jsonl"), (f"<p>{OK}</p>", "html")],
+                         ids=["text", "jsonl", "html"])
+def test_a_dash_reads_standard_input_and_detects_its_format(tmp_path, content, fmt):
+    r = CliRunner().invoke(main, ["build", "-", "--out", str(tmp_path / "o")], input=content.encode())
+    assert r.exit_code == 0, r.output
+    assert f" ({fmt})\nFound " in r.output
+
+
+def test_an_empty_standard_input_is_one_clear_error(tmp_path):
+    _refused(CliRunner().invoke(main, ["build", "-", "--out", str(tmp_path / "o")], input=b""),
+             "<stdin>: the file is empty")
+
+
+def test_a_pipe_named_by_path_is_read_once_and_hashed_as_read(tmp_path):
+    import hashlib
+    import os
+
+    import comment_graph
+
+    read, write = os.pipe()  # what the shell's <(cat page.txt) gives: /dev/fd/N
+    os.write(write, RECORDS.encode())
+    os.close(write)
+    try:
+        kg = comment_graph.build(f"/dev/fd/{read}")
+    finally:
+        os.close(read)
+    assert [c.id for c in kg.comments] == ["a", "b"]
+    assert kg.inputs[0].sha256 == hashlib.sha256(RECORDS.encode()).hexdigest()
+
+
+def _fifo_build(tmp_path, content: bytes):
+    import os
+    import signal
+    import threading
+
+    fifo = tmp_path / "page.jsonl"
+    os.mkfifo(fifo)
+
+    def feed():
+        with open(fifo, "wb") as f:
+            f.write(content)
+
+    threading.Thread(target=feed, daemon=True).start()
+
+    def hung(*_):
+        raise TimeoutError("the FIFO was opened a second time")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(10)
+    try:
+        return _build(str(fifo), out=tmp_path / "o")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_fifo_is_read_once(tmp_path):
+    r = _fifo_build(tmp_path, RECORDS.encode())
+    assert r.exit_code == 0 and "page.jsonl (jsonl)" in r.output, r.output
+
+
+def test_an_empty_fifo_is_one_clear_error(tmp_path):
+    _refused(_fifo_build(tmp_path, b""), "page.jsonl: the file is empty")
+
+
+def test_dev_stdin_is_read_once(tmp_path):
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", "from comment_graph.cli import main; main()", "build", "/dev/stdin",
+                          "--out", str(tmp_path / "o")], input=PAGE.encode(), capture_output=True, timeout=60)
+    assert run.returncode == 0 and b" (text)\nFound 2 comments" in run.stdout, run.stdout + run.stderr
+

@@ -18,7 +18,6 @@ from .extract.context import Context
 from .graph import CommentGraph, InputInfo
 from .ingest import Loaded
 from .ingest import load as load_input
-from .ingest.decode import sha256_of
 from .lexicon import load_lexicons
 from .models import Comment, Mention, Quote
 from .segment.quotes import quote_features
@@ -104,7 +103,7 @@ def _ingest(paths: Sequence[Path], config: BuildConfig, taken: Sequence[str] = (
     for p in paths:
         loaded = load_input(p, config.input_format, strict=config.strict, max_chars=config.max_comment_chars)
         warnings += loaded.warnings
-        infos.append(InputInfo(str(p), loaded.format, sha256_of(Path(p))))
+        infos.append(InputInfo(str(p), loaded.format, loaded.sha256))  # the hash of the bytes read, once
         if loaded.text is not None:
             seg = segment_text(loaded.text, loaded.path, strategy=config.segmenter, page_author=config.page_author,
                                progress=progress)

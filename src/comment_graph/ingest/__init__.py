@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..models import InputRecord, Link, Span
-from .decode import iter_lines, read_head, read_text
+from .decode import Source, iter_lines, read_head, read_text
 from .forums import HN_BASE, hn_expand, hn_shape, lesswrong_shape, looks_like_hn, looks_like_lesswrong
 from .jsonl import iter_objects, parse_objects, plain_shape
 from .values import loads
@@ -34,7 +34,8 @@ MD_LINK_RE = re.compile(r"\]\(https?://")
 class Loaded:
     """One input file, read: either flat text (to segment) or records (already comments).
 
-    A flat text converted from HTML keeps the markup's quote and link spans (offsets into `text`)."""
+    A flat text converted from HTML keeps the markup's quote and link spans (offsets into `text`).
+    `path` is the input as given, for messages; outputs name it by `name` and `sha256` only."""
 
     path: str
     format: str
@@ -43,6 +44,8 @@ class Loaded:
     warnings: list[str] = field(default_factory=list)
     quotes: list[Span] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    name: str = ""
+    sha256: str = ""
 
 
 def _first_object(text: str, path: str) -> Any:
@@ -206,21 +209,26 @@ def _check_links(loaded: Loaded) -> Loaded:
 
 
 def load(path: str | Path, fmt: str = "auto", *, strict: bool = False, max_chars: int = 1_000_000) -> Loaded:
-    """Read one input file in the given format (`auto` detects it).
+    """Read one input in the given format (`auto` detects it): a file, or `-` for standard input.
 
-    JSON Lines are decoded line by line, never read whole; other formats are read whole."""
-    return _check_links(_read(Path(path), fmt, strict, max_chars))
+    Every input is read once (a pipe or FIFO cannot be read twice); JSON Lines are decoded line
+    by line, never read whole; other formats are read whole."""
+    src = Source(path)
+    loaded = _check_links(_read(src, fmt, strict, max_chars))
+    loaded.name, loaded.sha256 = src.name, src.sha256  # the hash of every byte read, now all are
+    return loaded
 
 
-def _read(p: Path, fmt: str, strict: bool, max_chars: int) -> Loaded:
-    head = read_head(p)
+def _read(src: Source, fmt: str, strict: bool, max_chars: int) -> Loaded:
+    p = Path(src.given)
+    head = read_head(src)
     chosen = detect_format(p, head) if fmt == "auto" else fmt
     if chosen not in FORMATS:
         raise InputError(f"unknown format '{chosen}'; choose one of: auto, {', '.join(FORMATS)}", path=str(p))
     if chosen in JSON_FORMATS and _is_json_lines(head, p.name):
-        records, warnings = _json_records(iter_lines(p, max_chars), str(p), chosen, strict, json_lines=True)
+        records, warnings = _json_records(iter_lines(src, max_chars), str(p), chosen, strict, json_lines=True)
         return Loaded(str(p), chosen, records=records, warnings=warnings)
-    text = read_text(p)
+    text = read_text(src)
     if fmt == "auto" and len(text) > len(head):
         chosen = detect_format(p, text)  # a JSON document longer than the head: look at all of it
     if chosen != "html":  # one HTML line may hold a whole page
