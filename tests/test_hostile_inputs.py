@@ -244,7 +244,7 @@ RECORDS = json.dumps({"id": "a", "text": OK}) + "\n" + json.dumps({"id": "b", "t
 def test_a_dash_reads_standard_input_and_detects_its_format(tmp_path, content, fmt):
     r = CliRunner().invoke(main, ["build", "-", "--out", str(tmp_path / "o")], input=content.encode())
     assert r.exit_code == 0, r.output
-    assert f" ({fmt})\nFound " in r.output
+    assert f"Read stdin ({fmt})" in r.output
 
 
 def test_an_empty_standard_input_is_one_clear_error(tmp_path):
@@ -266,7 +266,7 @@ def test_a_pipe_named_by_path_is_read_once_and_hashed_as_read(tmp_path):
     finally:
         os.close(read)
     assert [c.id for c in kg.comments] == ["a", "b"]
-    assert kg.inputs[0].sha256 == hashlib.sha256(RECORDS.encode()).hexdigest()
+    assert (kg.inputs[0].path, kg.inputs[0].sha256) == ("pipe", hashlib.sha256(RECORDS.encode()).hexdigest())
 
 
 def _fifo_build(tmp_path, content: bytes):
@@ -297,7 +297,7 @@ def _fifo_build(tmp_path, content: bytes):
 
 def test_a_fifo_is_read_once(tmp_path):
     r = _fifo_build(tmp_path, RECORDS.encode())
-    assert r.exit_code == 0 and "page.jsonl (jsonl)" in r.output, r.output
+    assert r.exit_code == 0 and "Read page.jsonl (jsonl)" in r.output, r.output
 
 
 def test_an_empty_fifo_is_one_clear_error(tmp_path):
@@ -310,5 +310,49 @@ def test_dev_stdin_is_read_once(tmp_path):
 
     run = subprocess.run([sys.executable, "-c", "from comment_graph.cli import main; main()", "build", "/dev/stdin",
                           "--out", str(tmp_path / "o")], input=PAGE.encode(), capture_output=True, timeout=60)
-    assert run.returncode == 0 and b" (text)\nFound 2 comments" in run.stdout, run.stdout + run.stderr
+    assert run.returncode == 0 and b"Read stdin (text)" in run.stdout, run.stdout + run.stderr
 
+
+# ---- 7. outputs name inputs by file name and hash, not by path ----------------------------
+
+def test_the_same_input_in_two_folders_gives_the_same_bytes(tmp_path, monkeypatch):
+    for folder in ("a/x", "b/y/z"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "page.txt").write_text(PAGE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "a")
+    assert _build("x/page.txt", out=tmp_path / "out-a").exit_code == 0  # a relative path, and an absolute one
+    assert _build(str(tmp_path / "b/y/z/page.txt"), out=tmp_path / "out-b").exit_code == 0
+    for f in sorted((tmp_path / "out-a").iterdir()):
+        data = f.read_bytes()
+        assert data == (tmp_path / "out-b" / f.name).read_bytes(), f.name
+        assert str(tmp_path).encode() not in data and b"/x/" not in data, f.name
+
+
+def test_the_bundled_sample_names_no_install_path(tmp_path, sample_kg):
+    import comment_graph
+
+    comment_graph.write(sample_kg, tmp_path / "o", rdf=("ttl", "nt", "jsonld"))
+    install = str(comment_graph.sample_path().parent).encode()
+    for f in (tmp_path / "o").iterdir():
+        assert install not in f.read_bytes(), f.name
+    assert sample_kg.summary().inputs == ["byrnes_profile.txt"]
+    assert {c.source for c in sample_kg.comments} == {"byrnes_profile.txt"}
+
+
+def test_two_inputs_with_one_name_stay_distinct_and_round_trip(tmp_path):
+    import comment_graph
+
+    for folder, text in (("a", PAGE), ("b", "A different page about RLHF entirely.\n")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "page.txt").write_text(text, encoding="utf-8")
+    kg = comment_graph.build([tmp_path / "a/page.txt", tmp_path / "b/page.txt"])
+    assert [i.path for i in kg.inputs] == ["page.txt", "page.txt"] and kg.inputs[0].sha256 != kg.inputs[1].sha256
+    comment_graph.write(kg, tmp_path / "o")
+    ttl = (tmp_path / "o" / "graph.ttl").read_text(encoding="utf-8")
+    assert all(f"urn:sha256:{i.sha256}" in ttl for i in kg.inputs)
+    back = comment_graph.load(tmp_path / "o")
+    assert back.inputs == kg.inputs
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "more.txt").write_text("One more comment on reward models.\n", encoding="utf-8")
+    grown = comment_graph.build(tmp_path / "c" / "more.txt", append_to=tmp_path / "o")
+    assert [i.path for i in grown.inputs] == ["page.txt", "page.txt", "more.txt"]
