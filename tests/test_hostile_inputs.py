@@ -356,3 +356,35 @@ def test_two_inputs_with_one_name_stay_distinct_and_round_trip(tmp_path):
     (tmp_path / "c" / "more.txt").write_text("One more comment on reward models.\n", encoding="utf-8")
     grown = comment_graph.build(tmp_path / "c" / "more.txt", append_to=tmp_path / "o")
     assert [i.path for i in grown.inputs] == ["page.txt", "page.txt", "more.txt"]
+
+
+# ---- 8. other values that ended in an unexpected exception ---------------------------------
+
+@pytest.mark.parametrize("key, stamp", [("time", 99_999_999_999_999_999), ("time", -99_999_999_999_999),
+                                        ("created_at_i", 1e20)])
+def test_a_timestamp_no_calendar_holds_is_one_clear_error(tmp_path, key, stamp):
+    p = tmp_path / "hn.json"
+    p.write_text(json.dumps([{"by": "ann", "id": 1, "text": OK, "type": "comment", key: stamp}]), encoding="utf-8")
+    _refused(_build(str(p), out=tmp_path / "o"), "hn.json:1: field 'created_at'")
+
+
+@pytest.mark.parametrize("name, page", [
+    ("page.html", f'<article><time datetime="2024-13-45">then</time><p>{OK}</p></article>'),
+    ("page.md", f"# Post\n\n---\n\nauthor: Ada\ndate: 2024-02-30\n\n{OK}\n"),
+])
+def test_a_scraped_date_no_calendar_holds_is_dropped_with_a_warning(tmp_path, name, page):
+    (tmp_path / name).write_text(page, encoding="utf-8")
+    r = _build(str(tmp_path / name), out=tmp_path / "o")
+    assert r.exit_code == 0 and "Found 1 comments" in r.output, r.output
+    assert "dropped the date '2024-" in r.output
+
+
+def test_a_number_too_long_to_convert_is_named(tmp_path):
+    p = tmp_path / "n.jsonl"
+    p.write_text(json.dumps({"text": OK}) + "\n" + '{"text": "Thanks.", "n": ' + "9" * 5_000 + "}\n", encoding="utf-8")
+    r = _build(str(p), out=tmp_path / "o")
+    assert r.exit_code == 0 and "n.jsonl:2: skipped a line (a number has more than 4,300 digits)" in r.output
+
+
+def test_an_endless_binary_stream_is_refused_at_once(tmp_path):
+    _refused(_build("/dev/zero", out=tmp_path / "o"), "/dev/zero: binary data, not text: NUL byte at offset 0")

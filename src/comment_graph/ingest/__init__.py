@@ -136,21 +136,23 @@ def _hn_threads(records: list[InputRecord], stories: dict[str, InputRecord]) -> 
 def _markup_records(text: str, path: str, fmt: str) -> Loaded:
     from .html import hr_sections, html_comments, node_to_text, parse_html
     from .markdown import parse_markdown
-    from .records import make_record
+    from .records import scraped_record
 
+    warnings: list[str] = []
     if fmt == "markdown":
-        return Loaded(path, fmt, records=parse_markdown(text, path))
+        return Loaded(path, fmt, records=parse_markdown(text, path, warnings), warnings=warnings)
     root = parse_html(text)
     found = html_comments(root)
     if found:
-        return Loaded(path, fmt, records=[make_record(f, path, None) for f in found])
+        records = [scraped_record(f, path, None, f"comment #{i}", warnings) for i, f in enumerate(found, start=1)]
+        return Loaded(path, fmt, records=records, warnings=warnings)
     sections = hr_sections(root)
     if sections:
         records = []
-        for s in sections:
+        for i, s in enumerate(sections, start=1):
             body, quotes, links = node_to_text(s)
-            records.append(make_record(_strip_byline(body, quotes, links), path, None))
-        return Loaded(path, fmt, records=records)
+            records.append(scraped_record(_strip_byline(body, quotes, links), path, None, f"section #{i}", warnings))
+        return Loaded(path, fmt, records=records, warnings=warnings)
     body, quotes, links = node_to_text(root)
     return Loaded(path, fmt, text=body, quotes=quotes, links=links)
 

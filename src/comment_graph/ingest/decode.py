@@ -121,8 +121,13 @@ class _Hashing(io.RawIOBase):
 
 
 def _read_once(f: BinaryIO, given: str) -> bytes:
+    """Everything a pipe holds. Its first block is looked at before the rest is read: a stream of
+    binary data (`/dev/zero`, `/dev/urandom`) may never end, so it is refused at once."""
     try:
-        return f.read()
+        first = f.read(HEAD_SIZE)
+        if b"\x00" in first and _encoding(first, "") != "utf-16":
+            raise InputError(f"binary data, not text: NUL byte at offset {first.index(0)}", path=given)
+        return first + f.read() if first else first
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror or e}", path=given) from e
 

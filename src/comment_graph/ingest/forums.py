@@ -149,7 +149,10 @@ def hn_expand(obj: Any, parent: Any = None, story: dict | None = None):
 def _hn_time(obj: dict[str, Any]) -> Any:
     t = obj.get("time", obj.get("created_at_i"))
     if isinstance(t, (int, float)) and not isinstance(t, bool):
-        return datetime.fromtimestamp(t, tz=timezone.utc)
+        try:
+            return datetime.fromtimestamp(t, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return t  # a timestamp no calendar holds: validation names the field
     return obj.get("created_at", t)
 
 

@@ -222,12 +222,13 @@ def _heading_fields(text: str) -> dict[str, str]:
     return {"post_title": re.sub(r"^(?:Re|RE)\s*:\s*", "", text)}
 
 
-def parse_markdown(text: str, path: str) -> list[InputRecord]:
-    from .records import make_record
+def parse_markdown(text: str, path: str, warnings: list[str] | None = None) -> list[InputRecord]:
+    from .records import scraped_record
 
     records = []
     for line, fields, body in split_markdown(text):
         plain, quotes, links = markdown_to_text("\n".join(body))
         if plain.strip():
-            records.append(make_record({**fields, "text": plain, "quotes": quotes, "links": links}, path, line))
+            records.append(scraped_record({**fields, "text": plain, "quotes": quotes, "links": links}, path, line,
+                                          f"comment at line {line}", [] if warnings is None else warnings))
     return records

@@ -30,6 +30,20 @@ def make_record(fields: dict[str, Any], path: str, line: int | None, extra: dict
         raise InputError(msg[:1].lower() + msg[1:], path=path, line=line, field=where) from None
 
 
+def scraped_record(fields: dict[str, Any], path: str, line: int | None, where: str, warnings: list[str]
+                   ) -> InputRecord:
+    """A record a page's markup gave (HTML, Markdown). A date no calendar holds ('2024-13-45' in a
+    <time> element or a 'date:' header) is the page's slip, not a broken schema: the comment is
+    kept without it, with a warning naming the comment (`where`)."""
+    try:
+        return make_record(fields, path, line)
+    except InputError as e:
+        if e.field != "created_at":
+            raise
+        warnings.append(f"{path}: {where}: dropped the date '{str(fields['created_at'])[:40]}' ({e.reason})")
+        return make_record({k: v for k, v in fields.items() if k != "created_at"}, path, line)
+
+
 def record_name(rec: InputRecord, position: int) -> str:
     """How a warning names one comment of an input: its id, or its 1-based position."""
     return f"comment '{rec.id}'" if rec.id else f"comment #{position}"
