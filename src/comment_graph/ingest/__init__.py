@@ -183,12 +183,12 @@ def _is_json_lines(head: str, name: str) -> bool:
     lines = [ln for ln in head.split("\n")[:-1] if ln.strip()][:100]
     if len(lines) < 2:
         return False
-    objects = [_is_object(ln) for ln in lines]
-    if objects[0]:
+    if _is_object(lines[0]):
         return True
+    objects = [_is_object(ln) for ln in lines[1:]]
     if Path(name).suffix.lower() in (".jsonl", ".ndjson"):
         return any(objects)
-    return 2 * sum(objects) >= len(objects)
+    return 2 * sum(objects) >= len(lines)
 
 
 def _is_object(line: str) -> bool:
@@ -205,7 +205,8 @@ def _check_links(loaded: Loaded) -> Loaded:
     from .records import record_name, without_malformed_links
 
     for i, rec in enumerate(loaded.records, start=1):
-        rec.links = without_malformed_links(rec.links, loaded.path, record_name(rec, i), loaded.warnings)
+        if rec.links:
+            rec.links = without_malformed_links(rec.links, loaded.path, record_name(rec, i), loaded.warnings)
     loaded.links = without_malformed_links(loaded.links, loaded.path, "the page", loaded.warnings)
     return loaded
 

@@ -17,7 +17,8 @@ from typing import Any
 from ..errors import InputError
 from ..models import InputRecord
 from .records import KNOWN_FIELDS, make_record
-from .values import TOO_DEEP, clean_record, deep_line, has_surrogate, loads, raw_decode
+from .values import (TEXT_KEYS, TOO_DEEP, clean_record, deep_line, has_surrogate, holds_surrogate_escape, loads,
+                     raw_decode)
 
 WRAPPER_KEYS = ("results", "comments", "items", "hits", "records", "data")
 
@@ -64,7 +65,9 @@ def _array_items(text: str, path: str, warnings: list[str]) -> Iterator[tuple[in
         except ValueError as e:
             raise InputError(f"invalid JSON: {e.args[0].split(':')[0]}", path=path,
                              line=line + text.count("\n", nxt, getattr(e, "pos", nxt))) from None
-        yield line, clean_record(obj, f"{path}:{line}", warnings)
+        if holds_surrogate_escape(text, nxt, end):
+            clean_record(obj, f"{path}:{line}", warnings)
+        yield line, obj
         line += text.count("\n", nxt, end)
         pos = end
 
@@ -104,12 +107,13 @@ def iter_objects(lines: Iterable[str], path: str, strict: bool, warnings: list[s
         raise InputError(f"invalid JSON: {e.args[0].split(': line')[0]}", path=path, line=line) from None
     found = _records_in(doc)
     if found is None:
-        yield 1, clean_record(doc, f"{path}:1", warnings)
+        yield 1, clean_record(doc, f"{path}:1", warnings) if holds_surrogate_escape(text) else doc
         return
     items, where = found
+    escaped = holds_surrogate_escape(text)
     for i, obj in enumerate(items):
         label = f"{where}[{i}]"
-        yield None, (label, clean_record(obj, f"{path} ({label})", warnings))
+        yield None, (label, clean_record(obj, f"{path} ({label})", warnings) if escaped else obj)
 
 
 def _is_json(s: str) -> bool:
@@ -135,7 +139,7 @@ def _jsonl(head: list[str], rest: Iterator[str], path: str, strict: bool, warnin
                 why = "that is not valid JSON" if isinstance(e, json.JSONDecodeError) else f"({e})"
                 warnings.append(f"{path}:{n}: skipped a line {why}")
             continue
-        yield n, clean_record(obj, f"{path}:{n}", warnings)
+        yield n, clean_record(obj, f"{path}:{n}", warnings) if holds_surrogate_escape(line) else obj
     if bad > 5:
         warnings.append(f"{path}: {bad - 5} more lines that are not valid JSON were skipped")
 
@@ -194,11 +198,14 @@ def _record(obj: Any, path: str, line: int | None, where: str | None, shape: Sha
             raise InputError("text holds a lone UTF-16 surrogate (a broken emoji escape)", path=path, line=line,
                              field="text")
         rest = sorted(set(obj) - used)
-        place = f"{path}:{line}" if line else f"{path} ({where})"
-        for k in rest:
-            unknown[k] += 1
-            first_unknown.setdefault(k, place)
-        extra = clean_record({k: obj[k] for k in rest}, place, warnings, skip=())  # a text field kept as metadata
+        extra = {k: obj[k] for k in rest}
+        if rest:
+            place = f"{path}:{line}" if line else f"{path} ({where})"
+            for k in rest:
+                unknown[k] += 1
+                first_unknown.setdefault(k, place)
+            if any(k in TEXT_KEYS for k in rest):  # a text field kept as metadata: not cleaned yet
+                clean_record(extra, place, warnings, skip=())
         return make_record(fields, path, line, extra=extra)
     except InputError as e:
         if where:

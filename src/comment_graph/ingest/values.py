@@ -16,6 +16,8 @@ from typing import Any
 MAX_JSON_DEPTH = 200
 TOO_DEEP = f"nested deeper than {MAX_JSON_DEPTH} levels"
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
+# decoded UTF-8 holds no surrogate: one in a JSON value came from an escape such as "\ud800"
+SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 # the fields readers take a comment's text from (see clean_record)
 TEXT_KEYS = ("text", "comment_text", "htmlBody", "contents")
 
@@ -32,7 +34,8 @@ def loads(text: str) -> Any:
         raise
     except ValueError as e:
         raise ValueError(_number_message(e)) from None
-    check_depth(value)
+    if _brackets(text, 0, len(text)) > MAX_JSON_DEPTH and _deeper_than(value):
+        raise ValueError(TOO_DEEP)
     return value
 
 
@@ -46,9 +49,14 @@ def raw_decode(text: str, pos: int) -> tuple[Any, int]:
         raise
     except ValueError as e:
         raise json.JSONDecodeError(_number_message(e), text, pos) from None
-    if _deeper_than(value):
+    if _brackets(text, pos, end) > MAX_JSON_DEPTH and _deeper_than(value):
         raise json.JSONDecodeError(TOO_DEEP, text, pos)
     return value, end
+
+
+def _brackets(text: str, start: int, end: int) -> int:
+    """How many lists and objects a JSON text could open: fewer than the limit need no walk."""
+    return text.count("[", start, end) + text.count("{", start, end)
 
 
 def _number_message(e: ValueError) -> str:
@@ -76,11 +84,6 @@ def deep_line(text: str) -> int | None:
     return None
 
 
-def check_depth(value: Any) -> None:
-    if _deeper_than(value):
-        raise ValueError(TOO_DEEP)
-
-
 def _deeper_than(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
     """Whether lists and objects nest deeper than `limit`, found without recursion."""
     stack = [(value, 1)]
@@ -105,6 +108,11 @@ def clean_record(obj: Any, where: str, warnings: list[str], *, skip: tuple[str, 
     if dirty:
         warnings.append(f"{where}: lone UTF-16 surrogate in {', '.join(sorted(dirty))} replaced by U+FFFD")
     return obj
+
+
+def holds_surrogate_escape(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether JSON text may decode to a lone surrogate: only then is its record walked to clean it."""
+    return SURROGATE_ESCAPE_RE.search(text, start, len(text) if end is None else end) is not None
 
 
 def has_surrogate(s: str) -> bool:
