@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any
 
 # graph.json nests a record's extra fields three levels down, and its writers (orjson, pydantic)
@@ -60,8 +61,8 @@ def _brackets(text: str, start: int, end: int) -> int:
 
 
 def _number_message(e: ValueError) -> str:
-    if "integer string conversion" in str(e):
-        return "a number has more than 4,300 digits"
+    if "integer string conversion" in str(e):  # Python's guard against quadratic int() on huge digit strings
+        return f"a number has more than {sys.get_int_max_str_digits():,} digits"
     return e.args[0] if e.args else str(e)
 
 
