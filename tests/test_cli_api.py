@@ -49,7 +49,8 @@ def test_related_command(sample_kg):
 @pytest.mark.parametrize("args, message", [
     (("build", "/no/such/file.txt"), "no such file"),
     (("query", "/no/such.ttl", "SELECT * {}"), "no such graph file"),
-    (("related", "-", "x"), "no such file"),
+    (("related", "/no/such/file.txt", "x"), "no such file"),
+    (("related", "-", "x"), "<stdin>: the file is empty"),  # '-' is standard input, here empty
 ])
 def test_errors_are_one_line(args, message, tmp_path):
     r = run(*args)

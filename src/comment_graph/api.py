@@ -18,7 +18,6 @@ from .extract.context import Context
 from .graph import CommentGraph, InputInfo
 from .ingest import Loaded
 from .ingest import load as load_input
-from .ingest.decode import sha256_of
 from .lexicon import load_lexicons
 from .models import Comment, Mention, Quote
 from .segment.quotes import quote_features
@@ -46,7 +45,7 @@ def _records_to_comments(loaded: Loaded, offset: int) -> list[Comment]:
     out = []
     for i, rec in enumerate(loaded.records):
         cid = rec.id or "c-" + digest(rec.text, 10)
-        c = Comment(id=cid, text=rec.text, index=offset + i, source=loaded.path, author=rec.author,
+        c = Comment(id=cid, text=rec.text, index=offset + i, source=loaded.name, author=rec.author,
                     post_title=rec.post_title, post_url=rec.post_url, url=rec.url, parent_id=rec.parent_id,
                     created_at=rec.created_at, links=rec.links, extra=rec.extra,
                     quotes=sorted((_markup_quote(rec.text, q.start, q.end) for q in rec.quotes), key=lambda q: q.start))
@@ -104,9 +103,11 @@ def _ingest(paths: Sequence[Path], config: BuildConfig, taken: Sequence[str] = (
     for p in paths:
         loaded = load_input(p, config.input_format, strict=config.strict, max_chars=config.max_comment_chars)
         warnings += loaded.warnings
-        infos.append(InputInfo(str(p), loaded.format, sha256_of(Path(p))))
+        # outputs name an input by file name and content hash, never by where it sat: the same
+        # input built on two machines gives the same bytes
+        infos.append(InputInfo(loaded.name, loaded.format, loaded.sha256))
         if loaded.text is not None:
-            seg = segment_text(loaded.text, loaded.path, strategy=config.segmenter, page_author=config.page_author,
+            seg = segment_text(loaded.text, loaded.name, strategy=config.segmenter, page_author=config.page_author,
                                progress=progress)
             _markup_spans(loaded, seg.comments)
             for c in seg.comments:

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 
 @dataclass
 class InputInfo:
+    """One input of a build, as outputs name it: by file name and content hash, never by the folder
+    it sat in, so the same input gives the same bytes on any machine. (`path` holds the file name;
+    the key keeps graph.json files of earlier builds loadable.)"""
+
     path: str
     format: str
     sha256: str

@@ -2,7 +2,9 @@
 
 `classify(url)` normalises the URL (tracking parameters and fragments dropped, arXiv
 versions dropped, DOIs lower-cased, forum post links reduced to their post id) and
-gives the key two links must share to name the same work.
+gives the key two links must share to name the same work; a URL the standard library
+cannot split (an unclosed IPv6 bracket, `http://[zz]/`) classifies as None: its words
+stay text. `split_url` and `join_url` are the only ways the package splits and joins URLs.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 ARXIV_ID_RE = re.compile(r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?")
 DOI_RE = re.compile(r"(10\.\d{4,9}/[^\s?#]+)")
@@ -32,6 +34,27 @@ class LinkTarget:
     handle: str | None = None  # for 'user'
 
 
+def split_url(url: str) -> SplitResult | None:
+    """The URL's parts, or None for a URL one hostile comment can hold but urllib refuses with a
+    ValueError (an unclosed or non-address IPv6 bracket, a host NFKC turns into '/' or '#'): one
+    bad link must never end a build."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
+def join_url(base: str | None, href: str) -> str:
+    """`href` resolved against a page's `base`; as given when either is malformed (see split_url),
+    so the reader keeps it and the link check names it."""
+    if not base:
+        return href
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return href
+
+
 def _slug_title(slug: str) -> str | None:
     words = re.sub(r"[-_+]+", " ", unquote(slug)).strip()
     words = re.sub(r"\.(html?|pdf|php|aspx?)$", "", words)
@@ -46,8 +69,10 @@ def _host(netloc: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def classify(url: str) -> LinkTarget:
-    parts = urlsplit(url.strip())
+def classify(url: str) -> LinkTarget | None:
+    parts = split_url(url.strip())
+    if parts is None:
+        return None
     host, path = _host(parts.netloc), parts.path
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING.match(k)]
     if host.endswith("arxiv.org"):

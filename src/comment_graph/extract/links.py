@@ -27,6 +27,8 @@ def find_links(c: Comment, ctx: Context) -> Iterator[Mention]:
             continue  # an image link: nothing in the text to point at
         surface = c.text[start:end]
         target = classify(link.url)
+        if target is None:
+            continue  # a malformed URL (the reader warned of it): the anchor stays plain text
         if target.kind == "comment":
             continue  # a link to another comment is a thread relation, not a work
         if target.kind == "user":

@@ -216,7 +216,7 @@ def _urls(c: Comment, spans: list) -> Iterator[Mention]:
         if any(ln.start <= m.start() and m.end() <= ln.end for ln in c.links):
             continue
         target = classify(m.group())
-        if target.kind != "work":
+        if target is None or target.kind != "work":  # None: a malformed URL ('http://[::1') stays text
             continue
         mention = _work(c, m.start(), m.end(), m.group(), 0.9, url=target.url)  # titled as written
         mention.key = target.key

@@ -9,7 +9,6 @@ chose, so callers (and users) can see it.
 from __future__ import annotations
 
 import io
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,9 +17,10 @@ from typing import Any
 
 from ..errors import InputError
 from ..models import InputRecord, Link, Span
-from .decode import iter_lines, read_head, read_text
+from .decode import Source, iter_lines, read_head, read_text
 from .forums import HN_BASE, hn_expand, hn_shape, lesswrong_shape, looks_like_hn, looks_like_lesswrong
 from .jsonl import iter_objects, parse_objects, plain_shape
+from .values import loads
 
 FORMATS = ("text", "jsonl", "lesswrong", "hn", "markdown", "html")
 JSON_FORMATS = ("jsonl", "lesswrong", "hn")
@@ -34,7 +34,8 @@ MD_LINK_RE = re.compile(r"\]\(https?://")
 class Loaded:
     """One input file, read: either flat text (to segment) or records (already comments).
 
-    A flat text converted from HTML keeps the markup's quote and link spans (offsets into `text`)."""
+    A flat text converted from HTML keeps the markup's quote and link spans (offsets into `text`).
+    `path` is the input as given, for messages; outputs name it by `name` and `sha256` only."""
 
     path: str
     format: str
@@ -43,12 +44,14 @@ class Loaded:
     warnings: list[str] = field(default_factory=list)
     quotes: list[Span] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    name: str = ""
+    sha256: str = ""
 
 
 def _first_object(text: str, path: str) -> Any:
     """The first record of a JSON input (decoding no more of it than needed), or None."""
     try:
-        for line, obj in iter_objects(io.StringIO(text), path, False, []):
+        for line, obj in iter_objects(io.StringIO(text), path, False, [], json_lines=_is_json_lines(text, path)):
             return obj[1] if line is None else obj
     except InputError:
         return None
@@ -93,7 +96,8 @@ def _check_lengths(text: str, path: str, max_chars: int) -> None:
                              "(BuildConfig.max_comment_chars)", path=path, line=n)
 
 
-def _json_records(lines: Iterable[str], path: str, fmt: str, strict: bool) -> tuple[list[InputRecord], list[str]]:
+def _json_records(lines: Iterable[str], path: str, fmt: str, strict: bool, json_lines: bool = False
+                  ) -> tuple[list[InputRecord], list[str]]:
     shape = {"jsonl": plain_shape, "lesswrong": lesswrong_shape, "hn": hn_shape}[fmt]
     stories: dict[str, InputRecord] = {}
     if fmt == "hn":
@@ -105,7 +109,8 @@ def _json_records(lines: Iterable[str], path: str, fmt: str, strict: bool) -> tu
             return fields, used
     records: list[InputRecord] = []
     warnings: list[str] = []
-    for item in parse_objects(lines, path, shape, strict=strict, expand=hn_expand if fmt == "hn" else None):
+    for item in parse_objects(lines, path, shape, strict=strict, expand=hn_expand if fmt == "hn" else None,
+                              json_lines=json_lines):
         (warnings if isinstance(item, str) else records).append(item)
     if fmt == "hn":
         _hn_threads(records, stories)
@@ -131,21 +136,23 @@ def _hn_threads(records: list[InputRecord], stories: dict[str, InputRecord]) -> 
 def _markup_records(text: str, path: str, fmt: str) -> Loaded:
     from .html import hr_sections, html_comments, node_to_text, parse_html
     from .markdown import parse_markdown
-    from .records import make_record
+    from .records import scraped_record
 
+    warnings: list[str] = []
     if fmt == "markdown":
-        return Loaded(path, fmt, records=parse_markdown(text, path))
+        return Loaded(path, fmt, records=parse_markdown(text, path, warnings), warnings=warnings)
     root = parse_html(text)
     found = html_comments(root)
     if found:
-        return Loaded(path, fmt, records=[make_record(f, path, None) for f in found])
+        records = [scraped_record(f, path, None, f"comment #{i}", warnings) for i, f in enumerate(found, start=1)]
+        return Loaded(path, fmt, records=records, warnings=warnings)
     sections = hr_sections(root)
     if sections:
         records = []
-        for s in sections:
+        for i, s in enumerate(sections, start=1):
             body, quotes, links = node_to_text(s)
-            records.append(make_record(_strip_byline(body, quotes, links), path, None))
-        return Loaded(path, fmt, records=records)
+            records.append(scraped_record(_strip_byline(body, quotes, links), path, None, f"section #{i}", warnings))
+        return Loaded(path, fmt, records=records, warnings=warnings)
     body, quotes, links = node_to_text(root)
     return Loaded(path, fmt, text=body, quotes=quotes, links=links)
 
@@ -168,30 +175,63 @@ def _strip_byline(text: str, quotes: list[Span], links: list[Link]) -> dict[str,
     return out
 
 
-def _is_json_lines(head: str) -> bool:
-    """Two complete lines, the first a JSON object: JSON Lines, which can be read line by line."""
-    lines = [ln for ln in head.split("\n")[:-1] if ln.strip()]
-    if len(lines) < 2 or not lines[0].lstrip().startswith("{"):
+def _is_json_lines(head: str, name: str) -> bool:
+    """JSON Lines, which can be read line by line: two complete lines, the first a JSON object.
+    A broken first line is a malformed line like any other, skipped with a warning unless --strict,
+    when the file's name says JSON Lines and another line is an object, or most lines are objects
+    (a pretty-printed JSON document has few lines that are)."""
+    lines = [ln for ln in head.split("\n")[:-1] if ln.strip()][:100]
+    if len(lines) < 2:
+        return False
+    if _is_object(lines[0]):
+        return True
+    objects = [_is_object(ln) for ln in lines[1:]]
+    if Path(name).suffix.lower() in (".jsonl", ".ndjson"):
+        return any(objects)
+    return 2 * sum(objects) >= len(lines)
+
+
+def _is_object(line: str) -> bool:
+    if not line.lstrip().startswith("{"):
         return False
     try:
-        return isinstance(json.loads(lines[0]), dict)
+        return isinstance(loads(line), dict)
     except ValueError:
         return False
 
 
-def load(path: str | Path, fmt: str = "auto", *, strict: bool = False, max_chars: int = 1_000_000) -> Loaded:
-    """Read one input file in the given format (`auto` detects it).
+def _check_links(loaded: Loaded) -> Loaded:
+    """Every link the reader kept, checked once whatever the format (see without_malformed_links)."""
+    from .records import record_name, without_malformed_links
 
-    JSON Lines are decoded line by line, never read whole; other formats are read whole."""
-    p = Path(path)
-    head = read_head(p)
+    for i, rec in enumerate(loaded.records, start=1):
+        if rec.links:
+            rec.links = without_malformed_links(rec.links, loaded.path, record_name(rec, i), loaded.warnings)
+    loaded.links = without_malformed_links(loaded.links, loaded.path, "the page", loaded.warnings)
+    return loaded
+
+
+def load(path: str | Path, fmt: str = "auto", *, strict: bool = False, max_chars: int = 1_000_000) -> Loaded:
+    """Read one input in the given format (`auto` detects it): a file, or `-` for standard input.
+
+    Every input is read once (a pipe or FIFO cannot be read twice); JSON Lines are decoded line
+    by line, never read whole; other formats are read whole."""
+    src = Source(path)
+    loaded = _check_links(_read(src, fmt, strict, max_chars))
+    loaded.name, loaded.sha256 = src.name, src.sha256  # the hash of every byte read, now all are
+    return loaded
+
+
+def _read(src: Source, fmt: str, strict: bool, max_chars: int) -> Loaded:
+    p = Path(src.given)
+    head = read_head(src)
     chosen = detect_format(p, head) if fmt == "auto" else fmt
     if chosen not in FORMATS:
         raise InputError(f"unknown format '{chosen}'; choose one of: auto, {', '.join(FORMATS)}", path=str(p))
-    if chosen in JSON_FORMATS and _is_json_lines(head):
-        records, warnings = _json_records(iter_lines(p, max_chars), str(p), chosen, strict)
+    if chosen in JSON_FORMATS and _is_json_lines(head, p.name):
+        records, warnings = _json_records(iter_lines(src, max_chars), str(p), chosen, strict, json_lines=True)
         return Loaded(str(p), chosen, records=records, warnings=warnings)
-    text = read_text(p)
+    text = read_text(src)
     if fmt == "auto" and len(text) > len(head):
         chosen = detect_format(p, text)  # a JSON document longer than the head: look at all of it
     if chosen != "html":  # one HTML line may hold a whole page

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urlsplit
-
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InputError
+from ..urls import split_url
 from .html import html_to_text
 from .markdown import markdown_to_text
 
@@ -105,7 +104,8 @@ def _body(html: Any, base: str) -> dict[str, Any]:
 def lesswrong_shape(obj: dict[str, Any], path: str, line: int | None) -> tuple[dict[str, Any] | None, set[str]]:
     check_shape(LessWrongComment, obj, path, line)
     page = obj.get("pageUrl") if isinstance(obj.get("pageUrl"), str) else None
-    base = f"{urlsplit(page).scheme}://{urlsplit(page).netloc}/" if page and urlsplit(page).netloc else LW_BASE
+    parts = split_url(page) if page else None  # None also for a malformed pageUrl: links resolve on LessWrong
+    base = f"{parts.scheme}://{parts.netloc}/" if parts and parts.netloc else LW_BASE
     if "htmlBody" in obj:
         body, used = _body(obj["htmlBody"], base), {"htmlBody"}
     elif isinstance(_get(obj, "contents", "html"), str):
@@ -149,7 +149,10 @@ def hn_expand(obj: Any, parent: Any = None, story: dict | None = None):
 def _hn_time(obj: dict[str, Any]) -> Any:
     t = obj.get("time", obj.get("created_at_i"))
     if isinstance(t, (int, float)) and not isinstance(t, bool):
-        return datetime.fromtimestamp(t, tz=timezone.utc)
+        try:
+            return datetime.fromtimestamp(t, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return t  # a timestamp no calendar holds: validation names the field
     return obj.get("created_at", t)
 
 

@@ -6,17 +6,18 @@ span and `<a href>` a link span, both as offsets into that text, so evidence spa
 found later point into the same string that goes into the graph.
 
 A small tolerant tree builder (stdlib `html.parser`) sits under it, so a saved forum
-page can be cut into its comment elements before each is converted.
+page can be cut into its comment elements before each is converted. Nothing here recurses
+and nothing costs more per element the deeper it sits: a hostile page may nest 100,000 deep.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urljoin
-
 from ..models import Link, Span
+from ..urls import join_url
 
 VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "area", "base", "col", "embed", "param",
         "track"}
@@ -39,12 +40,6 @@ class Node:
     def classes(self) -> set[str]:
         return set(self.attrs.get("class", "").lower().split())
 
-    def descendants(self):
-        for ch in self.children:
-            if isinstance(ch, Node):
-                yield ch
-                yield from ch.descendants()
-
 
 class _TreeBuilder(HTMLParser):
     """Parse into Nodes, forgiving what browsers forgive: unclosed <p> and <li>, stray end tags."""
@@ -53,9 +48,10 @@ class _TreeBuilder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.root = Node("#root")
         self.stack = [self.root]
+        self.open_tags: Counter[str] = Counter()  # tags on the stack: 'is a <p> open?' in constant time
 
     def handle_starttag(self, tag, attrs):
-        if tag in CLOSES_P and any(n.tag == "p" for n in self.stack):
+        if tag in CLOSES_P and self.open_tags["p"]:
             self._close("p")
         if tag == "li" and self.stack[-1].tag == "li":
             self._close("li")
@@ -63,17 +59,20 @@ class _TreeBuilder(HTMLParser):
         self.stack[-1].children.append(node)
         if tag not in VOID:
             self.stack.append(node)
+            self.open_tags[tag] += 1
 
     def handle_startendtag(self, tag, attrs):
         self.stack[-1].children.append(Node(tag, {k: v or "" for k, v in attrs}))
 
     def handle_endtag(self, tag):
-        if any(n.tag == tag for n in self.stack[1:]):
+        if self.open_tags[tag]:
             self._close(tag)
 
     def _close(self, tag):
         while len(self.stack) > 1:
-            if self.stack.pop().tag == tag:
+            closed = self.stack.pop().tag
+            self.open_tags[closed] -= 1
+            if closed == tag:
                 return
 
     def handle_data(self, data):
@@ -87,6 +86,14 @@ def parse_html(html: str) -> Node:
     return builder.root
 
 
+@dataclass
+class _Closing:
+    """In the writer's to-do stack: the end of an element, after its content."""
+
+    node: Node
+    marker: list | None
+
+
 class _Writer:
     """Plain text out of a Node tree, recording quote and link spans as it writes."""
 
@@ -96,7 +103,7 @@ class _Writer:
         self.length = 0
         self.brk = 0            # newlines owed before the next text: 1 a line break, 2 a paragraph break
         self.space = False      # whitespace seen since the last text
-        self.open: list[list] = []   # [start or None] per open quote/link, filled at their first text
+        self.pending: list[list] = []   # [None] per open quote/link still waiting for its first text
         self.quotes: list[Span] = []
         self.links: list[Link] = []
 
@@ -114,9 +121,9 @@ class _Writer:
                 self._emit("\n" * self.brk)
             elif self.space:
                 self._emit(" ")
-        for o in self.open:
-            if o[0] is None:
-                o[0] = self.length
+        for marker in self.pending:
+            marker[0] = self.length
+        self.pending.clear()
         self._emit(s)
         self.brk, self.space = 0, trailing
 
@@ -127,20 +134,31 @@ class _Writer:
     def brk_at_least(self, n: int) -> None:
         self.brk = max(self.brk, n) if self.length else 0
 
-    def walk(self, node: Node, pre: bool = False, list_kind: str = "") -> None:
-        for ch in node.children:
-            if isinstance(ch, str):
-                self.text(ch, pre)
-            else:
-                self.element(ch, pre, list_kind)
+    def walk(self, node: Node) -> None:
+        """Write the node's content in document order, from a to-do stack rather than by recursion."""
+        todo: list[tuple[Node | str | _Closing, bool, str]] = [(ch, False, "") for ch in reversed(node.children)]
+        while todo:
+            item, pre, list_kind = todo.pop()
+            if isinstance(item, str):
+                self.text(item, pre)
+            elif isinstance(item, _Closing):
+                self._leave(item.node, item.marker)
+            elif self._enter(item, pre, list_kind):
+                marker = [None] if item.tag in ("blockquote", "a") else None
+                if marker:
+                    self.pending.append(marker)
+                todo.append((_Closing(item, marker), pre, list_kind))
+                inner = (pre or item.tag == "pre", item.tag if item.tag in ("ul", "ol") else list_kind)
+                todo.extend((ch, *inner) for ch in reversed(item.children))
 
-    def element(self, n: Node, pre: bool, list_kind: str) -> None:
+    def _enter(self, n: Node, pre: bool, list_kind: str) -> bool:
+        """What comes before an element's content; False when its content is not written."""
         tag = n.tag
         if tag in SKIP:
-            return
+            return False
         if tag == "br":
             self.brk = min(2, self.brk + 1) if self.length else 0
-            return
+            return False
         if tag in PARAGRAPH:
             self.brk_at_least(2)
         elif tag in LINE:
@@ -148,16 +166,16 @@ class _Writer:
         if tag == "li":
             self.text("1." if list_kind == "ol" else "-", pre=True)
             self.space = True
-        marker = [None] if tag in ("blockquote", "a") else None
+        return True
+
+    def _leave(self, n: Node, marker: list | None) -> None:
         if marker:
-            self.open.append(marker)
-        self.walk(n, pre or tag == "pre", tag if tag in ("ul", "ol") else list_kind)
-        if marker:
-            self.open.remove(marker)
-            self._close_span(tag, n, marker[0])
-        if tag in PARAGRAPH:
+            if self.pending and self.pending[-1] is marker:
+                self.pending.pop()  # no text inside: it spans nothing
+            self._close_span(n.tag, n, marker[0])
+        if n.tag in PARAGRAPH:
             self.brk_at_least(2)
-        elif tag in LINE:
+        elif n.tag in LINE:
             self.brk_at_least(1)
 
     def _close_span(self, tag: str, n: Node, start: int | None) -> None:
@@ -167,15 +185,21 @@ class _Writer:
             self.quotes.append(Span(start=start, end=self.length))
             return
         href = n.attrs.get("href", "").strip()
-        url = urljoin(self.base_url, href) if self.base_url else href
+        url = join_url(self.base_url, href)
         if url.startswith(("http://", "https://")):
             self.links.append(Link(start=start, end=self.length, url=url))
 
     def result(self) -> tuple[str, list[Span], list[Link]]:
-        quotes = sorted(self.quotes, key=lambda q: (q.start, q.end))
-        outer = [q for q in quotes if not any(o is not q and o.start <= q.start and q.end <= o.end
-                                              for o in quotes)]  # a quote inside a quote is one passage
-        return "".join(self.parts), outer, sorted(self.links, key=lambda ln: (ln.start, ln.end))
+        return "".join(self.parts), _outermost(self.quotes), sorted(self.links, key=lambda ln: (ln.start, ln.end))
+
+
+def _outermost(quotes: list[Span]) -> list[Span]:
+    """A quote inside a quote is one passage: the outer ones, in order (one sweep, however deep)."""
+    outer: list[Span] = []
+    for q in sorted(quotes, key=lambda q: (q.start, -q.end)):
+        if not outer or q.end > outer[-1].end:
+            outer.append(q)
+    return outer
 
 
 def node_to_text(node: Node, base_url: str | None = None) -> tuple[str, list[Span], list[Link]]:
@@ -201,19 +225,21 @@ HEADER_CLASSES = {"comhead", "comment-meta", "comment-header", "meta", "actions"
 
 
 def _is_comment(n: Node) -> bool:
+    if not n.attrs:  # most elements: asked of each, however many a page holds
+        return n.tag == "article"
     return n.tag == "article" or any(COMMENT_CLASS_RE.match(c) for c in n.classes()) or \
         "schema.org/comment" in n.attrs.get("itemtype", "").lower()
 
 
 def _find(n: Node, test) -> Node | None:
-    """The first descendant passing `test`, not looking inside nested comments."""
-    for ch in n.children:
+    """The first descendant passing `test` in document order, not looking inside nested comments."""
+    todo = list(reversed(n.children))
+    while todo:
+        ch = todo.pop()
         if isinstance(ch, Node) and not _is_comment(ch):
             if test(ch):
                 return ch
-            found = _find(ch, test)
-            if found:
-                return found
+            todo.extend(reversed(ch.children))
     return None
 
 
@@ -224,10 +250,18 @@ def _plain(n: Node | None) -> str | None:
 
 
 def _without(n: Node, drop) -> Node:
-    """A copy of `n` without nested comments and without children that `drop` names."""
-    kept = [ch if isinstance(ch, str) else _without(ch, drop) for ch in n.children
-            if isinstance(ch, str) or not (_is_comment(ch) or drop(ch))]
-    return Node(n.tag, n.attrs, kept)
+    """A copy of `n` without nested comments and without descendants that `drop` names."""
+    copy = Node(n.tag, n.attrs)
+    todo = [(n, copy)]
+    while todo:
+        source, target = todo.pop()
+        for ch in source.children:
+            if isinstance(ch, str):
+                target.children.append(ch)
+            elif not (_is_comment(ch) or drop(ch)):
+                target.children.append(Node(ch.tag, ch.attrs))
+                todo.append((ch, target.children[-1]))
+    return copy
 
 
 def _comment_fields(n: Node, parent: str | None, base_url: str | None) -> dict:
@@ -250,21 +284,18 @@ def html_comments(root: Node, base_url: str | None = None) -> list[dict] | None:
     """Field dicts for each comment element of a page (<article>, class="comment", ...), replies
     knowing their parent; None when the page has no such structure."""
     out: list[dict] = []
-
-    def visit(n: Node, parent: str | None) -> None:
-        for ch in n.children:
-            if not isinstance(ch, Node) or ch.tag in SKIP:
-                continue
-            if _is_comment(ch):
-                stated = ch.attrs.get("data-parent") or ch.attrs.get("data-parent-id")
-                fields = _comment_fields(ch, stated or parent, base_url)
-                if fields["text"].strip():
-                    out.append(fields)
-                visit(ch, fields["id"] or parent)
-            else:
-                visit(ch, parent)
-
-    visit(root, None)
+    todo: list[tuple[Node | str, str | None]] = [(ch, None) for ch in reversed(root.children)]
+    while todo:  # in document order, each element with the id of the comment it sits in
+        ch, parent = todo.pop()
+        if not isinstance(ch, Node) or ch.tag in SKIP:
+            continue
+        if _is_comment(ch):
+            stated = ch.attrs.get("data-parent") or ch.attrs.get("data-parent-id")
+            fields = _comment_fields(ch, stated or parent, base_url)
+            if fields["text"].strip():
+                out.append(fields)
+            parent = fields["id"] or parent
+        todo.extend((grandchild, parent) for grandchild in reversed(ch.children))
     return out or None
 
 

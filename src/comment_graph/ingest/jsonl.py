@@ -17,8 +17,9 @@ from typing import Any
 from ..errors import InputError
 from ..models import InputRecord
 from .records import KNOWN_FIELDS, make_record
+from .values import (TEXT_KEYS, TOO_DEEP, clean_record, deep_line, has_surrogate, holds_surrogate_escape, loads,
+                     raw_decode)
 
-SURROGATE_RE = re.compile("[\ud800-\udfff]")
 WRAPPER_KEYS = ("results", "comments", "items", "hits", "records", "data")
 
 # A shape maps one JSON object to (record fields, fields it used); the rest become metadata.
@@ -47,9 +48,8 @@ def _records_in(doc: Any, where: str = "") -> tuple[list[Any], str] | None:
     return None
 
 
-def _array_items(text: str, path: str) -> Iterator[tuple[int, Any]]:
+def _array_items(text: str, path: str, warnings: list[str]) -> Iterator[tuple[int, Any]]:
     """(line, element) for each element of a top-level JSON array, decoded one at a time."""
-    dec = json.JSONDecoder()
     pos = text.index("[") + 1
     line = 1 + text.count("\n", 0, pos)
     ws = re.compile(r"[\s,]*")
@@ -61,20 +61,27 @@ def _array_items(text: str, path: str) -> Iterator[tuple[int, Any]]:
         if text[nxt] == "]":
             return
         try:
-            obj, end = dec.raw_decode(text, nxt)
+            obj, end = raw_decode(text, nxt)
         except ValueError as e:
             raise InputError(f"invalid JSON: {e.args[0].split(':')[0]}", path=path,
                              line=line + text.count("\n", nxt, getattr(e, "pos", nxt))) from None
+        if holds_surrogate_escape(text, nxt, end):
+            clean_record(obj, f"{path}:{line}", warnings)
         yield line, obj
         line += text.count("\n", nxt, end)
         pos = end
 
 
-def iter_objects(lines: Iterable[str], path: str, strict: bool, warnings: list[str]) -> Iterator[tuple[int | None, Any]]:
+def iter_objects(lines: Iterable[str], path: str, strict: bool, warnings: list[str], *,
+                 json_lines: bool = False) -> Iterator[tuple[int | None, Any]]:
     """(line, object) pairs from JSON Lines, a JSON array, or a wrapper document.
 
-    JSON Lines are read line by line, never whole: `lines` may be an open file."""
+    JSON Lines are read line by line, never whole: `lines` may be an open file. `json_lines`
+    says the caller knows the input is JSON Lines, so a broken first line is skipped like any other."""
     it = iter(lines)
+    if json_lines:
+        yield from _jsonl([], it, path, strict, warnings)
+        return
     head: list[str] = []
     for raw in it:
         head.append(raw)
@@ -91,24 +98,27 @@ def iter_objects(lines: Iterable[str], path: str, strict: bool, warnings: list[s
                 return
     text = "".join(head) + "".join(it)
     if text.lstrip().startswith("["):
-        yield from _array_items(text, path)
+        yield from _array_items(text, path, warnings)
         return
     try:
-        doc = json.loads(text)
+        doc = loads(text)
     except ValueError as e:
-        raise InputError(f"invalid JSON: {e}", path=path) from None
+        line = e.lineno if isinstance(e, json.JSONDecodeError) else deep_line(text) if str(e) == TOO_DEEP else None
+        raise InputError(f"invalid JSON: {e.args[0].split(': line')[0]}", path=path, line=line) from None
     found = _records_in(doc)
     if found is None:
-        yield 1, doc
+        yield 1, clean_record(doc, f"{path}:1", warnings) if holds_surrogate_escape(text) else doc
         return
     items, where = found
+    escaped = holds_surrogate_escape(text)
     for i, obj in enumerate(items):
-        yield None, (f"{where}[{i}]", obj)
+        label = f"{where}[{i}]"
+        yield None, (label, clean_record(obj, f"{path} ({label})", warnings) if escaped else obj)
 
 
 def _is_json(s: str) -> bool:
     try:
-        json.loads(s)
+        loads(s)
         return True
     except ValueError:
         return False
@@ -120,13 +130,16 @@ def _jsonl(head: list[str], rest: Iterator[str], path: str, strict: bool, warnin
         if not line.strip():
             continue
         try:
-            yield n, json.loads(line)
+            obj = loads(line)
         except ValueError as e:
             if strict:
                 raise InputError(f"invalid JSON: {e.args[0] if e.args else e}", path=path, line=n) from None
             bad += 1
-            if bad <= 5:
-                warnings.append(f"{path}:{n}: skipped a line that is not valid JSON")
+            if bad <= 5:  # a syntax error, or valid JSON too deep or with too long a number to keep
+                why = "that is not valid JSON" if isinstance(e, json.JSONDecodeError) else f"({e})"
+                warnings.append(f"{path}:{n}: skipped a line {why}")
+            continue
+        yield n, clean_record(obj, f"{path}:{n}", warnings) if holds_surrogate_escape(line) else obj
     if bad > 5:
         warnings.append(f"{path}: {bad - 5} more lines that are not valid JSON were skipped")
 
@@ -137,7 +150,8 @@ def _chain(head: list[str], rest: Iterator[str]) -> Iterator[str]:
 
 
 def parse_objects(lines: Iterable[str], path: str, shape: Shape, *, strict: bool = False,
-                  expand: Callable[[Any], Iterable[Any]] | None = None) -> Iterator[InputRecord | str]:
+                  expand: Callable[[Any], Iterable[Any]] | None = None,
+                  json_lines: bool = False) -> Iterator[InputRecord | str]:
     """Records of a JSON input through `shape`; warnings are yielded as strings, between them.
 
     A bad line is skipped with a warning unless `strict`; a record that breaks the schema
@@ -147,14 +161,14 @@ def parse_objects(lines: Iterable[str], path: str, shape: Shape, *, strict: bool
     unknown: Counter = Counter()
     first_unknown: dict[str, str] = {}
     count = 0
-    for line, obj in iter_objects(lines, path, strict, warnings):
+    for line, obj in iter_objects(lines, path, strict, warnings, json_lines=json_lines):
         yield from warnings
         warnings.clear()
         where = None
         if line is None:
             where, obj = obj
         for one in expand(obj) if expand else (obj,):
-            rec = _record(one, path, line, where, shape, unknown, first_unknown)
+            rec = _record(one, path, line, where, shape, unknown, first_unknown, warnings)
             if rec is None:
                 continue
             if rec.id is not None:
@@ -172,7 +186,7 @@ def parse_objects(lines: Iterable[str], path: str, shape: Shape, *, strict: bool
 
 
 def _record(obj: Any, path: str, line: int | None, where: str | None, shape: Shape, unknown: Counter,
-            first_unknown: dict[str, str]) -> InputRecord | None:
+            first_unknown: dict[str, str], warnings: list[str]) -> InputRecord | None:
     if not isinstance(obj, dict):
         raise InputError(f"expected a JSON object, got {type(obj).__name__}", path=path, line=line, field=where)
     try:
@@ -180,14 +194,19 @@ def _record(obj: Any, path: str, line: int | None, where: str | None, shape: Sha
         if fields is None:
             return None  # the shape says: not a comment (a deleted item, a story without text)
         text = fields.get("text")
-        if isinstance(text, str) and SURROGATE_RE.search(text):
+        if isinstance(text, str) and has_surrogate(text):  # the words themselves are broken
             raise InputError("text holds a lone UTF-16 surrogate (a broken emoji escape)", path=path, line=line,
                              field="text")
         rest = sorted(set(obj) - used)
-        for k in rest:
-            unknown[k] += 1
-            first_unknown.setdefault(k, f"{path}:{line}" if line else f"{path} ({where})")
-        return make_record(fields, path, line, extra={k: obj[k] for k in rest})
+        extra = {k: obj[k] for k in rest}
+        if rest:
+            place = f"{path}:{line}" if line else f"{path} ({where})"
+            for k in rest:
+                unknown[k] += 1
+                first_unknown.setdefault(k, place)
+            if any(k in TEXT_KEYS for k in rest):  # a text field kept as metadata: not cleaned yet
+                clean_record(extra, place, warnings, skip=())
+        return make_record(fields, path, line, extra=extra)
     except InputError as e:
         if where:
             raise InputError(e.reason, path=path, field=f"{where}.{e.field}" if e.field else where) from None

@@ -20,6 +20,10 @@ RULE_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
 QUOTE_RE = re.compile(r"^ {0,3}>[ ]?")
+QUOTES_RE = re.compile(r"^(?: {0,3}>[ ]?)+")
+# Quotes nested deeper than this are one passage: each level is a call, and a hostile comment
+# may open thousands ('> > > > ...'); a reader sees no difference past a few levels anyway.
+MAX_QUOTE_DEPTH = 32
 ITEM_RE = re.compile(r"^\s{0,8}([-*+]|\d{1,3}[.)])[ \t]+")
 REFDEF_RE = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*<?(\S+?)>?(?:[ \t]+[\"'(].*[\"')])?[ \t]*$")
 FIELD_RE = re.compile(r"^(author|by|user|date|posted|created|title|post|post_title|url|link|id|parent|parent_id|"
@@ -120,8 +124,10 @@ class _Text:
         self.text += "\n".join(lines)
 
 
-def markdown_to_text(source: str, refs: dict[str, str] | None = None) -> tuple[str, list[Span], list[Link]]:
-    """Plain text of one comment's Markdown, with its quote spans and link spans."""
+def markdown_to_text(source: str, refs: dict[str, str] | None = None, depth: int = 0
+                     ) -> tuple[str, list[Span], list[Link]]:
+    """Plain text of one comment's Markdown, with its quote spans and link spans (`depth`: how
+    many quotes the source sits in)."""
     lines = source.split("\n")
     refs = dict(refs or {})
     refs.update({m.group(1).lower(): m.group(2) for ln in lines if (m := REFDEF_RE.match(ln))})
@@ -132,7 +138,9 @@ def markdown_to_text(source: str, refs: dict[str, str] | None = None) -> tuple[s
         if kind == "code":
             out.add_code(block)
         elif kind == "quote":
-            inner, inner_quotes, inner_links = markdown_to_text("\n".join(block), refs)
+            if depth + 1 >= MAX_QUOTE_DEPTH:
+                block = [QUOTES_RE.sub("", ln, count=1) for ln in block]  # the deeper quotes: their words only
+            inner, inner_quotes, inner_links = markdown_to_text("\n".join(block), refs, depth + 1)
             sep = "\n\n" if out.text else ""
             start = len(out.text) + len(sep)
             out.text += sep + inner
@@ -214,12 +222,13 @@ def _heading_fields(text: str) -> dict[str, str]:
     return {"post_title": re.sub(r"^(?:Re|RE)\s*:\s*", "", text)}
 
 
-def parse_markdown(text: str, path: str) -> list[InputRecord]:
-    from .records import make_record
+def parse_markdown(text: str, path: str, warnings: list[str] | None = None) -> list[InputRecord]:
+    from .records import scraped_record
 
     records = []
     for line, fields, body in split_markdown(text):
         plain, quotes, links = markdown_to_text("\n".join(body))
         if plain.strip():
-            records.append(make_record({**fields, "text": plain, "quotes": quotes, "links": links}, path, line))
+            records.append(scraped_record({**fields, "text": plain, "quotes": quotes, "links": links}, path, line,
+                                          f"comment at line {line}", [] if warnings is None else warnings))
     return records
