@@ -7,6 +7,7 @@ import functools
 import io
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ import click
 
 from .errors import CommentGraphError
 from .ingest import FORMATS as INPUT_FORMATS
+from .runtime import signals_stop_like_ctrl_c
 
 FORMATS = ("table", "csv", "json")
 NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click 8.2 and later
@@ -67,9 +69,11 @@ def friendly_errors(f):
             fail(str(e))
         except click.ClickException:  # a usage error (`--bind x`): OneLineErrors reports it
             raise
-        except KeyboardInterrupt:
-            click.echo("interrupted; outputs left as they were", err=True)
-            sys.exit(130)
+        except KeyboardInterrupt as e:  # Ctrl-C, or Stopped by SIGTERM or SIGHUP (see main)
+            signum = getattr(e, "signum", signal.SIGINT)
+            click.echo(f"{'interrupted' if signum == signal.SIGINT else 'stopped by ' + str(e)}; "
+                       "outputs left as they were", err=True)
+            sys.exit(128 + signum)
         except Exception as e:  # a bug: still one line, unless the user asks for the traceback
             if os.environ.get("COMMENT_GRAPH_DEBUG"):
                 raise
@@ -87,15 +91,16 @@ class OneLineErrors(click.Group):
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)  # --help, --version: 0
+            with signals_stop_like_ctrl_c():  # `kill` and a closed terminal clean up as Ctrl-C does
+                code = super().main(*args, standalone_mode=False, **kwargs)  # --help, --version: 0
         except NO_ARGS_IS_HELP as e:  # `comment-graph` alone: the help, as before click 8.2
             click.echo(e.ctx.get_help())
             sys.exit(0)
         except click.ClickException as e:
             fail(_usage_message(e))
-        except click.Abort:  # Ctrl-C while click still reads the command line
+        except (click.Abort, KeyboardInterrupt) as e:  # stopped while click still reads the command line
             click.echo("interrupted", err=True)
-            sys.exit(130)
+            sys.exit(128 + getattr(e, "signum", signal.SIGINT))
         sys.exit(code if isinstance(code, int) else 0)
 
 

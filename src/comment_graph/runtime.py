@@ -1,14 +1,18 @@
 """Process machinery, in one place: pausing garbage collection (`shared_heap`), whether worker
 processes can be forked (`can_fork`), how much memory the machine has free, whether forked writers
-are affordable, and the two forked pools (`forked_map` for the build's stages, `run_forked` for the
-output writers). Nothing here knows about comments or files."""
+are affordable, the two forked pools (`forked_map` for the build's stages, `run_forked` for the
+output writers), how children die with their parent, and how signals are held off while
+outputs move into place (`signals_deferred`). Nothing here knows about comments or files."""
 
 from __future__ import annotations
 
 import contextlib
 import gc
 import os
+import signal
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 
 from .errors import ExportError
@@ -102,8 +106,8 @@ def forked_map(task: Callable[[int, int], object], bounds: Sequence[tuple[int, i
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with shared_heap(), ProcessPoolExecutor(max_workers=jobs,
-                                            mp_context=multiprocessing.get_context("fork")) as pool:
+    with shared_heap(), ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         for (_, end), result in zip(bounds, pool.map(task, *zip(*bounds))):
             yield end, result
 
@@ -122,7 +126,7 @@ def run_forked(tasks: list[Callable[[], None]], jobs: int) -> None:
     try:
         for _ in range(min(jobs, len(tasks)) - 1):
             receive, send = ctx.Pipe(duplex=False)
-            child = ctx.Process(target=_child_runs, args=(tasks, turn, send), daemon=True)
+            child = ctx.Process(target=_child_runs, args=(tasks, turn, send, os.getpid()), daemon=True)
             child.start()
             send.close()
             children[child.sentinel] = (child, receive)
@@ -186,7 +190,8 @@ def _received(connection):
         connection.close()
 
 
-def _child_runs(tasks: list[Callable[[], None]], turn, send) -> None:
+def _child_runs(tasks: list[Callable[[], None]], turn, send, parent: int) -> None:
+    die_with_parent(parent)
     try:
         _runs(tasks, turn)
     except BaseException as e:  # no more tasks are handed out; the parent raises it
@@ -194,3 +199,88 @@ def _child_runs(tasks: list[Callable[[], None]], turn, send) -> None:
         # a short message: a long one would fill the pipe while the parent waits for this process to end
         send.send((type(e) if isinstance(e, Exception) else RuntimeError, str(e)[:2000]))
         raise SystemExit(1) from None
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WATCHDOG_SECONDS = 1.0
+
+
+def parent_death_signal(signum: int = signal.SIGKILL) -> Callable[[], None] | None:
+    """A function that, called in a child (after fork, before or without exec), has Linux send it
+    `signum` when its parent dies, even by SIGKILL (prctl PR_SET_PDEATHSIG); None elsewhere.
+    libc is loaded here, in the parent, so the child only makes the call."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+    return lambda: libc.prctl(PR_SET_PDEATHSIG, signum)
+
+
+def die_with_parent(parent: int) -> None:
+    """Called first in every forked worker, with the pid of the process that forked it (taken
+    before the fork: read in the child, it may already be init's): a build killed with -9 left
+    its workers computing for minutes, each holding a copy of the corpus. The kernel kills the
+    worker when the parent dies (Linux); a watchdog thread does the same elsewhere, and covers
+    the instant between the fork and the prctl call, when the parent may already be gone."""
+    if (arm := parent_death_signal()) is not None:
+        arm()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watchdog").start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(WATCHDOG_SECONDS)
+    os._exit(1)  # orphaned: nobody will read what this process makes
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl-C so the same clean-up runs (temporaries removed,
+    previous outputs left whole); `signum` gives the exit code 128 + signum."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+@contextlib.contextmanager
+def signals_stop_like_ctrl_c() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGHUP raise `Stopped` in the main thread, as SIGINT raises
+    KeyboardInterrupt: a build stopped by `kill` or a closed terminal cleaned up nothing before.
+    Only the command line uses this; a library does not take over its host's signals."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise Stopped(signum)
+
+    before = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP wait until the block ends (they are blocked, then delivered):
+    the block moves a set of outputs into place, which must not stop halfway."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGINT, *STOP_SIGNALS}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)

@@ -8,22 +8,18 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 from .config import iri_problem
+from .runtime import parent_death_signal, signals_stop_like_ctrl_c
 from .errors import CommentGraphError, ConfigError, InputError
-from .sparql import STORE_DIR, is_store
-
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
+from .sparql import STORE_DIR, current_store, is_store
 
 def oxigraph_binary() -> str:
     """The `oxigraph` server shipped by the PyPI package of that name (pip install comment-graph[server])."""
@@ -38,7 +34,7 @@ def store_path(source: str | Path) -> Path:
     p = p if is_store(p) else p / STORE_DIR
     if not is_store(p):
         raise InputError("no Oxigraph store here; build with --store first", path=str(p))
-    return p
+    return current_store(p)
 
 
 def start_server(source: str | Path, host: str, port: int, *, writable: bool = False) -> subprocess.Popen:
@@ -46,7 +42,9 @@ def start_server(source: str | Path, host: str, port: int, *, writable: bool = F
     cmd = [oxigraph_binary(), "serve" if writable else "serve-read-only", "--location",
            str(source if writable else store_path(source)), "--bind", f"{host}:{port}"]
     _check_port_free(host, port)
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_dies_with_parent())
+    # on Linux the server gets SIGTERM when `serve` dies, even by SIGKILL: it was left running, holding the port
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=parent_death_signal(signal.SIGTERM))
     url = f"http://{host}:{port}"
     for _ in range(100):
         if proc.poll() is not None:
@@ -80,25 +78,14 @@ def _last_words(proc: subprocess.Popen) -> str:
     return " ".join(proc.stderr.read().decode(errors="replace").split())[-300:]
 
 
-def _dies_with_parent() -> Callable[[], None] | None:
-    """On Linux, the server gets SIGTERM when `serve` dies, even by SIGKILL (prctl PR_SET_PDEATHSIG):
-    it was left running, holding the port."""
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)  # loaded before the fork: the child only calls it
-    return lambda: libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
 def serve_store(source: str | Path, host: str, port: int, on_ready: Callable[[str], None]) -> None:
     """Serve until Ctrl-C, SIGTERM or SIGHUP, each of which stops the server too; fail if it dies."""
     proc = start_server(source, host, port)
     try:
-        with _signals_stop_serving():
+        with signals_stop_like_ctrl_c():  # they left the Oxigraph server running
             on_ready(f"http://{host}:{port}")
             proc.wait()
-    except (KeyboardInterrupt, _Stop):
+    except KeyboardInterrupt:  # Ctrl-C, or Stopped by SIGTERM or SIGHUP
         pass
     finally:
         _stop(proc)
@@ -114,28 +101,6 @@ def _stop(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-
-
-class _Stop(Exception):
-    """SIGTERM or SIGHUP reached `serve`."""
-
-
-@contextmanager
-def _signals_stop_serving():
-    """SIGTERM and SIGHUP end `serve` like Ctrl-C (they left the Oxigraph server running)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread may set handlers
-        return
-
-    def stop(signum, frame):
-        raise _Stop(signum)
-
-    before = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for sig, handler in before.items():
-            signal.signal(sig, handler)
 
 
 def _endpoint_problem(endpoint: str) -> str | None:
