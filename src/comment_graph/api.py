@@ -3,7 +3,6 @@ reads one back, `write` chains the exporters into an output folder. Nothing else
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from importlib import resources
@@ -12,7 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .config import BuildConfig
-from .errors import ConfigError, ExportError, InputError
+from .errors import ConfigError, InputError
 from .extract import get_extractor, run_extractors, surveys
 from .extract.context import Context
 from .graph import CommentGraph, InputInfo
@@ -22,7 +21,7 @@ from .lexicon import load_lexicons
 from .models import Comment, Mention, Quote
 from .segment.quotes import quote_features
 from .resolve import resolve
-from .runtime import can_fork, cheap_to_fork, forked_map, freeze_survivors, shared_heap
+from .runtime import can_fork, forked_map, freeze_survivors, shared_heap
 from .segment import Segmentation, segment_text, split_paragraphs
 from .text import digest, unique_ids
 
@@ -336,50 +335,17 @@ def _stale(comments: list[Comment], before: Context, after: Context) -> set[str]
             if words & set(re.findall(r"[\w.]+", c.text)) or any(t in c.text for t in titles)}
 
 
-PIECES_PER_JOB = 4  # ranges of comments each writer process takes of the RDF file
-
-
 def write(kg: CommentGraph, out_dir: str | Path, rdf: Sequence[str] = ("ttl",), *,
           store: bool = False) -> dict[str, Path]:
     """Write graph.html, graph.json and the RDF files asked for (`rdf`: ttl, nt, jsonld) into a
     folder, and with `store=True` an Oxigraph store in its `store/` (the CLI's `build --rdf
     --store`).
 
-    Every file is written under a temporary name first and moved into place at the end,
-    so a failure leaves the folder's previous outputs as they were."""
-    from .export import write_all_atomic
-    from .export.html import render_html
-    from .export.rdf import RDF_FORMATS, WRITERS, rdf_writers
-    from .export.state import STATE_FILE, write_state_to
+    Every output, the store included, is made under a temporary name first and all are moved
+    into place together at the end, so a failure or a stop leaves the folder's previous outputs
+    as they were. Outputs of an earlier build that this one does not make (an RDF format not
+    asked for, a store) are removed with the move: the folder always holds one build. One build
+    at a time writes into a folder; it first removes what killed builds left there."""
+    from .export.folder import write_folder
 
-    formats = tuple(rdf)
-    unknown = set(formats) - set(RDF_FORMATS)
-    if unknown:
-        raise ExportError(f"unknown RDF format(s) {', '.join(sorted(unknown))}; choose from {', '.join(RDF_FORMATS)}")
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise ExportError(f"{out}: cannot create output folder: {e.strerror or e}") from e
-    # RDF is streamed into its temporary file; every file is moved into place only at the end
-    jobs = kg.config.jobs if cheap_to_fork(len(kg.raw_mentions or kg.mentions)) else 1
-    # Each writer runs in whichever process is free: graph.json and the page first, then the RDF
-    # file's sections last first (what the comments share, the entities, the rankings: unequal),
-    # then its ranges of comments, four a process, which fill in so none waits long for the last.
-    pieces = PIECES_PER_JOB * jobs if jobs > 1 else 1
-    files: dict = {"state": (out / STATE_FILE, functools.partial(write_state_to, kg=kg)),
-                   "html": (out / "graph.html", lambda f: f.write(render_html(kg).encode("utf-8")))}
-    with shared_heap():  # the links gathered for the RDF are millions of tuples: no collections
-        files |= {fmt: (out / RDF_FORMATS[fmt], writers)
-                  for fmt, writers in rdf_writers(kg, formats, pieces).items()}
-        written = write_all_atomic(files, jobs=jobs)
-    written = {kind: written[kind] for kind in (*formats, "html", "state")}  # the RDF first, as asked
-    if store:
-        from .sparql import STORE_DIR, load_store
-
-        source = written.get("nt") or written.get("ttl")
-        if source is None:
-            source = write_all_atomic({"nt": (out / RDF_FORMATS["nt"], functools.partial(WRITERS["nt"], kg=kg))})["nt"]
-            written["nt"] = source
-        written["store"] = load_store(out / STORE_DIR, source)
-    return written
+    return write_folder(kg, Path(out_dir), tuple(rdf), store=store)

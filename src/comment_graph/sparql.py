@@ -6,13 +6,14 @@ bound as SPARQL variables, never pasted into the query text."""
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, QueryError, rdf_parse_problem
+from .errors import ExportError, InputError, QueryError, rdf_parse_problem
 from .vocab import PREFIXES
 
 STORE_DIR = "store"
@@ -50,7 +51,7 @@ def locate(source: str | Path) -> Path:
         p = p / STORE_DIR if is_store(p / STORE_DIR) else p / "graph.ttl"
     if not p.exists():
         raise InputError("no such graph file or store (build one with 'comment-graph build')", path=str(p))
-    return p
+    return current_store(p) if is_store(p) else p
 
 
 def open_graph(path: str | Path):
@@ -213,24 +214,88 @@ def _ox_plain(term) -> Any:
 
 
 def load_store(path: Path, source: Path) -> Path:
-    """(Re)create an Oxigraph store folder from an N-Triples or Turtle file with the bulk loader."""
+    """(Re)create an Oxigraph store folder from an N-Triples or Turtle file with the bulk loader.
+    (A build's store is made by `stage_store` instead, inside the build's atomic write.)"""
+    from .export import write_all_atomic
+
+    path = Path(path)
+    source = Path(source)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = stage_store(source, path.parent, n_triples=source.suffix == ".nt")
+    return write_all_atomic({}, more=lambda _: {"store": (staged, path)})["store"]
+
+
+STAMP_FILE = "comment-graph-stamp.json"  # inside the store folder; RocksDB leaves names not its own alone
+
+
+def stage_store(source: Path, folder: Path, *, n_triples: bool, anchor: Path | None = None) -> Path:
+    """A new store in a temporary folder in `folder`, bulk-loaded from an N-Triples or Turtle file,
+    to be moved into place with the other outputs (`n_triples`: the source's format, which its
+temporary name does not tell). With `anchor` (the build's graph.json, staged),
+    the store is stamped with that file's identity and hash: a query refuses a store whose
+    graph.json changed since, as after a build without --store or one killed while moving."""
     import shutil
     import tempfile
 
     import pyoxigraph as ox
 
-    path, source = Path(path), Path(source)
-    fmt = ox.RdfFormat.N_TRIPLES if source.suffix == ".nt" else ox.RdfFormat.TURTLE
-    tmp = Path(tempfile.mkdtemp(prefix=".store.", dir=path.parent))
+    fmt = ox.RdfFormat.N_TRIPLES if n_triples else ox.RdfFormat.TURTLE
+    tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.", dir=folder))
     try:
         store = ox.Store(str(tmp))
         store.bulk_load(path=str(source), format=fmt)
         store.flush()
         del store
-        if path.exists():
-            shutil.rmtree(path)
-        tmp.rename(path)
+        if anchor is not None:
+            (tmp / STAMP_FILE).write_text(json.dumps(_identity(anchor, with_hash=True), sort_keys=True))
+    except (OSError, ValueError, SyntaxError) as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ExportError(f"cannot load the Oxigraph store: {str(e).splitlines()[0] if str(e) else e}") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return path
+    return tmp
+
+
+def _identity(path: Path, *, with_hash: bool) -> dict[str, Any]:
+    """What a file is, cheaply (its inode, size and modification time: all kept by a rename) and,
+    where asked, surely (its SHA-256, for a folder copied elsewhere)."""
+    st = path.stat()
+    out: dict[str, Any] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "inode": st.st_ino}
+    if with_hash:
+        out["sha256"] = _sha256(path)
+    return out
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def stale_store_problem(store: Path, anchor_name: str = "graph.json") -> str | None:
+    """Why the store in an output folder does not hold that folder's graph, or None. A store with no
+    graph.json beside it is not a build's (a folder of the user's own): taken as it is."""
+    anchor = store.parent / anchor_name
+    if not anchor.exists():
+        return None
+    try:
+        stamp = json.loads((store / STAMP_FILE).read_text())
+    except (OSError, ValueError):
+        return "the store has no stamp of the build it belongs to (made by an older version)"
+    try:
+        now = _identity(anchor, with_hash=False)
+        if {k: stamp.get(k) for k in now} == now or stamp.get("sha256") == _sha256(anchor):
+            return None
+    except OSError as e:
+        return f"cannot read {anchor}: {e.strerror or e}"
+    return f"the store is older than {anchor.name} (a later build ran without --store, or was stopped)"
+
+
+def current_store(store: Path) -> Path:
+    """`store`, if it holds its output folder's graph; otherwise a clear error, never stale answers."""
+    if problem := stale_store_problem(store):
+        raise InputError(f"{problem}: rebuild with --store, or remove the store to query graph.ttl",
+                         path=str(store))
+    return store

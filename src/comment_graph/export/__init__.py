@@ -1,5 +1,6 @@
 """Exporters: RDF, the HTML page, graph.json, networkx (each imports its heavy library lazily), and
-the atomic file staging they all write through."""
+the atomic staging they all write through: temporaries moved into place together. `folder.py`
+writes a build's output folder with it."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ import functools
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
 from ..errors import ExportError
-from ..runtime import can_fork, run_forked, shared_heap
+from ..runtime import can_fork, run_forked, shared_heap, signals_deferred
 
 
 def _umask() -> int:
@@ -42,19 +43,30 @@ def write_atomic(path: Path, data: bytes) -> Path:
 
 
 Content = bytes | Callable[[IO[bytes]], None] | list[Callable[[IO[bytes]], None]]
+# Given the staged files (kind -> temporary path, complete), makes more outputs beside them:
+# kind -> (temporary path, final path). The store is made so, from the staged RDF.
+MoreOutputs = Callable[[dict[str, Path]], dict[str, tuple[Path, Path]]]
 
 
-def write_all_atomic(files: dict[str, tuple[Path, Content]], jobs: int = 1) -> dict[str, Path]:
+def write_all_atomic(files: dict[str, tuple[Path, Content]], jobs: int = 1, *, more: MoreOutputs | None = None,
+                     retire: Sequence[Path] = ()) -> dict[str, Path]:
     """Write every file to a temporary name first, then move them all into place: a failure or
-    Ctrl-C while writing leaves every previous output as it was (only the renames remain).
+    Ctrl-C while writing leaves every previous output as it was (only the renames remain, and
+    SIGINT, SIGTERM and SIGHUP wait until they are done).
 
     A file's content is bytes, a function that writes it into the open file (streamed), or a
     list of such functions whose pieces, written separately, are joined in order. With `jobs`
     > 1 the functions run at the same time: in this process and in up to `jobs - 1` forked ones,
     files in the order given and a file's pieces last first (the RDF file ends in a few unequal
-    sections and starts with many equal ranges of comments, which best fill in at the end)."""
+    sections and starts with many equal ranges of comments, which best fill in at the end).
+
+    `more` makes further outputs (files or folders) from the staged files before anything moves;
+    they move first, the files after them in reverse order (so the first file given is the last
+    to change). `retire` names earlier outputs this set replaces by their absence: removed once
+    the set is in place."""
     staged: list[tuple[str, str, Path]] = []
     pieces: dict[str, list[str]] = {}  # a file's first temporary -> the temporaries joined to it
+    extra: dict[str, tuple[Path, Path]] = {}
     try:
         writers = []
         for kind, (path, data) in files.items():
@@ -78,14 +90,46 @@ def write_all_atomic(files: dict[str, tuple[Path, Content]], jobs: int = 1) -> d
                     _stage(tmp, write)
         for first, rest in pieces.items():
             _join(first, rest)
-        for _, tmp, path in staged:
-            os.replace(tmp, path)
+        if more is not None:
+            extra = more({kind: Path(tmp) for kind, tmp, _ in staged})
+        _move_into_place([*extra.values(), *((Path(tmp), path) for _, tmp, path in reversed(staged))], retire)
     except OSError as e:
         raise ExportError(f"cannot write: {e.strerror or e} ({e.filename or ''})") from e
     finally:
         for tmp in [t for first, rest in pieces.items() for t in (first, *rest)]:
             Path(tmp).unlink(missing_ok=True)
-    return {kind: path for kind, _, path in staged}
+        for tmp, _ in extra.values():
+            remove(tmp)
+    return {kind: path for kind, _, path in staged} | {kind: path for kind, (_, path) in extra.items()}
+
+
+def _move_into_place(moves: list[tuple[Path, Path]], retire: Sequence[Path]) -> None:
+    """Renames only, with signals held off until the last: a folder replacing a folder swaps with
+    it (the old one is renamed aside, removed after), since a folder cannot be renamed over one."""
+    aside: list[Path] = []
+    with signals_deferred():
+        for tmp, path in moves:
+            if tmp.is_dir() and path.is_dir():
+                old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
+                os.replace(path, old / path.name)
+                aside.append(old)
+            os.replace(tmp, path)
+        for path in retire:
+            if path.is_dir():
+                old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
+                os.replace(path, old / path.name)
+                aside.append(old)
+            elif path.exists():
+                path.unlink()
+    for old in aside:  # slow for a large store, and no longer part of any output
+        remove(old)
+
+
+def remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _temporary(path: Path) -> str:

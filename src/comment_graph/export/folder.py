@@ -1,0 +1,132 @@
+"""A build's output folder: graph.json, graph.html, the RDF files and the Oxigraph store, written
+as one set (staged, then moved in together), by one build at a time, each build first removing
+what killed builds left there and last what the earlier build made and this one does not."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import ExportError
+from ..runtime import cheap_to_fork, shared_heap
+from . import remove, write_all_atomic
+
+if TYPE_CHECKING:
+    from ..graph import CommentGraph
+
+PIECES_PER_JOB = 4  # ranges of comments each writer process takes of the RDF file
+
+
+def write_folder(kg: CommentGraph, out: Path, formats: tuple[str, ...], *, store: bool) -> dict[str, Path]:
+    """See `comment_graph.write`."""
+    from .rdf import RDF_FORMATS
+
+    unknown = set(formats) - set(RDF_FORMATS)
+    if unknown:
+        raise ExportError(f"unknown RDF format(s) {', '.join(sorted(unknown))}; choose from {', '.join(RDF_FORMATS)}")
+    if store and not {"nt", "ttl"} & set(formats):
+        formats += ("nt",)  # the store is loaded from N-Triples or Turtle
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ExportError(f"{out}: cannot create output folder: {e.strerror or e}") from e
+    jobs = kg.config.jobs if cheap_to_fork(len(kg.raw_mentions or kg.mentions)) else 1
+    names = output_names()
+    retire = [out / name for kind, name in names.items() if kind not in {*formats, "state", "html"}
+              and (kind != "store" or not store)]
+    with output_lock(out):
+        remove_leftovers(out, list(names.values()))
+        try:
+            files = _output_files(kg, out, formats, jobs)
+            with shared_heap():  # the links gathered for the RDF are millions of tuples: no collections
+                written = write_all_atomic(files, jobs=jobs, retire=retire,
+                                           more=functools.partial(_staged_store, out=out) if store else None)
+        except BaseException:
+            # a stop can land between a temporary's creation and its registration for removal:
+            # under the lock, every temporary in the folder is this build's
+            remove_leftovers(out, list(names.values()))
+            raise
+    return {kind: written[kind] for kind in (*formats, "html", "state", *(["store"] if store else []))}
+
+
+def output_names() -> dict[str, str]:
+    """Every output a build can make in its folder, by kind."""
+    from ..sparql import STORE_DIR
+    from .rdf import RDF_FORMATS
+    from .state import STATE_FILE
+
+    return {"state": STATE_FILE, "html": "graph.html", **RDF_FORMATS, "store": STORE_DIR}
+
+
+def _output_files(kg: CommentGraph, out: Path, formats: tuple[str, ...], jobs: int) -> dict:
+    """kind -> (path, content) for write_all_atomic. Each writer runs in whichever process is
+    free: graph.json and the page first, then the RDF file's sections last first (what the
+    comments share, the entities, the rankings: unequal), then its ranges of comments, four a
+    process, which fill in so none waits long for the last. graph.json, first here, is the last
+    output moved into place: the store's stamp names it."""
+    from .html import render_html
+    from .rdf import RDF_FORMATS, rdf_writers
+    from .state import STATE_FILE, write_state_to
+
+    pieces = PIECES_PER_JOB * jobs if jobs > 1 else 1
+    files: dict = {"state": (out / STATE_FILE, functools.partial(write_state_to, kg=kg)),
+                   "html": (out / "graph.html", lambda f: f.write(render_html(kg).encode("utf-8")))}
+    return files | {fmt: (out / RDF_FORMATS[fmt], writers) for fmt, writers in rdf_writers(kg, formats, pieces).items()}
+
+
+def _staged_store(staged: dict[str, Path], out: Path) -> dict[str, tuple[Path, Path]]:
+    """The Oxigraph store, loaded from the staged N-Triples (or Turtle) before any output moves,
+    and stamped with the staged graph.json it belongs to."""
+    from ..sparql import STORE_DIR, stage_store
+
+    n_triples = "nt" in staged  # the faster to load
+    source = staged["nt" if n_triples else "ttl"]
+    return {"store": (stage_store(source, out, n_triples=n_triples, anchor=staged["state"]), out / STORE_DIR)}
+
+
+def leftovers(folder: Path, names: Sequence[str]) -> list[Path]:
+    """Temporaries of earlier builds into `folder` that were killed before they could remove them
+    (`.graph.ttl.k3j9.tmp`, `.store.x81d`, `.store.old.q0e2`): every name the staging above makes
+    from an output's name. Only safe to remove under `output_lock`."""
+    found = []
+    for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
+        for name in names:
+            prefix = f".{name}."
+            if entry.name.startswith(prefix) and (entry.name.endswith(".tmp") or entry.is_dir()):
+                found.append(entry)
+                break
+    return found
+
+
+def remove_leftovers(folder: Path, names: Sequence[str]) -> None:
+    for path in leftovers(folder, names):
+        remove(path)
+
+
+@contextlib.contextmanager
+def output_lock(folder: Path) -> Iterator[None]:
+    """Only one build writes into a folder at a time: two at once mixed their files and stores.
+    The lock is on the folder itself (flock), so a killed build holds it no longer and no lock
+    file is left behind. Where flock is missing (Windows) builds are not guarded."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as e:
+        raise ExportError(f"{folder}: cannot open the output folder: {e.strerror or e}") from e
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ExportError(f"{folder}: another build is writing into this folder; wait for it to end "
+                              "or choose another --out") from None
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
