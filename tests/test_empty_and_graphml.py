@@ -1,10 +1,13 @@
 """Issue #24: a build whose inputs hold no comments is refused in one line and leaves the
-previous outputs, unless --allow-empty."""
+previous outputs, unless --allow-empty; and GraphML is valid XML whatever the text."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import xml.etree.ElementTree as ET
 
+import networkx as nx
 import pytest
 import rdflib
 from click.testing import CliRunner
@@ -12,6 +15,7 @@ from click.testing import CliRunner
 import comment_graph
 from comment_graph.cli import main
 from comment_graph.errors import InputError
+from comment_graph.export.nx import write_graphml
 from comment_graph.export.rdf import V
 
 PAGE = ("I agree with Yann LeCun that reward shaping is underrated.\n\n"
@@ -116,3 +120,47 @@ def test_append_of_nothing_new_with_allow_empty_keeps_the_comments(tmp_path, pre
     r = CliRunner().invoke(main, ["build", "--append", "--allow-empty", str(path), "--out", str(previous), "-q"])
     assert r.exit_code == 0, r.output
     assert [c.id for c in comment_graph.load(previous).comments] == [c.id for c in old]
+
+
+# ---- GraphML whatever the text -----------------------------------------------------------
+
+# characters XML 1.0 cannot hold; the surrogates cannot come through a reader (it replaces them)
+CONTROL = {"bell": "\x07", "NUL": "\x00", "escape": "\x1b", "U+FFFE": "\ufffe", "U+FFFF": "\uffff"}
+SURROGATES = {"lone high surrogate": "\ud800", "lone low surrogate": "\udfff"}
+
+
+def _graphml_nodes(path) -> dict:
+    ET.parse(path)  # the file is XML at all
+    return dict(nx.read_graphml(path).nodes(data=True))
+
+
+@pytest.mark.parametrize("case", sorted(CONTROL))
+def test_graphml_from_the_command_line_parses_whatever_the_text(tmp_path, case):
+    ch = CONTROL[case]
+    records = [{"id": f"a{ch}", "author": f"Ann{ch}Lee", "post_title": f"On{ch}RL",
+                "text": f"I agree with Yann LeCun{ch} on reward shaping.\tKept: ☃ \ufffd 🤖."},
+               {"id": "a\x01", "parent_id": f"a{ch}", "text": "Thanks for the link."}]
+    page = tmp_path / "page.jsonl"
+    page.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    graphml = tmp_path / "g.graphml"
+    r = CliRunner().invoke(main, ["html", str(page), "--out", str(tmp_path / "page.html"), "--graphml", str(graphml)])
+    assert r.exit_code == 0, r.output
+    nodes = _graphml_nodes(graphml)
+    first = nodes["a\ufffd"]
+    assert first["text"] == "I agree with Yann LeCun\ufffd on reward shaping.\tKept: ☃ \ufffd 🤖."
+    assert first["author"] == "Ann\ufffdLee"
+    # two ids that differ only in replaced characters stay two nodes, and the reply still links them
+    assert nodes["a\ufffd-2"]["text"] == "Thanks for the link."
+    assert ("a\ufffd-2", "a\ufffd") in nx.read_graphml(graphml).edges()
+
+
+@pytest.mark.parametrize("case", sorted(CONTROL | SURROGATES))
+def test_graphml_of_any_comment_text_parses(tmp_path, case):
+    ch = (CONTROL | SURROGATES)[case]
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    kg = comment_graph.build(page)
+    kg.comments[0].text, kg.comments[0].author = f"Yann LeCun{ch} said so", f"Ann{ch}"
+    write_graphml(kg, tmp_path / "g.graphml")
+    node = _graphml_nodes(tmp_path / "g.graphml")[kg.comments[0].id]
+    assert (node["text"], node["label"], node["author"]) == ("Yann LeCun\ufffd said so",) * 2 + ("Ann\ufffd",)
