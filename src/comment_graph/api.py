@@ -99,9 +99,11 @@ def _ingest(paths: Sequence[Path], config: BuildConfig, taken: Sequence[str] = (
     segs: list[Segmentation] = []
     infos: list[InputInfo] = []
     warnings: list[str] = []
+    given: list[str] = []
     for p in paths:
         loaded = load_input(p, config.input_format, strict=config.strict, max_chars=config.max_comment_chars)
         warnings += loaded.warnings
+        given.append(loaded.path)
         # outputs name an input by file name and content hash, never by where it sat: the same
         # input built on two machines gives the same bytes
         infos.append(InputInfo(loaded.name, loaded.format, loaded.sha256))
@@ -116,6 +118,13 @@ def _ingest(paths: Sequence[Path], config: BuildConfig, taken: Sequence[str] = (
         else:
             records.update(range(len(comments), len(comments) + len(loaded.records)))
             comments += _records_to_comments(loaded, len(taken) + len(comments))
+    if not comments and not config.allow_empty:
+        # An empty graph would be written over the previous outputs, and exit 0: a page saved
+        # wrong (all furniture, all scripts) would silently erase a good graph. Refused here,
+        # before any output is touched.
+        new, anyway = ("new ", "appends anyway") if taken else ("", "builds an empty graph anyway")
+        raise InputError(f"no {new}comments found, only page furniture, markup or blank text; "
+                         f"--allow-empty {anyway}", path=", ".join(given))
     _unique_ids(comments, taken)
     return comments, segs, infos, warnings, records
 
@@ -233,7 +242,7 @@ def _survey_chunk(start: int, end: int, comments: list[Comment] | None = None, c
     return names, quotes
 
 
-APPEND_OPTIONS = ("jobs", "input_format", "strict")  # what a build appended to an earlier one may choose
+APPEND_OPTIONS = ("jobs", "input_format", "strict", "allow_empty")  # what a build appended to an earlier one may choose
 
 
 def build(sources: str | Path | Sequence[str | Path] | None = None, config: BuildConfig | None = None,
@@ -284,26 +293,29 @@ def _resolved(comments: list[Comment], raw: list, lex, ctx: Context, config: Bui
 
 
 def append(out_dir: str | Path, sources: str | Path | Sequence[str | Path], *, progress: Progress | None = None,
-           jobs: int = 1, input_format: str = "auto", strict: bool = False) -> CommentGraph:
+           jobs: int = 1, input_format: str = "auto", strict: bool = False, allow_empty: bool = False
+           ) -> CommentGraph:
     """The graph of an earlier build (its output folder) with more inputs added.
 
     Only the new comments go through extraction, with the earlier build's options; an
     earlier comment is extracted again only where the new comments taught the corpus a
     name it contains (a surname, an author's handle, a page title). Resolution then runs
     over every mention, so the result equals a build of all inputs at once; comment ids
-    and the IRIs built from them are kept."""
+    and the IRIs built from them are kept. Inputs that hold no new comment are refused unless
+    `allow_empty`."""
     with shared_heap():  # as in build
-        return _append(out_dir, sources, progress=progress, jobs=jobs, input_format=input_format, strict=strict)
+        return _append(out_dir, sources, progress=progress, jobs=jobs, input_format=input_format, strict=strict,
+                       allow_empty=allow_empty)
 
 
 def _append(out_dir: str | Path, sources, *, progress: Progress | None, jobs: int, input_format: str,
-            strict: bool) -> CommentGraph:
+            strict: bool, allow_empty: bool) -> CommentGraph:
     old = load(out_dir)
     if old.raw_mentions is None:
         raise InputError("this build keeps no extraction state to append to; rebuild it with this version",
                          path=str(out_dir))
     config = old.config.model_copy(update={"jobs": jobs})
-    reading = config.model_copy(update={"input_format": input_format, "strict": strict})
+    reading = config.model_copy(update={"input_format": input_format, "strict": strict, "allow_empty": allow_empty})
     new, segs, infos, warnings, records = _ingest(_paths(sources), reading, taken=[c.id for c in old.comments],
                                                   progress=progress)
     comments = old.comments + new

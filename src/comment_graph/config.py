@@ -61,4 +61,6 @@ class BuildConfig(BaseModel):
         return base
     jobs: int = Field(default=1, ge=1, le=64, description="processes for the extraction stage")
     strict: bool = Field(default=False, description="fail on a malformed JSON line instead of skipping it")
+    allow_empty: bool = Field(default=False, description="build an empty graph when the inputs hold no comments, "
+                              "instead of failing")
     max_comment_chars: int = Field(default=1_000_000, ge=1, description="longest comment (or text line) accepted")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import networkx as nx
+
+from ..text import unique_ids
 
 if TYPE_CHECKING:
     from ..graph import CommentGraph
@@ -57,18 +60,31 @@ def _scalar(v):
     return v
 
 
+# The characters XML 1.0 cannot hold, not even as a &#...; reference: C0 controls but tab and the
+# newlines, lone surrogates, U+FFFE and U+FFFF. A comment may hold any of them (a bell, an ESC from a
+# terminal paste, a \u0000 in JSON), and one of them makes the whole file unreadable to Gephi or
+# any XML parser, so each becomes U+FFFD, the character that says one was lost here.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_legal(v):
+    return NOT_XML.sub("\ufffd", v) if isinstance(v, str) else v
+
+
 def write_graphml(kg: "CommentGraph", path):
-    """GraphML of the networkx view, attributes made scalar, written atomically."""
+    """GraphML of the networkx view, attributes made scalar and XML-legal, written atomically."""
     import io
 
     from . import write_atomic
 
     g = to_networkx(kg)
+    # node ids are XML attributes too; two ids that differ only in a replaced character stay two nodes
+    ids = dict(zip(g.nodes, unique_ids([xml_legal(n) for n in g.nodes])))
     flat = nx.MultiDiGraph()
     for n, d in g.nodes(data=True):
-        flat.add_node(n, **{k: _scalar(v) for k, v in d.items() if v is not None})
+        flat.add_node(ids[n], **{k: xml_legal(_scalar(v)) for k, v in d.items() if v is not None})
     for a, b, key, d in g.edges(keys=True, data=True):
-        flat.add_edge(a, b, key=key, **{k: _scalar(v) for k, v in d.items() if v is not None})
+        flat.add_edge(ids[a], ids[b], key=key, **{k: xml_legal(_scalar(v)) for k, v in d.items() if v is not None})
     buf = io.BytesIO()
     nx.write_graphml(flat, buf, encoding="utf-8")
     return write_atomic(path, buf.getvalue())

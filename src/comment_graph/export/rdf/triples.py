@@ -27,7 +27,7 @@ Block = tuple[str, list[tuple[str, str]]]   # a subject and its (predicate, obje
 
 
 # options that change how a build runs, not what it finds; file paths stay out of the graph too
-RUNTIME_OPTIONS = {"jobs", "people_files", "vocab_files"}
+RUNTIME_OPTIONS = {"jobs", "people_files", "vocab_files", "allow_empty"}
 
 
 class _Shared:
