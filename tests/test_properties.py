@@ -28,7 +28,7 @@ def build(text: str):
         try:
             return comment_graph.build(p)
         except InputError:
-            return None  # empty, whitespace-only or NUL input: refused with a clear error
+            return None  # empty, whitespace-only or NUL input, or text with no comment in it: refused with a clear error
 
 
 @SETTINGS
