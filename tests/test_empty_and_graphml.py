@@ -3,6 +3,7 @@ previous outputs, unless --allow-empty; and GraphML is valid XML whatever the te
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import xml.etree.ElementTree as ET
@@ -100,6 +101,40 @@ def test_allow_empty_builds_an_empty_graph_whose_files_are_valid(tmp_path, name)
     assert comment_graph.load(out).comments == []
     assert "</html>" in (out / "graph.html").read_text(encoding="utf-8")
     assert comment_graph.build(path, allow_empty=True).comments == []
+
+
+# inputs that hold no comment at all: the reader says which, and names the option
+NO_TEXT = {"empty.txt": (b"", "the file is empty"), "blank.txt": (b" \n\t\n  ", "the file holds no text"),
+           "blank.md": (b"\n  \n", "the file holds no text"), "blank.jsonl": (b"\n\n", "no comment records found"),
+           "empty.json": (b"[]", "no comment records found")}
+
+
+@pytest.mark.parametrize("name", sorted(NO_TEXT))
+def test_an_input_with_no_text_is_refused_naming_allow_empty(tmp_path, previous, name):
+    before = _files(previous)
+    path = tmp_path / name
+    path.write_bytes(NO_TEXT[name][0])
+    line = _refused_in_one_line("build", str(path), "--out", str(previous))
+    assert line == f"error: {path}: {NO_TEXT[name][1]}; --allow-empty reads it as holding no comments"
+    assert _files(previous) == before
+
+
+@pytest.mark.parametrize("name", sorted(NO_TEXT))
+def test_allow_empty_reads_an_input_with_no_text_as_no_comments(tmp_path, name):
+    path, out = tmp_path / name, tmp_path / "out"
+    path.write_bytes(NO_TEXT[name][0])
+    r = CliRunner().invoke(main, ["build", str(path), "--out", str(out), "--allow-empty", "-q"])
+    assert r.exit_code == 0, r.output
+    built = json.loads((out / "graph.json").read_text(encoding="utf-8"))
+    assert comment_graph.load(out).comments == []
+    assert [i["sha256"] for i in built["inputs"]] == [hashlib.sha256(NO_TEXT[name][0]).hexdigest()]
+
+
+def test_allow_empty_keeps_the_comments_of_the_other_inputs(tmp_path):
+    blank, page = tmp_path / "blank.txt", tmp_path / "page.txt"
+    blank.write_text("\n\n", encoding="utf-8")
+    page.write_text(PAGE, encoding="utf-8")
+    assert len(comment_graph.build([blank, page], allow_empty=True).comments) == 2
 
 
 def test_append_of_nothing_new_is_refused_and_keeps_the_outputs(tmp_path, previous):

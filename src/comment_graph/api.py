@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .config import BuildConfig
-from .errors import ConfigError, InputError
+from .errors import ConfigError, InputError, NoCommentsError
 from .extract import get_extractor, run_extractors, surveys
 from .extract.context import Context
 from .graph import CommentGraph, InputInfo
@@ -101,7 +101,7 @@ def _ingest(paths: Sequence[Path], config: BuildConfig, taken: Sequence[str] = (
     warnings: list[str] = []
     given: list[str] = []
     for p in paths:
-        loaded = load_input(p, config.input_format, strict=config.strict, max_chars=config.max_comment_chars)
+        loaded = _load_one(p, config)
         warnings += loaded.warnings
         given.append(loaded.path)
         # outputs name an input by file name and content hash, never by where it sat: the same
@@ -127,6 +127,15 @@ def _ingest(paths: Sequence[Path], config: BuildConfig, taken: Sequence[str] = (
                          f"--allow-empty {anyway}", path=", ".join(given))
     _unique_ids(comments, taken)
     return comments, segs, infos, warnings, records
+
+
+def _load_one(path: str | Path, config: BuildConfig):
+    try:
+        return load_input(path, config.input_format, strict=config.strict, max_chars=config.max_comment_chars,
+                          allow_empty=config.allow_empty)
+    except NoCommentsError as e:  # say what would build anyway
+        raise NoCommentsError(f"{e.reason}; --allow-empty reads it as holding no comments",
+                              path=e.path, line=e.line) from e
 
 
 def _unique_ids(comments: list[Comment], taken: Sequence[str] = ()) -> None:

@@ -2,6 +2,7 @@
 
     CommentGraphError            catch this to catch everything the library raises on purpose
     ├── InputError               an input file is missing, unreadable or malformed (names file, line, field)
+    │   └── NoCommentsError      an input holds no comment at all: empty, blank, no records
     ├── ConfigError              an option, plugin name or vocabulary file is wrong (lists valid choices)
     ├── ExtractorError           an extractor broke the span contract (names the extractor)
     ├── QueryError               a SPARQL query failed to parse or run
@@ -25,6 +26,11 @@ class InputError(CommentGraphError):
         what = f"field '{field}': " if field else ""
         super().__init__(f"{where}{what}{message}")
         self.path, self.line, self.field, self.reason = path, line, field, message
+
+
+class NoCommentsError(InputError):
+    """An input holds no comment at all (empty, blank, no records): a build refuses it unless
+    asked to allow an empty graph."""
 
 
 class ConfigError(CommentGraphError):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, NoCommentsError
 from ..models import InputRecord, Link, Span
 from .decode import Source, iter_lines, read_head, read_text
 from .forums import HN_BASE, hn_expand, hn_shape, lesswrong_shape, looks_like_hn, looks_like_lesswrong
@@ -211,13 +211,23 @@ def _check_links(loaded: Loaded) -> Loaded:
     return loaded
 
 
-def load(path: str | Path, fmt: str = "auto", *, strict: bool = False, max_chars: int = 1_000_000) -> Loaded:
+def load(path: str | Path, fmt: str = "auto", *, strict: bool = False, max_chars: int = 1_000_000,
+         allow_empty: bool = False) -> Loaded:
     """Read one input in the given format (`auto` detects it): a file, or `-` for standard input.
 
     Every input is read once (a pipe or FIFO cannot be read twice); JSON Lines are decoded line
-    by line, never read whole; other formats are read whole."""
+    by line, never read whole; other formats are read whole. An input that holds no comment at
+    all (empty, blank, no records) raises NoCommentsError, unless `allow_empty` reads it as none."""
     src = Source(path)
-    loaded = _check_links(_read(src, fmt, strict, max_chars))
+    try:
+        loaded = _check_links(_read(src, fmt, strict, max_chars))
+    except NoCommentsError:
+        if not allow_empty:
+            raise
+        # a script building whatever a scrape saved asked for this; the bytes were all read, so
+        # the hash below is theirs
+        chosen = detect_format(Path(src.given), read_head(src)) if fmt == "auto" else fmt
+        loaded = Loaded(str(src.given), chosen, records=[])
     loaded.name, loaded.sha256 = src.name, src.sha256  # the hash of every byte read, now all are
     return loaded
 
@@ -240,11 +250,11 @@ def _read(src: Source, fmt: str, strict: bool, max_chars: int) -> Loaded:
         records, warnings = _json_records(io.StringIO(text), str(p), chosen, strict)
         return Loaded(str(p), chosen, records=records, warnings=warnings)
     if not text.strip():
-        raise InputError("the file holds no text", path=str(p))
+        raise NoCommentsError("the file holds no text", path=str(p))
     if chosen in ("markdown", "html"):
         loaded = _markup_records(text, str(p), chosen)
         if loaded.text is None and not loaded.records:
-            raise InputError(f"no comments found in this {chosen} file", path=str(p))
+            raise NoCommentsError(f"no comments found in this {chosen} file", path=str(p))
         for r in loaded.records:
             if len(r.text) > max_chars:
                 raise InputError(f"a comment is {len(r.text):,} characters long; the limit is {max_chars:,} "

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import InputError
+from ..errors import InputError, NoCommentsError
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 HEAD_SIZE = 1 << 16
@@ -146,7 +146,7 @@ def iter_lines(src: Source, max_chars: int) -> Iterator[str]:
     with a BOM; newlines made `\\n`; a NUL, a bad byte or an over-long line is an error naming
     the line."""
     if not src.head:
-        raise InputError("the file is empty", path=src.given)
+        raise NoCommentsError("the file is empty", path=src.given)
     encoding = _encoding(src.head, "utf-8-sig")
     n = 0
     with src.stream() as raw:
@@ -179,7 +179,7 @@ def read_text(src: Source) -> str:
     """An input as text: UTF-8 (or UTF-16 with a BOM), newlines made `\\n`."""
     data = src.read_all()
     if not data:
-        raise InputError("the file is empty", path=src.given)
+        raise NoCommentsError("the file is empty", path=src.given)
     encoding = _encoding(data, "utf-8")
     if encoding != "utf-16" and b"\x00" in data:
         raise InputError(f"binary data, not text: NUL byte at offset {data.index(0)}", path=src.given)

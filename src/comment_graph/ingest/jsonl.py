@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, NoCommentsError
 from ..models import InputRecord
 from .records import KNOWN_FIELDS, make_record
 from .values import (TEXT_KEYS, TOO_DEEP, clean_record, deep_line, has_surrogate, holds_surrogate_escape, loads,
@@ -182,7 +182,7 @@ def parse_objects(lines: Iterable[str], path: str, shape: Shape, *, strict: bool
         names = ", ".join(f"{k} ({n})" if n > 1 else k for k, n in sorted(unknown.items()))
         yield f"{next(iter(first_unknown.values()))}: unknown field(s) kept as metadata: {names}"
     if not count:
-        raise InputError("no comment records found", path=path)
+        raise NoCommentsError("no comment records found", path=path)
 
 
 def _record(obj: Any, path: str, line: int | None, where: str | None, shape: Shape, unknown: Counter,
