@@ -150,7 +150,8 @@ def bounded(kg: "CommentGraph", limit: int | None = None) -> tuple["CommentGraph
     return kg.subgraph({c.id for c in chosen}), note
 
 
-def page_data(kg: "CommentGraph") -> dict:
+def page_data(kg: "CommentGraph", heading: str | None = None) -> dict:
+    """Everything the page shows, as JSON-ready data; `heading` says what part of a build it is."""
     kg, note = bounded(kg)
     net, ids = _network(kg)
     nodes, edges = net.nodes, net.edges
@@ -182,7 +183,7 @@ def page_data(kg: "CommentGraph") -> dict:
     return {"nodes": [{k: n[k] for k in keep if k in n} for n in nodes],
             "edges": [{"from": e["from"], "to": e["to"], "color": e.get("color"), "dashes": e.get("dashes", False)}
                       for e in edges],
-            "info": info, "summary": summary, "physics": physics, "initial": initial, "note": note,
+            "info": info, "summary": summary, "physics": physics, "initial": initial, "note": note, "heading": heading,
             "style": {k: {"color": v[0], "shape": v[1]} for k, v in STYLE.items()}}
 
 
@@ -193,13 +194,14 @@ def safe_json(data: dict) -> str:
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def render_html(kg: "CommentGraph") -> str:
+def render_html(kg: "CommentGraph", heading: str | None = None) -> str:
     js, css = _vis_assets()
     template = resources.files("comment_graph.export").joinpath("page.html").read_text(encoding="utf-8")
     app = resources.files("comment_graph.export").joinpath("page.js").read_text(encoding="utf-8")
     return (template.replace("/*VIS_CSS*/", css).replace("/*VIS_JS*/", js.replace("</script", "<\\/script"))
-            .replace("/*APP_JS*/", app).replace("{{DATA}}", safe_json(page_data(kg))))
+            .replace("/*APP_JS*/", app).replace("{{DATA}}", safe_json(page_data(kg, heading))))
 
 
-def write_html(kg: "CommentGraph", path: Path) -> Path:
-    return write_atomic(path, render_html(kg).encode("utf-8"))
+def write_html(kg: "CommentGraph", path: Path, *, heading: str | None = None) -> Path:
+    """The page, written atomically; `heading` (e.g. "Around Yann LeCun, depth 2") titles it."""
+    return write_atomic(path, render_html(kg, heading).encode("utf-8"))

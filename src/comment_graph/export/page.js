@@ -3,6 +3,10 @@
   "use strict";
   var data = JSON.parse(document.getElementById("graph-data").textContent);
   var KINDS = ["comment", "person", "organization", "concept", "work"];
+  if (data.heading) {  // which part of a build this page draws (html --around)
+    document.title = "comment-graph: " + data.heading;
+    document.querySelector("header h1").textContent = "comment-graph: " + data.heading;
+  }
   var hidden = {};
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
