@@ -92,3 +92,12 @@ def test_a_folder_without_graph_json_is_one_line(tmp_path):
 def test_a_missing_source_is_one_line(tmp_path):
     one_error_line(run("html", tmp_path / "no-such.txt"), "no such file")
 
+
+def test_a_folder_a_build_is_writing_into_is_left_alone(built):
+    from comment_graph.export.folder import output_lock
+
+    before = (built / "graph.html").read_bytes()
+    with output_lock(built):  # as a build running now holds it
+        one_error_line(run("html", built), "another build is writing into this folder")
+        assert run("html", built, "--around", "Yann LeCun").exit_code == 0  # not the build's page: no wait
+    assert (built / "graph.html").read_bytes() == before

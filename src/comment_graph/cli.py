@@ -315,15 +315,17 @@ def _page_path(source: Path | None, around: str | None, depth: int) -> Path:
 def html(source, out_file, around, depth, graphml):
     """Write the HTML page of SOURCE, whole or around one entity: an output folder (its graph.json,
     no rebuild), an input file (built now) or, when omitted, the bundled sample."""
+    from .export.folder import page_lock
     from .export.html import write_html
     from .export.nx import write_graphml
 
     page = out_file or _page_path(source, around, depth)
-    kg = _graph(source)
-    centre = kg.find_entity(around) if around else None
-    if centre:
-        kg = kg.around(centre.id, depth)
-    written = write_html(kg, page, heading=centre and f"Around {centre.label}, depth {depth}")
+    with page_lock(page):
+        kg = _graph(source)
+        centre = kg.find_entity(around) if around else None
+        if centre:
+            kg = kg.around(centre.id, depth)
+        written = write_html(kg, page, heading=centre and f"Around {centre.label}, depth {depth}")
     near = f", around {centre.label}" if centre else ""
     click.echo(f"Wrote {written} ({len(kg.comments)} comments, {len(kg.entities)} entities{near})")
     if graphml:
