@@ -216,14 +216,17 @@ def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, p
         click.echo(f"Wrote {path}")
 
 
-def _graph(source: Path):
-    """A built output folder or graph.json is loaded; anything else is an input to build."""
+def _is_built(source: Path | None) -> bool:
+    """A built output folder or its graph.json (read, not rebuilt); None is the bundled sample."""
+    return source is not None and (source.is_dir() or source.name.endswith("graph.json"))
+
+
+def _graph(source: Path | None):
+    """A built output folder or graph.json is loaded; anything else (None: the sample) is built."""
     from .api import build as build_graph
     from .api import load
 
-    if source.is_dir() or source.name.endswith("graph.json"):
-        return load(source)
-    return build_graph(source)
+    return load(source) if _is_built(source) else build_graph(source)
 
 
 def _hits(hits, fmt: str) -> str:
@@ -286,26 +289,47 @@ def related(source, comment_id, k, min_score, fmt):
     click.echo(render_rows(rows, fmt))
 
 
+def _page_path(source: Path | None, around: str | None, depth: int) -> Path:
+    """`html`'s page without --out: a build's own graph.html only for that build, never for an input."""
+    from .ingest.decode import STDIN
+    from .text import slug
+
+    part = f"around-{slug(around)}-d{depth}" if around else ""
+    if _is_built(source):  # a graph.json's own page is the graph.html beside it
+        own = source / "graph.html" if source.is_dir() else source.with_suffix(".html")
+        return own.with_name(f"{part}.html") if part else own
+    stem = "sample" if source is None else "stdin" if str(source) == STDIN else source.stem
+    stem += "-input" if stem.casefold() == "graph" else ""  # an input graph.txt: not output/graph.html
+    return Path("output") / f"{'-'.join(filter(None, (stem, part)))}.html"
+
+
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path), required=False)
-@click.option("--out", "out_file", type=click.Path(path_type=Path), default=Path("output/graph.html"),
-              show_default=True, help="The page to write.")
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
+              help="The page to write (default: SOURCE/graph.html or SOURCE/around-NAME-dN.html for a built "
+                   "folder, output/INPUT-STEM[-around-NAME-dN].html otherwise).")
 @click.option("--around", default=None, help="Only the part of the graph around this person, concept or work.")
 @click.option("--depth", type=click.IntRange(1, 6), default=2, show_default=True, help="Links out from --around.")
 @click.option("--graphml", type=click.Path(path_type=Path), default=None, help="Also write GraphML (for Gephi).")
 @friendly_errors
 def html(source, out_file, around, depth, graphml):
-    """Write the HTML page for SOURCE (default: the sample), whole or around one entity."""
-    from .api import build as build_graph
+    """Write the HTML page of SOURCE, whole or around one entity: an output folder (its graph.json,
+    no rebuild), an input file (built now) or, when omitted, the bundled sample."""
+    from .export.folder import page_lock
     from .export.html import write_html
     from .export.nx import write_graphml
 
-    kg = build_graph(source)
-    if around:
-        kg = kg.around(around, depth)
-    click.echo(f"Wrote {write_html(kg, Path(out_file))} ({len(kg.comments)} comments, {len(kg.entities)} entities)")
+    page = out_file or _page_path(source, around, depth)
+    with page_lock(page):
+        kg = _graph(source)
+        centre = kg.find_entity(around) if around else None
+        if centre:
+            kg = kg.around(centre.id, depth)
+        written = write_html(kg, page, heading=centre and f"Around {centre.label}, depth {depth}")
+    near = f", around {centre.label}" if centre else ""
+    click.echo(f"Wrote {written} ({len(kg.comments)} comments, {len(kg.entities)} entities{near})")
     if graphml:
-        click.echo(f"Wrote {write_graphml(kg, Path(graphml))}")
+        click.echo(f"Wrote {write_graphml(kg, graphml)}")
 
 
 @main.command()

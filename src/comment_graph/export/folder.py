@@ -130,3 +130,16 @@ def output_lock(folder: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+@contextlib.contextmanager
+def page_lock(page: Path) -> Iterator[None]:
+    """A build folder's own graph.html is read and rewritten (`comment-graph html OUTPUT_DIR`) under
+    the lock builds take: a build running meanwhile neither removes the page's temporary nor has
+    its new page replaced by one drawn from the graph.json it just replaced."""
+    names = output_names()
+    if page.name == names["html"] and (page.parent / names["state"]).is_file():
+        with output_lock(page.parent):
+            yield
+    else:
+        yield
