@@ -219,9 +219,12 @@ def test_10000_comments_open_on_a_readable_map_and_an_entity_shows_its_evidence(
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "map-10000-open.png"))
 
-    top = max((e for e in kg.entities.values() if e.kind != "comment"), key=lambda e: (e.comment_count, e.id))
-    page.fill("#search", top.label)
-    page.press("#search", "Enter")
+    top = max(kg.entities.values(), key=lambda e: (e.comment_count, e.id))
+    node = page.evaluate("(id) => window.commentGraph.data.initial.find((n) => window.commentGraph.data.info[n].id === id)", top.id)
+    at = page.evaluate("""(id) => { const net = window.commentGraph.network;
+        const box = document.querySelector('#graph canvas').getBoundingClientRect();
+        const p = net.canvasToDOM(net.getPositions([id])[id]); return [box.left + p.x, box.top + p.y]; }""", node)
+    page.mouse.click(*at)  # a click on the entity itself, as a reader would
     assert page.text_content("#detail h2") == top.label and top.label in page.text_content("#trail")
     assert page.evaluate("() => Object.keys(window.commentGraph.data.info).filter((id) => window.commentGraph.isDimmed(id)).length") > 0
     rows, words = panel_rows(page), spellings(kg, top.label)

@@ -268,9 +268,10 @@ def test_the_html_page_links_each_comment_to_its_author():
     from comment_graph.export.html import page_data
 
     data = page_data(comment_graph.build(FORMATS / "thread.lesswrong.json"))
-    label = {n["id"]: data["info"][n["id"]]["label"] for n in data["nodes"]}
-    authored = {(label[e["from"]], label[e["to"]]) for e in data["edges"] if e["color"] == "#2a9d8f"}
-    assert authored == {("Comment #1", "Quintin Pope"), ("Comment #2", "Alex Turner"), ("Comment #3", "Rohin Shah")}
+    # the page draws a 'wrote' edge from each comment to the person node its `by` names
+    authored = {(c["author"], data["info"][c["by"]]["label"]) for c in data["comments"].values() if c["by"]}
+    assert authored == {("Quintin Pope", "Quintin Pope"), ("Alex Turner", "Alex Turner"), ("Rohin Shah", "Rohin Shah")}
+    assert len(data["comments"]) == 3
 
 
 def test_turtle_ntriples_and_jsonld_are_one_graph():
@@ -299,8 +300,7 @@ def test_a_page_past_its_comment_limit_carries_a_selection_and_says_so(monkeypat
     kg = comment_graph.build(FORMATS / "thread.lesswrong.json")
     monkeypatch.setattr(html, "MAX_PAGE_COMMENTS", 2)
     data = html.page_data(kg)
-    shown = [v["id"] for v in data["info"].values() if v["kind"] == "comment"]
-    assert len(shown) == 2 and data["note"].startswith("This page shows 2 of 3 comments")
+    assert len(data["comments"]) == 2 and data["note"].startswith("This page holds 2 of the build's 3 comments")
     monkeypatch.setattr(html, "MAX_PAGE_COMMENTS", 3)
     assert html.page_data(kg)["note"] is None
 

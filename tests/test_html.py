@@ -24,9 +24,10 @@ def test_no_external_script_or_stylesheet(tmp_path, sample_kg):
 def test_hostile_comment_text_is_only_data(tmp_path):
     kg = build_text(tmp_path, HOSTILE)
     html = write_html(kg, tmp_path / "g.html").read_text(encoding="utf-8")
-    data = html.split('id="graph-data">', 1)[1].split("</script>", 1)[0]
-    assert "<" not in data and ">" not in data  # nothing in the data block can open or close a tag
-    assert "alert(3)" in data  # the text is there, as escaped JSON
+    blocks = re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.S)
+    assert len(blocks) == 2  # the map's data, and one block of comments
+    assert all("<" not in b and ">" not in b for b in blocks)  # nothing in a data block can open or close a tag
+    assert "alert(3)" in blocks[1]  # the text is there, as escaped JSON
     benign = write_html(build_text(tmp_path, "I agree, thanks."), tmp_path / "b.html").read_text(encoding="utf-8")
     assert html.count("<script") == benign.count("<script")  # nothing injected
 
@@ -50,3 +51,54 @@ def test_large_graph_opens_on_hubs_with_precomputed_positions(tmp_path, monkeypa
     data = page.page_data(kg)
     assert data["physics"] is False and all("x" in n and "y" in n for n in data["nodes"])
     assert data["initial"] and set(data["initial"]) <= {n["id"] for n in data["nodes"]}
+
+
+def test_a_comment_that_reads_like_the_template_stays_text(tmp_path):
+    kg = build_text(tmp_path, "I agree: {{DATA}} and {{COMMENTS}} and /*APP_JS*/ are just words here.")
+    html = write_html(kg, tmp_path / "g.html").read_text(encoding="utf-8")
+    assert html.count('id="graph-data"') == 1 and html.count('class="comment-data"') == 1
+    assert "{{DATA}} and {{COMMENTS}} and /*APP_JS*/ are just words" in html
+
+
+def test_comment_labels_are_author_and_whole_first_words():
+    from comment_graph.export.html import comment_label
+
+    assert comment_label("Ada", "Thanks Ada Lovelace, interpretability matters, but") == \
+        "Ada: Thanks Ada Lovelace, interpretability…"
+    assert comment_label(None, "Short one.") == "Short one."
+    assert comment_label("Bo", "x" * 60) == "Bo: " + "x" * 40 + "…"
+
+
+def _records(tmp_path, texts: list[str]):
+    """One comment per text, as JSON Lines: no segmenter deciding where comments end."""
+    import json
+
+    import comment_graph
+
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps({"id": f"c{n}", "text": t}) + "\n" for n, t in enumerate(texts)), encoding="utf-8")
+    return comment_graph.build(path)
+
+
+def test_neighbours_rank_what_an_entity_is_discussed_with_above_the_biggest_hubs(tmp_path):
+    from comment_graph.export import html as page
+
+    texts = (["Reward shaping helps."] * 16 + ["Reward shaping helps, Jacob Cannell says."] * 4
+             + ["Jacob Cannell and Geoffrey Miller disagree."] * 2)
+    data = page.page_data(_records(tmp_path, texts))
+    node = {data["info"][n]["label"]: n for n in data["info"]}
+    # Jacob Cannell is named beside reward shaping in 4 comments and beside Geoffrey Miller in 2;
+    # but reward shaping is named everywhere and Geoffrey Miller nowhere else, so Geoffrey Miller
+    # is what Jacob Cannell is discussed with (raw counts would say reward shaping)
+    near = [(data["info"][n]["label"], count) for n, count in data["co"][node["Jacob Cannell"]]]
+    assert near == [("Geoffrey Miller", 2), ("reward shaping", 4)]
+
+
+def test_a_capped_page_counts_the_whole_build_and_says_how_much_it_holds(tmp_path, monkeypatch):
+    from comment_graph.export import html as page
+
+    monkeypatch.setattr(page, "MAX_PAGE_COMMENTS", 2)
+    data = page.page_data(_records(tmp_path, ["Reward shaping helps."] * 5))
+    concept = next(i for i in data["info"].values() if i["label"] == "reward shaping")
+    assert concept["comments"] == 5 and len(data["comments"]) == 2
+    assert data["summary"]["comments"] == 5 and "holds 2 of the build's 5 comments" in data["note"]

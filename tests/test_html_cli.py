@@ -44,7 +44,7 @@ def test_around_on_a_built_folder_writes_its_own_file_and_leaves_graph_html(buil
     r = run("html", built, "--around", "yann lecun", "--depth", "1")
     assert r.exit_code == 0, r.output
     page = built / "around-yann-lecun-d1.html"
-    assert r.output.startswith(f"Wrote {page} (1 comments, ") and r.output.endswith(", around Yann LeCun)\n")
+    assert r.output.startswith(f"Wrote {page} (1 comment, ") and r.output.endswith(", around Yann LeCun)\n")
     html = page.read_text(encoding="utf-8")
     assert "Around Yann LeCun, depth 1" in html and "reward shaping is underrated" in html
     assert "Paul Christiano on RLHF" not in html  # only the part around him

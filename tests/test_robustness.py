@@ -151,7 +151,8 @@ def test_a_comment_id_equal_to_an_entity_id_breaks_nothing(tmp_path):
                  encoding="utf-8")
     kg = comment_graph.build(p)
     data = page_data(kg)
-    assert len({n["id"] for n in data["nodes"]}) == len(data["nodes"]) == len(data["info"])
+    assert len({n["id"] for n in data["nodes"]}) == len(data["nodes"]) == len(data["info"]) + len(data["comments"])
+    assert not set(data["info"]) & set(data["comments"])
     assert kg.to_networkx().number_of_nodes() == len(kg.comments) + len(kg.entities)
 
 

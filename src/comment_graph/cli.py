@@ -289,20 +289,6 @@ def related(source, comment_id, k, min_score, fmt):
     click.echo(render_rows(rows, fmt))
 
 
-def _page_path(source: Path | None, around: str | None, depth: int) -> Path:
-    """`html`'s page without --out: a build's own graph.html only for that build, never for an input."""
-    from .ingest.decode import STDIN
-    from .text import slug
-
-    part = f"around-{slug(around)}-d{depth}" if around else ""
-    if _is_built(source):  # a graph.json's own page is the graph.html beside it
-        own = source / "graph.html" if source.is_dir() else source.with_suffix(".html")
-        return own.with_name(f"{part}.html") if part else own
-    stem = "sample" if source is None else "stdin" if str(source) == STDIN else source.stem
-    stem += "-input" if stem.casefold() == "graph" else ""  # an input graph.txt: not output/graph.html
-    return Path("output") / f"{'-'.join(filter(None, (stem, part)))}.html"
-
-
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path), required=False)
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
@@ -315,19 +301,21 @@ def _page_path(source: Path | None, around: str | None, depth: int) -> Path:
 def html(source, out_file, around, depth, graphml):
     """Write the HTML page of SOURCE, whole or around one entity: an output folder (its graph.json,
     no rebuild), an input file (built now) or, when omitted, the bundled sample."""
-    from .export.folder import page_lock
+    from .export.folder import page_lock, page_path
     from .export.html import write_html
     from .export.nx import write_graphml
 
-    page = out_file or _page_path(source, around, depth)
-    with page_lock(page):
+    kg = centre = None
+    if around:  # the page is named by the entity found, however it was asked for ("LeCun", "yann lecun")
         kg = _graph(source)
-        centre = kg.find_entity(around) if around else None
-        if centre:
-            kg = kg.around(centre.id, depth)
+        centre = kg.find_entity(around)
+    page = out_file or page_path(source, _is_built(source), centre and centre.label, depth)
+    with page_lock(page):
+        kg = kg.around(centre.id, depth) if centre else _graph(source)
         written = write_html(kg, page, heading=centre and f"Around {centre.label}, depth {depth}")
     near = f", around {centre.label}" if centre else ""
-    click.echo(f"Wrote {written} ({len(kg.comments)} comments, {len(kg.entities)} entities{near})")
+    click.echo(f"Wrote {written} ({len(kg.comments):,} comment{'s' * (len(kg.comments) != 1)}, "
+               f"{len(kg.entities):,} entit{'ies' if len(kg.entities) != 1 else 'y'}{near})")
     if graphml:
         click.echo(f"Wrote {write_graphml(kg, graphml)}")
 

@@ -143,3 +143,19 @@ def page_lock(page: Path) -> Iterator[None]:
             yield
     else:
         yield
+
+
+def page_path(source: Path | None, built: bool, around: str | None, depth: int) -> Path:
+    """Where `comment-graph html` writes without --out: a build's own graph.html only for that
+    build (`built`: SOURCE is its folder or graph.json), never for an input; `around` names the
+    entity of a neighbourhood page."""
+    from ..ingest.decode import STDIN
+    from ..text import slug
+
+    part = f"around-{slug(around)}-d{depth}" if around else ""
+    if built:  # a graph.json's own page is the graph.html beside it
+        own = source / "graph.html" if source.is_dir() else source.with_suffix(".html")
+        return own.with_name(f"{part}.html") if part else own
+    stem = "sample" if source is None else "stdin" if str(source) == STDIN else source.stem
+    stem += "-input" if stem.casefold() == "graph" else ""  # an input graph.txt: not output/graph.html
+    return Path("output") / f"{'-'.join(filter(None, (stem, part)))}.html"

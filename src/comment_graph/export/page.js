@@ -140,7 +140,7 @@
       (i.aliases.length ? "\nalso: " + i.aliases.join(", ") : "");
   }
   function meta(i) {
-    return [i.author ? "by " + i.author : "anonymous", i.post, i.date].filter(Boolean).join(" · ");
+    return [i.author ? "by " + i.author : "author not given", i.post, i.date].filter(Boolean).join(" · ");
   }
 
   put(large ? data.initial : data.nodes.map(function (n) { return n.id; }));
