@@ -109,6 +109,7 @@ def test_sample_page_draws_offline_and_search_finds_a_concept_with_its_evidence(
     rows, words = panel_rows(page), spellings(sample_kg, "goal misgeneralization")
     assert rows and all(r["marks"] and {m.lower() for m in r["marks"]} <= words for r in rows)
     assert "goal misgeneralization" in page.text_content("#trail")
+    assert "Most mentioned people" in page.text_content("#overview")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "sample-graph.png"))
     page.close()
@@ -175,6 +176,25 @@ def test_hostile_page_runs_no_injected_script(browser, tmp_path):
     page.close()
 
 
+def test_search_marks_the_words_found_and_a_row_opens_a_mention_inside_a_longer_one(browser, tmp_path):
+    from comment_graph.models import Mention
+
+    kg = build_text(tmp_path, "İstanbul talk on reward shaping, with Yann LeCun.")
+    outer = next(m for m in kg.mentions if m.surface.lower() == "reward shaping")
+    person = next(e for e in kg.entities.values() if e.kind == "person")
+    # an extractor may find a name inside a longer one: the comment panel marks the longer
+    kg.mentions.append(Mention(outer.comment_id, "person", "shaping", start=outer.start + 7, end=outer.end,
+                               extractor="test", entity_id=person.id))
+    page, errors, _, _ = open_page(browser, write_html(kg, tmp_path / "graph.html"))
+    assert search(page, "talk on") == "0 entities · 1 comment"
+    assert panel_rows(page)[0]["marks"] == ["talk on"]  # lower-casing "İ" changes the length; the mark does not slip
+    page.evaluate("(at) => window.commentGraph.showComment(window.commentGraph.data.nodes[0].id, at)", outer.start + 8)
+    assert page.evaluate("Array.from(document.querySelectorAll('#detail mark.flash')).map((m) => m.textContent)") == [
+        "reward shaping"]
+    assert page.evaluate("document.querySelectorAll('#labels option').length") == len(kg.entities) and errors == []
+    page.close()
+
+
 def test_map_page_opens_on_entities_and_brings_comments_on_demand(browser, tmp_path, monkeypatch):
     from comment_graph.export import html as page_module
 
@@ -193,6 +213,20 @@ def test_map_page_opens_on_entities_and_brings_comments_on_demand(browser, tmp_p
     assert "comment" in page.evaluate(on_canvas) and errors == [] and requests == []
     page.click("#trail a >> nth=0")  # back to the map
     assert len(page.evaluate(on_canvas)) == 3
+    others = page.evaluate("""() => { const g = window.commentGraph, map = new Set(g.data.initial);
+        return Object.keys(g.data.info).filter((id) => g.data.info[id].kind !== 'comment' && !map.has(id)); }""")
+    for node in others + [hub]:  # focus and return, bring entities back: a node looks dimmed exactly when it is
+        page.evaluate("(id) => window.commentGraph.focusEntity(id)", node)
+        looks = page.evaluate("""() => { const g = window.commentGraph;
+            return g.nodes.get().every((n) => g.isDimmed(n.id) === (n.color === 'rgba(190,196,204,0.25)')); }""")
+        assert looks, node
+    page.click("#trail a >> nth=0")
+    assert page.evaluate("() => window.commentGraph.nodes.get().every((n) => !window.commentGraph.isDimmed(n.id))")
+    for node in others:  # typing a name puts its entity back on the map, undimmed
+        page.fill("#search", page.evaluate("(id) => window.commentGraph.data.info[id].label.slice(0, -1)", node))
+        page.wait_for_timeout(300)
+        assert page.evaluate("(id) => window.commentGraph.nodes.get(id) !== null && !window.commentGraph.isDimmed(id)", node)
+    assert errors == []
     page.close()
 
 

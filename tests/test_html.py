@@ -102,3 +102,20 @@ def test_a_capped_page_counts_the_whole_build_and_says_how_much_it_holds(tmp_pat
     concept = next(i for i in data["info"].values() if i["label"] == "reward shaping")
     assert concept["comments"] == 5 and len(data["comments"]) == 2
     assert data["summary"]["comments"] == 5 and "holds 2 of the build's 5 comments" in data["note"]
+
+
+def test_a_large_page_whose_comments_name_nothing_opens_on_an_empty_map(tmp_path, monkeypatch):
+    from comment_graph.export import html as page
+
+    monkeypatch.setattr(page, "BOUNDED_LIMIT", 5)
+    monkeypatch.setattr(page, "PHYSICS_LIMIT", 5)
+    data = page.page_data(_records(tmp_path, [f"ok thanks {n}" for n in range(8)]))
+    assert data["initial"] == [] and len(data["comments"]) == 8 and all("x" in n for n in data["nodes"])
+
+
+def test_a_capped_neighbourhood_says_it_is_one(tmp_path):
+    from comment_graph.export.html import bounded
+
+    kg = _records(tmp_path, ["Reward shaping helps."] * 3)
+    assert "of the build's 3 comments" in bounded(kg, 2)[1]
+    assert "of this neighbourhood's 3 comments" in bounded(kg, 2, part=True)[1]

@@ -43,7 +43,7 @@ def test_around_on_a_built_folder_writes_its_own_file_and_leaves_graph_html(buil
     before = (built / "graph.html").read_bytes()
     r = run("html", built, "--around", "yann lecun", "--depth", "1")
     assert r.exit_code == 0, r.output
-    page = built / "around-yann-lecun-d1.html"
+    page = built / "around-person-yann-lecun-d1.html"
     assert r.output.startswith(f"Wrote {page} (1 comment, ") and r.output.endswith(", around Yann LeCun)\n")
     html = page.read_text(encoding="utf-8")
     assert "Around Yann LeCun, depth 1" in html and "reward shaping is underrated" in html
@@ -62,8 +62,8 @@ def test_an_input_never_touches_output_graph_html(tmp_path, monkeypatch, write_p
         assert run("html", source, "--around", "Paul Christiano").exit_code == 0
     assert (tmp_path / "output" / "graph.html").read_bytes() == before
     made = {p.name for p in (tmp_path / "output").glob("*.html")}
-    assert made == {"graph.html", "page.html", "page-around-paul-christiano-d2.html",
-                    "graph-input.html", "graph-input-around-paul-christiano-d2.html"}
+    assert made == {"graph.html", "page.html", "page-around-person-paul-christiano-d2.html",
+                    "graph-input.html", "graph-input-around-person-paul-christiano-d2.html"}
 
 
 def test_out_and_graphml_are_honoured_for_a_folder_and_an_input(tmp_path, built):

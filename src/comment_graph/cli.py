@@ -292,8 +292,8 @@ def related(source, comment_id, k, min_score, fmt):
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path), required=False)
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
-              help="The page to write (default: SOURCE/graph.html or SOURCE/around-NAME-dN.html for a built "
-                   "folder, output/INPUT-STEM[-around-NAME-dN].html otherwise).")
+              help="The page to write (default: SOURCE/graph.html or SOURCE/around-KIND-NAME-dN.html for a "
+                   "built folder, output/INPUT-STEM[-around-KIND-NAME-dN].html otherwise).")
 @click.option("--around", default=None, help="Only the part of the graph around this person, concept or work.")
 @click.option("--depth", type=click.IntRange(1, 6), default=2, show_default=True, help="Links out from --around.")
 @click.option("--graphml", type=click.Path(path_type=Path), default=None, help="Also write GraphML (for Gephi).")
@@ -302,19 +302,21 @@ def html(source, out_file, around, depth, graphml):
     """Write the HTML page of SOURCE, whole or around one entity: an output folder (its graph.json,
     no rebuild), an input file (built now) or, when omitted, the bundled sample."""
     from .export.folder import page_lock, page_path
-    from .export.html import write_html
+    from .export.html import MAX_PAGE_COMMENTS, write_html
     from .export.nx import write_graphml
 
     kg = centre = None
-    if around:  # the page is named by the entity found, however it was asked for ("LeCun", "yann lecun")
+    if around:  # the page is named by the entity found (its unique id), however it was asked for
         kg = _graph(source)
         centre = kg.find_entity(around)
-    page = out_file or page_path(source, _is_built(source), centre and centre.label, depth)
+    page = out_file or page_path(source, _is_built(source), centre and centre.id, depth)
     with page_lock(page):
         kg = kg.around(centre.id, depth) if centre else _graph(source)
         written = write_html(kg, page, heading=centre and f"Around {centre.label}, depth {depth}")
     near = f", around {centre.label}" if centre else ""
-    click.echo(f"Wrote {written} ({len(kg.comments):,} comment{'s' * (len(kg.comments) != 1)}, "
+    held = min(len(kg.comments), MAX_PAGE_COMMENTS)  # what the page carries (it says so when it holds fewer)
+    of = f" of {len(kg.comments):,}" if held < len(kg.comments) else ""
+    click.echo(f"Wrote {written} ({held:,}{of} comment{'s' * (len(kg.comments) != 1)}, "
                f"{len(kg.entities):,} entit{'ies' if len(kg.entities) != 1 else 'y'}{near})")
     if graphml:
         click.echo(f"Wrote {write_graphml(kg, graphml)}")

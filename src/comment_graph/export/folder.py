@@ -147,12 +147,13 @@ def page_lock(page: Path) -> Iterator[None]:
 
 def page_path(source: Path | None, built: bool, around: str | None, depth: int) -> Path:
     """Where `comment-graph html` writes without --out: a build's own graph.html only for that
-    build (`built`: SOURCE is its folder or graph.json), never for an input; `around` names the
-    entity of a neighbourhood page."""
+    build (`built`: SOURCE is its folder or graph.json), never for an input; `around` is the id of
+    a neighbourhood page's entity ("person/yann-lecun": unique, where labels like "C++" and "C#"
+    would share a slug)."""
     from ..ingest.decode import STDIN
     from ..text import slug
 
-    part = f"around-{slug(around)}-d{depth}" if around else ""
+    part = f"around-{slug(around.replace('/', '-'), limit=90)}-d{depth}" if around else ""
     if built:  # a graph.json's own page is the graph.html beside it
         own = source / "graph.html" if source.is_dir() else source.with_suffix(".html")
         return own.with_name(f"{part}.html") if part else own

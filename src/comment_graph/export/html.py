@@ -34,12 +34,13 @@ EDGE_STYLE = {  # edge kind -> (colour, dashes, what the legend says)
     "mentions": ("#c9ced6", False, "comment mentions"),
     "wrote": ("#1d3557", True, "wrote"),
     "created": ("#6a4c93", True, "work by"),
-    "co": ("#a9b4c0", False, "named together"),
+    "co": ("rgba(140,152,166,0.5)", False, "named together"),
 }
 PHYSICS_LIMIT = 1500  # above this many nodes the layout is computed here and physics stays off
 BOUNDED_LIMIT = 1500  # above this many nodes the page opens on a map of entities; comments come on demand
 MAP_SIZE = 100        # entities on a large page's opening map: few enough that every label is readable
 MAP_BOX = (960.0, 760.0)  # the opening map's extent, in canvas pixels at zoom 1 (a 1400x900 window's graph pane)
+PAIRED_PER_COMMENT = 50  # entities of one comment counted as named together (its most-mentioned ones)
 CO_NEIGHBOURS = 30    # co-mentioned entities kept per entity (strongest first) for focusing its neighbourhood
 COMMENT_BLOCK = 200   # comments per JSON block of the page (each parses in a few milliseconds)
 MAX_PAGE_COMMENTS = 5000  # a page carries every comment's text: past this, it carries a selection
@@ -97,6 +98,8 @@ def co_mentions(kg: "CommentGraph") -> tuple[Counter[tuple[str, str]], Counter[s
     together: Counter[tuple[str, str]] = Counter()
     alone: Counter[str] = Counter()
     for es in _entities_by_comment(kg).values():
+        if len(es) > PAIRED_PER_COMMENT:  # a pasted list naming hundreds would add their square in pairs
+            es = sorted(sorted(es, key=lambda e: (-kg.entities[e].comment_count, e))[:PAIRED_PER_COMMENT])
         together.update(combinations(es, 2))
         alone.update(es)
     return together, alone
@@ -173,6 +176,8 @@ def _map_layout(kg: "CommentGraph", together: Counter[tuple[str, str]],
     import networkx as nx
 
     top = sorted(e.id for e in _ranked(kg)[:MAP_SIZE])
+    if not top:  # comments that name nothing: an empty map, the comments found by search
+        return {}
     g = nx.Graph()
     g.add_nodes_from(top)
     on_map = set(top)
@@ -225,10 +230,10 @@ def _positions(kg: "CommentGraph", ids: dict[str, str], together: Counter[tuple[
     return {n: (round(x, 1), round(y, 1)) for n, (x, y) in pos.items()}
 
 
-def bounded(kg: "CommentGraph", limit: int | None = None) -> tuple["CommentGraph", str | None]:
+def bounded(kg: "CommentGraph", limit: int | None = None, *, part: bool = False) -> tuple["CommentGraph", str | None]:
     """The graph a page can carry: all of it, or the `limit` comments linked to the most of the
     most-mentioned entities (a browser cannot hold a hundred thousand comments' text), with a
-    note saying so."""
+    note saying so; `part`: `kg` is a neighbourhood, not a whole build."""
     limit = MAX_PAGE_COMMENTS if limit is None else limit
     if len(kg.comments) <= limit:
         return kg, None
@@ -238,9 +243,11 @@ def bounded(kg: "CommentGraph", limit: int | None = None) -> tuple["CommentGraph
         if m.entity_id in hubs:
             reach.setdefault(m.comment_id, set()).add(m.entity_id)
     chosen = sorted(kg.comments, key=lambda c: (-len(reach.get(c.id, ())), c.index))[:limit]
-    note = (f"This page holds {limit:,} of the build's {len(kg.comments):,} comments: those linked to the most of "
-            f"the {len(hubs)} most-mentioned entities. Counts are the whole build's. 'comment-graph html "
-            "OUTPUT_DIR --around NAME' draws any neighbourhood whole; SPARQL over graph.ttl sees everything.")
+    whole = "this neighbourhood's" if part else "the build's"
+    narrower = "a smaller --depth" if part else "'comment-graph html OUTPUT_DIR --around NAME'"
+    note = (f"This page holds {limit:,} of {whole} {len(kg.comments):,} comments: those linked to the most of "
+            f"the {len(hubs)} most-mentioned entities. Counts are the whole build's. {narrower} draws a narrower "
+            "part; SPARQL over graph.ttl sees everything.")
     return kg.subgraph({c.id for c in chosen}), note
 
 
@@ -273,7 +280,7 @@ def _entity_info(kg: "CommentGraph", full: "CommentGraph", ids: dict[str, str]) 
 def page_data(kg: "CommentGraph", heading: str | None = None) -> dict:
     """Everything the page shows, as JSON-ready data; `heading` says what part of a build it is."""
     full = kg
-    kg, note = bounded(kg)
+    kg, note = bounded(kg, part=heading is not None)
     net, ids, author_of = _network(kg, full)
     nodes, edges = net.nodes, net.edges
     together, counts = co_mentions(kg)

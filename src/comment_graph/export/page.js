@@ -9,6 +9,7 @@
   "use strict";
   var data = JSON.parse(document.getElementById("graph-data").textContent);
   var info = data.info, KINDS = ["comment", "person", "organization", "concept", "work"];
+  var PLURAL = {comment: "comments", person: "people", organization: "organizations", concept: "concepts", work: "works"};
   var large = Boolean(data.initial);
   var CO_PER_NODE = 4;        // co-mention edges drawn per entity: enough to show clusters, not a hairball
   var HOOD = [20, 6];         // neighbours taken per entity at depth 1, and per neighbour at depth 2
@@ -53,7 +54,7 @@
     Object.keys(part).forEach(function (id) {
       var i = info[id] = part[id];
       lowered[id] = i.text.toLowerCase();  // for search, made here in small steps rather than at the first search
-      i.mentions.sort(function (a, b) { return a[0] - b[0]; });
+      i.mentions.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });  // the longer of two at one place first
       var seen = {};
       i.mentions.forEach(function (m) {  // one row per comment naming the entity, at its first mention
         if (!seen[m[3]]) { seen[m[3]] = true; (rowsOf[m[3]] = rowsOf[m[3]] || []).push([id, m[0], m[1]]); }
@@ -85,13 +86,13 @@
   function inView(id) { return view.get(id) !== null; }
   function isEntity(id) { return info[id] && info[id].kind !== "comment"; }
 
-  function coEdges() {  // the strongest co-mentions among entities on the canvas, and the focus's to its neighbourhood
+  function coEdges() {  // the strongest co-mentions among entities in view, and the focus's to its neighbourhood
     var want = {};
     nodes.getIds().forEach(function (id) {
-      if (!isEntity(id)) return;
+      if (!isEntity(id) || !inView(id)) return;  // a hidden kind's links give way to the next strongest
       var taken = 0;
       (data.co[id] || []).forEach(function (p) {
-        if ((taken < CO_PER_NODE || id === focused && lit.has(p[0])) && onCanvas(p[0])) {
+        if ((taken < CO_PER_NODE || id === focused && lit.has(p[0])) && inView(p[0])) {
           var a = id < p[0] ? id : p[0], b = id < p[0] ? p[0] : id;
           want["co:" + a + ":" + b] = [a, b, p[1]];
           taken += 1;
@@ -109,7 +110,7 @@
     Object.keys(want).forEach(function (id) {
       if (edges.get(id) === null) {
         var w = want[id], st = data.edgeStyle.co;
-        add.push({id: id, from: w[0], to: w[1], kind: "co", width: Math.min(4, 0.6 + Math.log(w[2]) / 2),
+        add.push({id: id, from: w[0], to: w[1], kind: "co", width: Math.min(3, 0.5 + Math.log(w[2]) / 2.5),
                   color: {color: st.color}, title: info[w[0]].label + " and " + info[w[1]].label + ": named together in " + plural(w[2], "comment")});
       }
     });
@@ -128,6 +129,7 @@
       var n = byId[id], copy = {};
       Object.keys(n).forEach(function (k) { copy[k] = n[k]; });
       copy.title = tooltip(id);
+      dimmed.delete(id);  // a node put back is drawn in its own colours
       return copy;
     });
     if (fresh.length) nodes.add(fresh);
@@ -148,7 +150,7 @@
   var options = {
     physics: data.physics ? {stabilization: {iterations: 200}, barnesHut: {gravitationalConstant: -8000, springLength: 120}} : false,
     edges: {smooth: false, width: 1}, nodes: {font: {size: 12}},
-    interaction: {hover: true, tooltipDelay: 150, selectConnectedEdges: false},
+    interaction: {hover: true, tooltipDelay: 150, selectConnectedEdges: false, hoverConnectedEdges: false},
     layout: {improvedLayout: data.nodes.length < 300}, groups: {}
   };
   KINDS.forEach(function (k) {  // vis colours nodes by group: give each kind the legend's colour and shape
@@ -202,7 +204,11 @@
   function focusEntity(id, keepTrail) {
     if (!isEntity(id)) return;
     var hood = neighbourhood(id);
-    if (large) { put(Array.from(hood)); }
+    if (large) {  // the map, this neighbourhood and the trail: the canvas does not grow with every click
+      var keep = new Set(data.initial.concat(Array.from(hood), trail));
+      nodes.remove(nodes.getIds().filter(function (n) { return !keep.has(n); }));
+      put(Array.from(hood));
+    }
     focused = id; lit = hood;
     syncEdges();
     dim(hood);
@@ -226,8 +232,10 @@
       var keep = new Set(data.initial);
       nodes.remove(nodes.getIds().filter(function (id) { return !keep.has(id); }));
     }
+    dimmed.clear();
+    nodes.update(nodes.getIds().map(function (id) { return {id: id, color: byId[id].color, font: {size: byId[id].font.size, color: FONT}}; }));
     syncEdges();
-    dim(null);
+    dim(null);  // edges back to their colours
     network.unselectAll();
     network.fit({animation: false});
     renderTrail();
@@ -286,7 +294,8 @@
       if (m[0] < pos) return;
       emit(pos, m[0]);
       var target = info[m[3]];
-      var mark = el("mark", {"class": m[2], "data-start": String(m[0]), title: m[2] + ": " + (target ? target.label : "")}, text.slice(m[0], m[1]));
+      var mark = el("mark", {"class": m[2], "data-start": String(m[0]), "data-end": String(m[1]),
+                             title: m[2] + ": " + (target ? target.label : "")}, text.slice(m[0], m[1]));
       mark.addEventListener("click", function () { focusEntity(m[3]); });
       holder(m[0]).appendChild(mark);
       pos = m[1];
@@ -354,7 +363,9 @@
       d.appendChild(el("p", {"class": "muted"}, meta(i) + " · id " + i.id));
       var body = renderText(i);
       d.appendChild(body);
-      var mark = at === null || at === undefined ? null : body.querySelector('mark[data-start="' + Number(at) + '"]');
+      var mark = at === null || at === undefined ? null : Array.prototype.filter.call(body.querySelectorAll("mark"), function (m) {
+        return Number(m.getAttribute("data-start")) <= at && at < Number(m.getAttribute("data-end"));  // a mention inside a longer one
+      })[0];
       if (mark) { mark.classList.add("flash"); mark.scrollIntoView({block: "center"}); }
       return;
     }
@@ -363,10 +374,11 @@
     if (inComments < i.comments) line += " · this page holds " + inComments.toLocaleString("en");
     d.appendChild(el("p", {"class": "muted"}, line));
     if (i.aliases.length) d.appendChild(el("p", {}, "Also written: " + i.aliases.join(", ")));
-    if (large && here.length) {
-      var reveal = el("button", {type: "button"}, "Show " + Math.min(MAX_REVEAL, inComments) + " of its comments on the map");
+    var theirs = Array.from(new Set((wroteOf[id] || []).concat(here.map(function (r) { return r[0]; }))));
+    if (large && theirs.length) {
+      var reveal = el("button", {type: "button"}, "Show " + Math.min(MAX_REVEAL, theirs.length) + " of its comments on the map");
       reveal.addEventListener("click", function () {
-        var ids = Array.from(new Set(here.map(function (r) { return r[0]; }))).slice(0, MAX_REVEAL);
+        var ids = theirs.slice(0, MAX_REVEAL);
         put(ids);
         focused = id; lit = neighbourhood(id);
         syncEdges(); dim(lit); fitTo(ids.concat([id]));
@@ -400,7 +412,10 @@
   KINDS.forEach(function (k) {
     var label = el("label", {}), box = el("input", {type: "checkbox", "data-kind": k});
     box.checked = true;
-    box.addEventListener("change", function () { hidden[k] = !box.checked; view.refresh(); edgeView.refresh(); });
+    box.addEventListener("change", function () {
+      hidden[k] = !box.checked;
+      view.refresh(); syncEdges(); dim(lit); edgeView.refresh();
+    });
     var sw = el("span", {"class": "glyph"}, GLYPH[data.style[k].shape] || "●");
     sw.style.color = data.style[k].color;
     label.appendChild(box); label.appendChild(sw); label.appendChild(document.createTextNode(k));
@@ -423,22 +438,29 @@
       var i = info[id];
       if (i.kind === "comment") {
         var at = lowered[id].indexOf(q);
-        if (at >= 0) comments.push([id, at, at + q.length]);
+        var hit = at < 0 ? null : lowered[id].length === i.text.length ? [id, at, at + q.length] : exactly(id, q);
+        if (hit) comments.push(hit);
         return;
       }
       var names = [i.label].concat(i.aliases || []).map(function (n) { return n.toLowerCase(); });
       if (names.some(function (n) { return n.indexOf(q) >= 0; })) entities.push(id);
-      if (names.indexOf(q) >= 0 && exact === null) exact = id;
     });
-    entities.sort(function (a, b) { return info[b].comments - info[a].comments; });
-    return {entities: entities, comments: comments, exact: exact};
+    entities.sort(function (a, b) { return info[b].comments - info[a].comments || (a < b ? -1 : 1); });
+    var exact = entities.filter(function (id) {
+      return [info[id].label].concat(info[id].aliases || []).some(function (n) { return n.toLowerCase() === q; });
+    })[0];
+    return {entities: entities, comments: comments, exact: exact === undefined ? null : exact};
   }
-  function runSearch() {
+  function exactly(id, q) {  // where lower-casing changed the text's length ("İ"), find the words in the text itself
+    var found = new RegExp(q.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i").exec(info[id].text);
+    return found ? [id, found.index, found.index + found[0].length] : null;
+  }
+  function runSearch(entered) {  // typing lists what matches; Enter on a name focuses its entity
     var q = search.value.trim().toLowerCase(), out = document.getElementById("matches");
     if (q.length < 2) { out.textContent = ""; return; }
     var m = matchesOf(q);
     out.textContent = plural(m.entities.length, "entity", "entities") + " · " + plural(m.comments.length, "comment");
-    if (m.exact !== null) { focusEntity(m.exact); return; }
+    if (entered && m.exact !== null) { focusEntity(m.exact); return; }
     if (large && m.entities.length && m.entities.length <= 30 && put(m.entities)) syncEdges();
     network.selectNodes(m.entities.concat(m.comments.map(function (c) { return c[0]; })).filter(inView));
     var d = document.getElementById("detail");
@@ -457,9 +479,12 @@
       rows(d, m.comments, function (c) { return evidenceRow(c[0], c[1], c[2]); });
     }
   }
-  search.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(runSearch, 120); });
-  search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { clearTimeout(timer); runSearch(); } });
-  api.search = function (q) { search.value = q; runSearch(); };
+  search.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(function () { runSearch(false); }, 120); });
+  search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { clearTimeout(timer); runSearch(true); } });
+  api.search = function (q) { search.value = q; runSearch(true); };
+  var names = document.getElementById("labels");  // the search box suggests the most-mentioned names
+  Object.keys(info).filter(isEntity).sort(function (a, b) { return info[b].comments - info[a].comments; }).slice(0, 2000)
+    .forEach(function (id) { names.appendChild(el("option", {value: info[id].label})); });
   document.getElementById("depth").addEventListener("change", function () {
     var last = trail[trail.length - 1];
     if (last && isEntity(last)) focusEntity(last, true);
@@ -470,11 +495,11 @@
   ov.appendChild(el("h2", {}, "Overview"));
   if (data.note) ov.appendChild(el("p", {"class": "muted"}, data.note));
   ov.appendChild(el("p", {}, plural(s.comments, "comment") + " · " + KINDS.slice(1).map(function (k) {
-    return s.counts[k].toLocaleString("en") + " " + (s.counts[k] === 1 ? k : k + "s");
+    return plural(s.counts[k], k, PLURAL[k]);
   }).join(" · ")));
   ["person", "concept", "work", "organization"].forEach(function (kind) {
     var top = s.top[kind]; if (!top.length) return;
-    ov.appendChild(el("h3", {}, "Most mentioned " + kind + "s"));
+    ov.appendChild(el("h3", {}, "Most mentioned " + PLURAL[kind]));
     var max = Math.max.apply(null, top.map(function (r) { return r.comments; })) || 1, list = el("div", {"class": "bars"});
     top.forEach(function (r) {
       var row = el("div", {"class": "bar", "data-node": r.node || ""});
