@@ -119,3 +119,23 @@ def test_a_capped_neighbourhood_says_it_is_one(tmp_path):
     kg = _records(tmp_path, ["Reward shaping helps."] * 3)
     assert "of the build's 3 comments" in bounded(kg, 2)[1]
     assert "of this neighbourhood's 3 comments" in bounded(kg, 2, part=True)[1]
+
+
+def test_around_keeps_what_the_networkx_ego_graph_keeps(sample_kg, tmp_path):
+    import networkx as nx
+
+    from conftest import make_corpus
+
+    import comment_graph
+    from comment_graph.export.nx import comment_node
+
+    threaded = comment_graph.build(make_corpus(300, tmp_path / "c.jsonl"))  # replies, authors, creators
+    for kg in (sample_kg, threaded):
+        g = kg.to_networkx().to_undirected(as_view=True)
+        for e in sorted(kg.entities.values(), key=lambda e: (-e.comment_count, e.id))[:12]:
+            for depth in (1, 2, 3):
+                keep = set(nx.ego_graph(g, e.id, radius=depth))
+                comments = {c.id for c in kg.comments if comment_node(kg, c.id) in keep}
+                want, part = kg.subgraph(comments, entities=keep, always={e.id}), kg.around(e.id, depth)
+                assert [c.id for c in part.comments] == [c.id for c in want.comments]
+                assert list(part.entities) == list(want.entities) and len(part.mentions) == len(want.mentions)

@@ -143,13 +143,21 @@ class CommentGraph:
                         in_quote=m.in_quote)
 
     def around(self, name: str, depth: int = 2) -> "CommentGraph":
-        """The part of the graph within `depth` links of an entity (by label, alias or id)."""
-        import networkx as nx
-
-        from .export.nx import comment_node
+        """The part of the graph within `depth` links of an entity (by label, alias or id): the
+        nodes of `to_networkx()`'s ego graph, found by a walk over its links alone (building the
+        whole networkx graph, every comment's text on its node, took most of the time)."""
+        from .export.nx import comment_node, links
 
         centre = self.find_entity(name)
-        keep = set(nx.ego_graph(self.to_networkx().to_undirected(as_view=True), centre.id, radius=depth))
+        near, keep, ring = links(self), {centre.id}, [centre.id]
+        for _ in range(depth):
+            reached = []
+            for node in ring:
+                for other in near.get(node, ()):
+                    if other not in keep:
+                        keep.add(other)
+                        reached.append(other)
+            ring = reached
         comments = {c.id for c in self.comments if comment_node(self, c.id) in keep}
         return self.subgraph(comments, entities=keep, always={centre.id})
 

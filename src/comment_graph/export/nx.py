@@ -20,6 +20,29 @@ def comment_node(kg: "CommentGraph", comment_id: str) -> str:
     return f"comment:{comment_id}" if comment_id in kg.entities else comment_id
 
 
+def links(kg: "CommentGraph") -> dict[str, set[str]]:
+    """Node -> the nodes it shares an edge with in `to_networkx`, either way: mentions, creators,
+    broader concepts, co-occurring concepts and replies."""
+    near: dict[str, set[str]] = {}
+
+    def link(a: str, b: str) -> None:
+        near.setdefault(a, set()).add(b)
+        near.setdefault(b, set()).add(a)
+
+    for m in kg.mentions:
+        link(comment_node(kg, m.comment_id), m.entity_id)
+    for e in kg.entities.values():
+        for other in ([e.creator] if e.creator else []) + list(e.broader):
+            link(e.id, other)
+    for a, b in kg.concept_cooccurrence():
+        link(a, b)
+    ids = {c.id for c in kg.comments}
+    for c in kg.comments:
+        if c.parent_id in ids:
+            link(comment_node(kg, c.id), comment_node(kg, c.parent_id))
+    return near
+
+
 def to_networkx(kg: "CommentGraph") -> nx.MultiDiGraph:
     """Comments (node id = comment id) and entities (node id = 'kind/slug'), with typed edges."""
     g = nx.MultiDiGraph()
