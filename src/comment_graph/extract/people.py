@@ -108,7 +108,9 @@ def _handle_surface(surface: str, author_keys: set[str]) -> str:
 
 
 def _handles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
-    for m in HANDLE_RE.finditer(c.text):
+    # every handle holds an "@": a text without one is not scanned (the pattern opens with a
+    # look-behind, tried at every position of the text)
+    for m in HANDLE_RE.finditer(c.text) if "@" in c.text else ():
         surface = _handle_surface(strip_possessive(m.group().rstrip(" .,;:)")), ctx.author_keys)
         end = m.start() + len(surface)
         if not covered(spans, m.start() + 1, end):
