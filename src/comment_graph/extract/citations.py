@@ -36,8 +36,23 @@ def _surname_like(word: str, ctx: Context) -> bool:
             and word.lower() not in lex.concepts)
 
 
+_LAST: list = [None, None, []]  # the text, the context and the citations of the last call
+
+
 def citations(text: str, ctx: Context) -> list[tuple[int, int, list[tuple[int, int]]]]:
-    """(start, end, [(start, end) of each author surname]) for each author citation in `text`."""
+    """(start, end, [(start, end) of each author surname]) for each author citation in `text`.
+
+    The works and the people extractors both ask, one after the other, about the same comment:
+    the second asks with the same text and context and gets the list the first got (a new list
+    of the same tuples: the lists of names inside are read, never changed)."""
+    if _LAST[1] is ctx and _LAST[0] == text:
+        return list(_LAST[2])
+    out = _citations(text, ctx)
+    _LAST[:] = [text, ctx, out]
+    return list(out)
+
+
+def _citations(text: str, ctx: Context) -> list[tuple[int, int, list[tuple[int, int]]]]:
     out: list[tuple[int, int, list[tuple[int, int]]]] = []
     if "et al" in text:
         for m in ET_AL_RE.finditer(text):
