@@ -10,6 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+try:
+    from re import _parser as sre_parse  # Python 3.11+
+except ImportError:  # pragma: no cover
+    import sre_parse  # type: ignore[no-redef]
+
 from ..models import Comment, Mention
 from ..text import concept_key, not_after
 from ..urls import classify
@@ -197,12 +202,35 @@ def _possessive_titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mentio
 
 
 NOUN_THEN_QUOTED_RE = re.compile(rf"\b(?:{WORK_NOUNS})\s+[“\"]([^”\"\n]{{3,150}})[”\"]")
+# Where a match's whitespace before the opening mark is: a work noun ends right before it (no noun
+# ends in whitespace, so the noun ends where the whole run of whitespace starts), at most
+# LONGEST_WORK_NOUN characters after the match's start.
+SPACE_THEN_QUOTE_RE = re.compile(r"\s+[“\"]")
+LONGEST_WORK_NOUN = sre_parse.parse(WORK_NOUNS).getwidth()[1]
+
+
+def _nouns_then_quoted(t: str) -> Iterator[re.Match]:
+    """The matches of NOUN_THEN_QUOTED_RE.finditer(t), found without running the pattern (which
+    opens with an assertion, so is tried at every position of the text) over the whole text: it
+    is tried only at the few positions where a match can start, those up to LONGEST_WORK_NOUN
+    characters before a run of whitespace followed by an opening mark, in order. Every match is
+    found at such a position (see SPACE_THEN_QUOTE_RE), the runs come in text order and so do
+    the positions tried, and after a match the next is looked for from its end, as finditer does."""
+    pos = 0
+    for run in SPACE_THEN_QUOTE_RE.finditer(t):
+        r = run.start()
+        for start in range(max(pos, r - LONGEST_WORK_NOUN), r):
+            m = NOUN_THEN_QUOTED_RE.match(t, start)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
 
 
 def _titles_after_work_nouns(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     """A quoted string right after "post", "paper", "essay" … is a title whatever its case:
     'his blog post “Why your house is a terrible investment”'."""
-    for m in NOUN_THEN_QUOTED_RE.finditer(c.text) if "“" in c.text or '"' in c.text else ():
+    for m in _nouns_then_quoted(c.text) if "“" in c.text or '"' in c.text else ():
         s, e = m.start(1), m.end(1)
         if not covered(spans, s, e):
             spans.append((s, e))
