@@ -55,7 +55,11 @@ APPOSITION_NOUNS = {"book", "paper", "essay", "article", "report", "post", "seri
 APPOSITION_RE = re.compile(rf"\s+({CAP}(?:\s(?:{SMALL}\s)*{CAP}){{0,9}})(?![\w’'])")
 # a title written plainly after "in" or a reading verb, ending where the clause does:
 # "makes this point in Turning Code into Prose:", "I reread The Quiet Ledger", "promoted in Thinking, Fast and Slow"
-TITLE_AFTER_RE = re.compile(rf"\b(in|read|reread|re-read|reading|rereading|finished|recommend)\s+"
+# "\b(in|read|reread|re-read|reading|rereading|finished|recommend)\s+…", the words in the same order,
+# each with its first letter written with not_after: the engine skips in C to the letters they open
+# with instead of trying "\b" at every position of the text.
+TITLE_AFTER_RE = re.compile("(" + not_after(r"\w", "i") + "n|" + not_after(r"\w", "r") + "e(?:ad|read|-read|ading|reading)|"
+                            + not_after(r"\w", "f") + "inished|" + not_after(r"\w", "r") + r"ecommend)\s+"
                             rf"((?:The\s|A\s|An\s)?{CAP}(?:,?\s(?:(?:{SMALL}|into|about|without|not|under)\s)*{CAP}){{0,11}})"
                             r"(?=\s*(?:[.:;!?)]|,\s|$|\n))")
 POSSESSIVE_BEFORE_RE = re.compile(r"[’']s\s+[a-z]+\s+in\s+$|[’']s\s+$")
