@@ -36,9 +36,45 @@ COAUTHOR_RE = re.compile(rf"(?<![\w’'-])({WORD})\s+(?:and|&)\s+(?:his |her |th
                          rf"co-authors|collaborators|coworkers|co-workers)\b")
 # vocative: a reply opening on the name of whom it answers, "Greg, the estimator was…" (first names only:
 # "However, the…" opens sentences the same way)
-VOCATIVE_RE = re.compile(rf"(?:^|\n|[.!?]\s+)({WORD}),\s+(?=[a-z])")
+VOCATIVE_TAIL = r",\s+(?=[a-z])"
+VOCATIVE_RE = re.compile(rf"(?:^|\n|[.!?]\s+)({WORD}){VOCATIVE_TAIL}")
 CUES = ((SPEECH_RE, "cue: speech verb"), (ADDRESS_RE, "cue: address"), (COAUTHOR_RE, "cue: coauthors"),
         (VOCATIVE_RE, "cue: vocative"))
+
+# VOCATIVE_RE opens with what may stand before the name ("^", a line break, a sentence's end), so
+# the engine tries it at every position of the text. Its matches are found instead by the rest of
+# the pattern, which opens on a capital not after a non-space (written with not_after: the engine
+# skips to capitals in C; every opening ends in a space or is the text's start), and a check in
+# Python of what stands before that capital, which is what the opening says.
+VOCATIVE_REST_RE = re.compile("(" + not_after(r"\S", "[A-Z]") + WORD[5:] + ")" + VOCATIVE_TAIL)
+
+
+def _space_before(text: str, start: int) -> int:
+    """Where the run of whitespace that ends at `start` begins (`start` itself when there is none)."""
+    j = start
+    while j and text[j - 1].isspace():  # str.isspace: the same characters as the patterns' \s
+        j -= 1
+    return j
+
+
+def _vocative_opens(text: str, start: int) -> bool:
+    r"""What "(?:^|\n|[.!?]\s+)" says of the text before a name at `start`."""
+    j = _space_before(text, start)
+    return start == 0 or text[start - 1] == "\n" or (0 < j < start and text[j - 1] in ".!?")
+
+
+def _vocatives(text: str) -> Iterator[re.Match]:
+    """The matches of VOCATIVE_RE.finditer(text), in order: each match of VOCATIVE_REST_RE with the
+    opening before it, then the search goes on from its end, as finditer does (a later name needs
+    a later opening: every opening ends right before its name); where the opening is missing, from
+    the next character."""
+    pos = 0
+    while (m := VOCATIVE_REST_RE.search(text, pos)) is not None:
+        if _vocative_opens(text, m.start()):
+            yield m
+            pos = m.end()
+        else:
+            pos = m.start() + 1
 
 
 def _personal(word: str, ctx: Context) -> bool:
@@ -55,7 +91,7 @@ def cued_people(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     for pattern, why in CUES:
         if pattern is COAUTHOR_RE and not any(w in c.text for w in ("colleag", "author", "collabor", "worker")):
             continue  # most comments cite no one with coauthors: skip the scan
-        for m in pattern.finditer(c.text):
+        for m in _vocatives(c.text) if pattern is VOCATIVE_RE else pattern.finditer(c.text):
             s, e = m.span(1)
             if covered(spans, s, e) or not _personal(m.group(1), ctx):
                 continue
