@@ -129,6 +129,10 @@ def test_the_words_a_pattern_needs_are_in_the_pattern():
     for pattern, every, some in SURNAME_CUES:
         source = re.sub(r"\(\?<![^()]*\(\?s:\.\)\)", "", pattern.pattern)  # not_after's look-behinds out: "b…y" is "by"
         assert all(w in source for w in every) and all(w in source for w in some)
+    from comment_graph.extract.people import CUE_RESTS  # the rest of a cue after its surname, searched first
+
+    for cue, rest in CUE_RESTS.items():
+        assert cue.pattern.endswith(rest.pattern), rest.pattern
     assert all(noun in AUTHOR_WORK_RE.pattern for noun in AUTHOR_WORK_NOUNS)
     assert AUTHOR_WORK_RE.search("as the Rob Miles explainer shows").group(2) == "explainer"
 

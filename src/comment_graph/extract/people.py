@@ -150,19 +150,33 @@ LED_BY = not_after(r"\w", "b") + "y"
 # Cues that a capitalised word alone is a surname: "Elhage et al.", "by Ongaro and Ousterhout",
 # "Miguel and Kremer started", "Kleppmann's book".
 # Each cue with what every match of it holds (all of the first strings, one of the second),
-# so that a text lacking them is not scanned.
+# so that a text lacking them is not scanned; and where the cue opens with a surname, the rest of
+# the cue as a pattern of its own (less a leading run of spaces): every match of the cue holds a
+# match of it, and a search for it opens on a literal or a class the engine skips to in C, where
+# the cue opens on any capital. A text where it finds nothing is not scanned with the cue either.
+
+
+CUE_RESTS: dict[re.Pattern, re.Pattern] = {}  # a cue -> the rest of it after the surname
+
+
+def _led_by_surname(rest: str, every: tuple[str, ...], some: tuple[str, ...]):
+    cue = re.compile(rf"({LED_SURNAME}){rest}")
+    CUE_RESTS[cue] = re.compile(rest.removeprefix(r"\s+"))
+    return cue, every, some
+
+
 SURNAME_CUES = [
-    (re.compile(rf"({LED_SURNAME})\s+et\s+al\b"), ("et", "al"), ("",)),
+    _led_by_surname(r"\s+et\s+al\b", ("et", "al"), ("",)),
     (re.compile(rf"{LED_BY}\s+({SURNAME})(?:\s*(?:,|and|&)\s*({SURNAME}))?\b"), ("by",), ("",)),
-    (re.compile(rf"({LED_SURNAME})\s+(?:and|&)\s+({SURNAME})\s+(?:started|showed|found|argued?|wrote|proposed|"
-                rf"show|find|write|ran|did|have|had|say|said|claim(?:ed)?)\b"), (), ("and", "&")),
-    (re.compile(rf"({LED_SURNAME})[’']s?\s+(?:\w+\s)?(?:book|paper|post|essay|blog|lecture|talk|course|thesis|"
-                rf"newsletter|argument|work|model|team|lab|group|"
-                # a method or idea named after its author: "Shewchuk's algorithm", "Okoro's framing"
-                rf"algorithm|method|theorem|lemma|conjecture|framing|estimate|critique|proof|equation|"
-                rf"example|taxonomy|result)\b"), (), ("’", "'")),
+    _led_by_surname(rf"\s+(?:and|&)\s+({SURNAME})\s+(?:started|showed|found|argued?|wrote|proposed|"
+                    rf"show|find|write|ran|did|have|had|say|said|claim(?:ed)?)\b", (), ("and", "&")),
+    _led_by_surname(r"[’']s?\s+(?:\w+\s)?(?:book|paper|post|essay|blog|lecture|talk|course|thesis|"
+                    r"newsletter|argument|work|model|team|lab|group|"
+                    # a method or idea named after its author: "Shewchuk's algorithm", "Okoro's framing"
+                    r"algorithm|method|theorem|lemma|conjecture|framing|estimate|critique|proof|equation|"
+                    r"example|taxonomy|result)\b", (), ("’", "'")),
     # a possessive before a Title Case title of four words or more: "Goldberg's What Every Reader Should Know"
-    (re.compile(rf"({LED_SURNAME})[’']s\s+[A-Z][\w-]*(?:\s[A-Z][\w-]*){{3}}"), (), ("’", "'")),
+    _led_by_surname(r"[’']s\s+[A-Z][\w-]*(?:\s[A-Z][\w-]*){3}", (), ("’", "'")),
 ]
 
 
@@ -177,7 +191,8 @@ def _rare_capitalised(word: str, ctx: Context) -> bool:
 
 def _cued_surnames(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     for pattern, every, some in SURNAME_CUES:
-        if not (all(w in c.text for w in every) and any(w in c.text for w in some)):
+        if not (all(w in c.text for w in every) and any(w in c.text for w in some)) \
+                or (pattern in CUE_RESTS and CUE_RESTS[pattern].search(c.text) is None):
             continue
         for m in pattern.finditer(c.text):
             for g in range(1, (m.lastindex or 0) + 1):
