@@ -83,8 +83,11 @@ def _descriptor(m: Mention) -> Mention:
     return m
 
 
+SMALL_RE = re.compile(SMALL)  # compiled once: re.fullmatch(SMALL, w) looked the pattern up in re's cache per word
+
+
 def _title_case(words: list[str]) -> bool:
-    big = [w for w in words if not re.fullmatch(SMALL, w)]
+    big = [w for w in words if not SMALL_RE.fullmatch(w)]
     return len(big) >= 2 and sum(w[0].isupper() for w in big) / len(big) >= 0.8
 
 
@@ -208,8 +211,9 @@ def _possessive_titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mentio
 NOUN_THEN_QUOTED_RE = re.compile(rf"\b(?:{WORK_NOUNS})\s+[“\"]([^”\"\n]{{3,150}})[”\"]")
 # Where a match's whitespace before the opening mark is: a work noun ends right before it (no noun
 # ends in whitespace, so the noun ends where the whole run of whitespace starts), at most
-# LONGEST_WORK_NOUN characters after the match's start.
-SPACE_THEN_QUOTE_RE = re.compile(r"\s+[“\"]")
+# LONGEST_WORK_NOUN characters after the match's start. The marks after a space are found first
+# (the engine skips to the marks in C), then the run of whitespace before each (str.isspace is \s).
+QUOTE_AFTER_SPACE_RE = re.compile(r"[“\"](?<=\s.)")
 LONGEST_WORK_NOUN = sre_parse.parse(WORK_NOUNS).getwidth()[1]
 
 
@@ -218,11 +222,13 @@ def _nouns_then_quoted(t: str) -> Iterator[re.Match]:
     opens with an assertion, so is tried at every position of the text) over the whole text: it
     is tried only at the few positions where a match can start, those up to LONGEST_WORK_NOUN
     characters before a run of whitespace followed by an opening mark, in order. Every match is
-    found at such a position (see SPACE_THEN_QUOTE_RE), the runs come in text order and so do
+    found at such a position (see QUOTE_AFTER_SPACE_RE), the runs come in text order and so do
     the positions tried, and after a match the next is looked for from its end, as finditer does."""
     pos = 0
-    for run in SPACE_THEN_QUOTE_RE.finditer(t):
-        r = run.start()
+    for mark in QUOTE_AFTER_SPACE_RE.finditer(t):
+        r = mark.start() - 1
+        while r and t[r - 1].isspace():
+            r -= 1
         for start in range(max(pos, r - LONGEST_WORK_NOUN), r):
             m = NOUN_THEN_QUOTED_RE.match(t, start)
             if m is not None:
