@@ -41,6 +41,22 @@ DEFINED_RES = (
      (" is when", " is where", " means when", " means where")),
 )
 CODE_ING_RE = re.compile(r"\b([a-z]{5,}ing)\b")  # the neighbours (hyphen, apostrophe) checked after a match
+ING_END_RE = re.compile(r"ing\b")  # where every match of CODE_ING_RE ends: a search the engine skips in C
+
+
+def _code_ing_matches(text: str) -> Iterator[re.Match]:
+    """The matches of CODE_ING_RE.finditer(text), in order. A match is a whole run of a-z letters
+    (it opens after \b and, being all letters, ends at \b only where the run ends) ending in "ing":
+    so each "ing" at a word's end is walked back to the start of its run of a-z letters, the only
+    place a match ending there can start, and CODE_ING_RE is tried there alone, not at every
+    position of the text. The runs are disjoint and come in order, as finditer's matches do."""
+    for end in ING_END_RE.finditer(text):
+        start = end.start()
+        while start and "a" <= text[start - 1] <= "z":
+            start -= 1
+        m = CODE_ING_RE.match(text, start)
+        if m is not None:
+            yield m
 
 
 def _concept(c: Comment, s: int, e: int, score: float, source: str) -> Mention:
@@ -84,7 +100,7 @@ def _capitalised_compounds(c: Comment, ctx: Context, spans: Taken) -> Iterator[M
 
 def _coined_gerunds(c: Comment, spans: Taken) -> Iterator[Mention]:
     """'safetywashing', 'sandbagging': an -ing word English barely uses is a coined noun of the field."""
-    for m in CODE_ING_RE.finditer(c.text) if "ing" in c.text else ():
+    for m in _code_ing_matches(c.text) if "ing" in c.text else ():
         word, (s, e) = m.group(1), m.span(1)
         if c.text[s - 1:s] in ("-", "’", "'", "_") or c.text[e:e + 1] in ("-", "’", "'", "_"):
             continue  # a part of a compound or a contraction
