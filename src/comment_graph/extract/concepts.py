@@ -186,11 +186,16 @@ def _best_suffix(idx: list[int], toks, tags, text: str) -> tuple[list[int], floa
         if len(sub) > 1:
             if first_tag == "VBG" and k == 0:
                 continue  # "following social norms" is a verb phrase
-            recurs = _recurs(text, words)  # (a scan of the text: asked once, and only where it counts)
+            # whether the phrase recurs (a scan of the text) is asked at most once, and only where the
+            # answer decides: most two-word phrases need neither check below, so no scan
+            recurs = None
             if first_tag in ("JJ", "VBN", "VBG", "NNP") and "-" not in first and zipf(first.lower()) >= 4.0 \
-                    and not recurs and not _relational(first.lower(), first_tag):
-                continue
-            if not recurs and (len(sub) > 3 or _recurring_tail(idx[k + 1:], toks, text)):
+                    and not _relational(first.lower(), first_tag):
+                recurs = _recurs(text, words)
+                if not recurs:
+                    continue
+            if (len(sub) > 3 or _recurring_tail(idx[k + 1:], toks, text)) \
+                    and not (_recurs(text, words) if recurs is None else recurs):
                 continue  # prefer the nested phrase that recurs on its own (C-value), and at most 3 words
             score = 0.5 + 0.4 * specificity(words) + 0.05 * min(len(sub), 3)
             return sub, round(min(score, 0.95), 3)
