@@ -36,19 +36,20 @@ def _surname_like(word: str, ctx: Context) -> bool:
             and word.lower() not in lex.concepts)
 
 
-_LAST: list = [None, None, []]  # the text, the context and the citations of the last call
+_LAST: list = [None, None, []]  # the text, the lexicons (all of the context read here) and the citations of the last call
 
 
 def citations(text: str, ctx: Context) -> list[tuple[int, int, list[tuple[int, int]]]]:
     """(start, end, [(start, end) of each author surname]) for each author citation in `text`.
 
     The works and the people extractors both ask, one after the other, about the same comment:
-    the second asks with the same text and context and gets the list the first got (a new list
-    of the same tuples: the lists of names inside are read, never changed)."""
-    if _LAST[1] is ctx and _LAST[0] == text:
+    the second asks with the same text and lexicons and gets the list the first got (a new list
+    of the same tuples: the lists of names inside are read, never changed). The lexicons are all
+    of the context the answer depends on, and keeping them, not the context, keeps no corpus alive."""
+    if _LAST[1] is ctx.lexicons and _LAST[0] == text:
         return list(_LAST[2])
     out = _citations(text, ctx)
-    _LAST[:] = [text, ctx, out]
+    _LAST[:] = [text, ctx.lexicons, out]
     return list(out)
 
 
