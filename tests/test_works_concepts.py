@@ -288,3 +288,17 @@ def test_quoted_terms_with_american_punctuation_and_chat_abbreviations(tmp_path)
     labels = {e.label for e in kg.entities_of("concept")}
     assert {"correlation with capabilities", "variance across models"} <= labels
     assert not labels & {"IMO", "IIUC"}
+
+
+def test_a_stance_named_by_a_schools_adjective_is_that_school():
+    # "consequentialist arguments" discuss consequentialism when the vocabulary knows "consequentialist" as
+    # its name and the page names it too; a stance word after an unknown modifier stays its own phrase
+    from comment_graph.lexicon import VocabConcept
+    from comment_graph.resolve.concepts import _modifier_merge
+
+    school = VocabConcept("urn:x:cons", "consequentialism", ["consequentialist"], [])
+    vocabulary = {"consequentialism": school, "consequentialist": school}
+    counts = {"consequentialism": 2, "consequentialist argument": 2, "gradient hacking framing": 1,
+              "consequentialist policy": 1}
+    assert _modifier_merge(counts, vocabulary) == {"consequentialist argument": "consequentialism"}
+    assert _modifier_merge({"consequentialist argument": 2}, vocabulary) == {}  # the school itself unnamed

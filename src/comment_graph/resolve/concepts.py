@@ -74,7 +74,18 @@ def _modifier_merge(counts: dict[str, int], vocabulary) -> dict[str, str]:
         first, _, head = key.replace("-", " ", 1).partition(" ")
         if head in counts and counts[key] == 1 and key not in vocabulary and _everyday_adjective(first):
             out[key] = head
+        elif head in STANCE_HEADS and key not in vocabulary:
+            school = vocabulary.get(first)
+            if school is not None and concept_key(school.pref) in counts:
+                out[key] = concept_key(school.pref)
     return out
+
+
+# Nouns that name a stance on, or an argument from, what modifies them: "utilitarian arguments",
+# "the Bayesian view", "a consequentialist framing" discuss the school the modifier names. Only a
+# modifier that is itself a vocabulary name of a concept the page also names folds this way.
+STANCE_HEADS = frozenset("""argument case view perspective position side stance framing frame approach reasoning
+thinking intuition objection critique consideration worldview camp lens outlook""".split())
 
 
 def _everyday_adjective(word: str) -> bool:
