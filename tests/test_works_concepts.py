@@ -76,6 +76,18 @@ def test_cooccurrence_is_weighted_in_rdf(sample_kg):
     assert weights and all(0 < r["w"] <= 1 for r in weights)
 
 
+
+def test_an_abbreviation_spelled_out_in_a_comment_means_that_there_not_the_vocabularys_reading(tmp_path):
+    # the shipped vocabulary reads "CLT" as the central limit theorem; a comment that defines it otherwise
+    # means its own definition by every "CLT" it writes, while another comment keeps the vocabulary's reading
+    kg = build_text(tmp_path, "A cross-layer transcoder (CLT) replaces every MLP at once, and a CLT is cheap "
+                              "to train.\n\nThe CLT says a sum of many independent draws tends to a normal "
+                              "distribution.")
+    first, second = (c.id for c in kg.comments)
+    found = {(m.comment_id, m.start): kg.entities[m.entity_id].label for m in kg.mentions if m.surface == "CLT"}
+    assert {label for (cid, _), label in found.items() if cid == first} == {"cross-layer transcoder"}
+    assert {label for (cid, _), label in found.items() if cid == second} == {"central limit theorem"}
+
 def test_abbreviation_long_form_span_is_exact(tmp_path):
     kg = build_text(tmp_path, "I agree: seasonal malaria chemoprevention (SMC) works, and SMC is cheap.")
     labels = {e.label for e in kg.entities_of("concept")}

@@ -23,6 +23,13 @@ def _abbreviations(mentions: list[Mention], lex: Lexicons) -> dict[str, str]:
     return table
 
 
+def _defined_in_comment(mentions: list[Mention]) -> dict[tuple[str, str], str]:
+    """(comment, abbreviation key) -> long-form key: a comment that spells out what its abbreviation
+    stands for ("a cross-layer transcoder (CLT)") means that by it, whatever the vocabulary
+    reads the letters as (there, the central limit theorem)."""
+    return {(m.comment_id, concept_key(m.attrs["abbr"])): m.key for m in mentions if "abbr" in m.attrs}
+
+
 NEGATIONS = ("un", "non ", "non")
 
 
@@ -95,9 +102,12 @@ def _everyday_adjective(word: str) -> bool:
 def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
                       entities: dict[str, Entity]) -> None:
     abbr = _abbreviations(mentions, lex)
+    defined_here = _defined_in_comment(mentions)
+    defining = {cid for cid, _ in defined_here}  # few comments: the key of a surface is made only in them
     by_key: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
-        key = abbr.get(m.key, m.key)
+        own = defined_here.get((m.comment_id, concept_key(m.surface))) if m.comment_id in defining else None
+        key = own or abbr.get(m.key, m.key)
         vc = lex.concepts.get(key)
         by_key[concept_key(vc.pref) if vc else key].append(m)
     for neg, pos in _negation_merge(set(by_key)).items():
