@@ -3,14 +3,18 @@ reads one back, `write` chains the exporters into an output folder. Nothing else
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from .config import BuildConfig
+from .compute import Engine, open_engine
+from .compute.local import CHUNK
+from .config import EXECUTION_OPTIONS, BuildConfig
 from .errors import ConfigError, InputError, NoCommentsError
 from .extract import get_extractor, run_extractors, surveys
 from .extract.context import Context
@@ -21,7 +25,7 @@ from .lexicon import load_lexicons
 from .models import Comment, Mention, Quote
 from .segment.quotes import quote_features
 from .resolve import resolve
-from .runtime import can_fork, forked_map, freeze_survivors, shared_heap
+from .runtime import can_fork, freeze_survivors, shared_heap
 from .segment import Segmentation, segment_text, split_paragraphs
 from .text import digest, unique_ids
 
@@ -144,37 +148,31 @@ def _unique_ids(comments: list[Comment], taken: Sequence[str] = ()) -> None:
 
 
 PARALLEL_MIN = 400   # below this many comments, starting processes costs more than it saves
-CHUNK = 250
-_WORKER: dict = {}   # what forked worker processes inherit: the comments and the extraction context
 
 
-def _in_workers(task: Callable[[int, int], object], comments: list[Comment], ctx: Context, jobs: int,
-                **shared) -> Iterator[tuple[int, object]]:
-    """(chunk end, task(start, end)) for consecutive chunks of `comments`, in order, computed in
-    `jobs` forked processes, which inherit the comments and context (see runtime.forked_map)."""
-    bounds = [(i, min(i + CHUNK, len(comments))) for i in range(0, len(comments), CHUNK)]
-    _WORKER.update(comments=comments, ctx=ctx, **shared)
-    try:
-        yield from forked_map(task, bounds, jobs)
-    finally:
-        _WORKER.clear()
+def _parallel(config: BuildConfig, comments: list[Comment], engine: Engine) -> bool:
+    """Whether the engine maps the stages over partitions (always, for a cluster) or this process
+    runs them in one go."""
+    return engine.ships or (config.jobs > 1 and len(comments) >= PARALLEL_MIN and can_fork())
 
 
-def _parallel(config: BuildConfig, comments: list[Comment]) -> bool:
-    return config.jobs > 1 and len(comments) >= PARALLEL_MIN and can_fork()
+def _extract_part(part: Sequence[Comment], start: int, own, *, shared) -> list[tuple]:
+    """The mentions of a partition's comments, as rows: rows, not Mentions, cross the process
+    boundary (a tuple pickles in a tenth of the time). `own`, for a partition shipped to a
+    worker, is what the survey found in it (the broadcast context holds the corpus's names only)."""
+    names, ctx = shared
+    if own is not None:
+        ctx = copy.copy(ctx)  # its cached patterns come along; only the partition's findings differ
+        ctx.surveyed_full_names = dict(zip((c.id for c in part), own))
+    return [m.as_row() for c in part for m in run_extractors(c, names, ctx)]
 
 
-def _extract_chunk(start: int, end: int) -> list[tuple]:
-    # rows, not Mentions, cross the process boundary: a tuple pickles in a tenth of the time
-    names, ctx = _WORKER["names"], _WORKER["ctx"]
-    return [m.as_row() for c in _WORKER["comments"][start:end] for m in run_extractors(c, names, ctx)]
-
-
-def _extract_all(comments: list[Comment], config: BuildConfig, ctx: Context, progress: Progress | None) -> list:
-    """Run the extractors over every comment: in this process, or in `config.jobs` forked processes
-    (the per-comment stage is independent, so results are the same, in the same order)."""
+def _extract_all(comments: list[Comment], config: BuildConfig, ctx: Context, progress: Progress | None,
+                 engine: Engine) -> list:
+    """Run the extractors over every comment: in this process, or mapped over partitions by the
+    engine (the per-comment stage is independent, so results are the same, in the same order)."""
     mentions: list = []
-    if not _parallel(config, comments):
+    if not _parallel(config, comments, engine):
         for i, c in enumerate(comments):
             mentions += run_extractors(c, config.extractors, ctx)
             if i % CHUNK == CHUNK - 1:
@@ -182,9 +180,13 @@ def _extract_all(comments: list[Comment], config: BuildConfig, ctx: Context, pro
             if progress:
                 progress("extract", i + 1, len(comments))
         return mentions
-    for done, rows in _in_workers(_extract_chunk, comments, ctx, config.jobs, names=config.extractors):
+    bounds, shared, own = engine.partitions(len(comments)), (config.extractors, ctx), None
+    if engine.ships:  # each partition is sent its own survey findings, not the whole corpus's
+        shared = (config.extractors, replace(ctx, surveyed_full_names={}))
+        own = [[ctx.surveyed_full_names[c.id] for c in comments[a:b]] for a, b in bounds]
+    for done, rows in engine.map(_extract_part, comments, bounds, shared, own):
         mentions += map(Mention.from_row, rows)
-        freeze_survivors()  # inside _in_workers' shared_heap
+        freeze_survivors()  # inside the build's shared_heap
         if progress:
             progress("extract", done, len(comments))
     return mentions
@@ -211,16 +213,18 @@ def _config(config: BuildConfig | None, options: dict) -> BuildConfig:
 
 def _context(comments: list[Comment], lex, page_author: str | None, page_titles: list[str],
              config: BuildConfig | None = None, records: set[int] = frozenset(),
-             progress: Progress | None = None) -> Context:
+             progress: Progress | None = None, engine: Engine | None = None) -> Context:
     """What extractors know of the whole corpus: names seen in full anywhere, the comment authors.
     The same pass over the comments detects the quotes of those at the positions in `records`."""
     ctx = Context(lex, page_author, page_titles)
     if progress:
         progress("survey", 0, len(comments))
-    if config is not None and _parallel(config, comments):
-        surveyed = _in_workers(_survey_chunk, comments, ctx, config.jobs, records=records)
+    if engine is not None and config is not None and _parallel(config, comments, engine):
+        bounds = engine.partitions(len(comments))
+        own = [sorted(i for i in records if a <= i < b) for a, b in bounds] if records else [[]] * len(bounds)
+        surveyed = engine.map(_survey_part, comments, bounds, ctx, own)
     else:
-        surveyed = [(len(comments), _survey_chunk(0, len(comments), comments, ctx, records))]
+        surveyed = [(len(comments), _survey_part(comments, 0, sorted(records), shared=ctx))]
     ctx.corpus_full_names = set()
     start = 0
     for end, (names, quotes) in surveyed:
@@ -237,21 +241,17 @@ def _context(comments: list[Comment], lex, page_author: str | None, page_titles:
     return ctx
 
 
-def _survey_chunk(start: int, end: int, comments: list[Comment] | None = None, ctx: Context | None = None,
-                  records: set[int] = frozenset()
-                  ) -> tuple[list[tuple[tuple[int, int, str], ...]], list[tuple[int, list[Quote]]]]:
-    """The full names in each of comments start..end (where, and which), and the quotes found in
-    those of them from records."""
-    if comments is None or ctx is None:  # in a worker: what it inherited
-        comments, ctx, records = _WORKER["comments"], _WORKER["ctx"], _WORKER["records"]
+def _survey_part(part: Sequence[Comment], start: int, records: list[int], *, shared: Context
+                 ) -> tuple[list[tuple[tuple[int, int, str], ...]], list[tuple[int, list[Quote]]]]:
+    """The full names in each comment of a partition (where, and which), and the quotes found in
+    those of them from records (`records`: their positions in the corpus, in order)."""
     hooks = surveys()
-    names = [tuple(found for survey in hooks for found in survey(c.text, ctx)) for c in comments[start:end]]
-    quotes = [(i, found) for i in range(start, end) if i in records
-              for found in [_quotes_in_record(comments[i])] if found]
+    names = [tuple(found for survey in hooks for found in survey(c.text, shared)) for c in part]
+    quotes = [(i, found) for i in records for found in [_quotes_in_record(part[i - start])] if found]
     return names, quotes
 
 
-APPEND_OPTIONS = ("jobs", "input_format", "strict", "allow_empty")  # what a build appended to an earlier one may choose
+APPEND_OPTIONS = ("jobs", "engine", "scheduler", "input_format", "strict", "allow_empty")  # what a build appended to an earlier one may choose
 
 
 def build(sources: str | Path | Sequence[str | Path] | None = None, config: BuildConfig | None = None,
@@ -275,9 +275,10 @@ def build(sources: str | Path | Sequence[str | Path] | None = None, config: Buil
         page_author = config.page_author or next((s.page_author for s in segs if s.page_author), None)
         lex = _lexicons(config)
         page_titles = [t for s in segs for t in s.page_titles]
-        ctx = _context(comments, lex, page_author, page_titles, config, records, progress)
-        freeze_survivors()
-        raw = _extract_all(comments, config, ctx, progress)
+        with open_engine(config) as engine:
+            ctx = _context(comments, lex, page_author, page_titles, config, records, progress, engine)
+            freeze_survivors()
+            raw = _extract_all(comments, config, ctx, progress, engine)
         freeze_survivors()
         return _resolved(comments, raw, lex, ctx, config, progress,
                          segmentation=[b for s in segs for b in s.boundaries], inputs=infos, warnings=warnings)
@@ -302,8 +303,8 @@ def _resolved(comments: list[Comment], raw: list, lex, ctx: Context, config: Bui
 
 
 def append(out_dir: str | Path, sources: str | Path | Sequence[str | Path], *, progress: Progress | None = None,
-           jobs: int = 1, input_format: str = "auto", strict: bool = False, allow_empty: bool = False
-           ) -> CommentGraph:
+           jobs: int = 1, engine: str = "local", scheduler: str | None = None, input_format: str = "auto",
+           strict: bool = False, allow_empty: bool = False) -> CommentGraph:
     """The graph of an earlier build (its output folder) with more inputs added.
 
     Only the new comments go through extraction, with the earlier build's options; an
@@ -313,29 +314,30 @@ def append(out_dir: str | Path, sources: str | Path | Sequence[str | Path], *, p
     and the IRIs built from them are kept. Inputs that hold no new comment are refused unless
     `allow_empty`."""
     with shared_heap():  # as in build
-        return _append(out_dir, sources, progress=progress, jobs=jobs, input_format=input_format, strict=strict,
-                       allow_empty=allow_empty)
+        return _append(out_dir, sources, progress=progress, input_format=input_format, strict=strict,
+                       allow_empty=allow_empty, run=dict(jobs=jobs, engine=engine, scheduler=scheduler))
 
 
-def _append(out_dir: str | Path, sources, *, progress: Progress | None, jobs: int, input_format: str,
-            strict: bool, allow_empty: bool) -> CommentGraph:
+def _append(out_dir: str | Path, sources, *, progress: Progress | None, input_format: str,
+            strict: bool, allow_empty: bool, run: dict) -> CommentGraph:
     old = load(out_dir)
     if old.raw_mentions is None:
         raise InputError("this build keeps no extraction state to append to; rebuild it with this version",
                          path=str(out_dir))
-    config = old.config.model_copy(update={"jobs": jobs})
+    config = _config(None, old.config.model_dump(exclude=EXECUTION_OPTIONS) | run)  # validated: a scheduler needs dask
     reading = config.model_copy(update={"input_format": input_format, "strict": strict, "allow_empty": allow_empty})
     new, segs, infos, warnings, records = _ingest(_paths(sources), reading, taken=[c.id for c in old.comments],
                                                   progress=progress)
     comments = old.comments + new
     page_author = old.page_author or next((s.page_author for s in segs if s.page_author), None)
     lex = _lexicons(config)
-    old_ctx = _context(old.comments, lex, old.page_author, old.page_titles, config)
-    ctx = _context(comments, lex, page_author, old.page_titles + [t for s in segs for t in s.page_titles], config,
-                   records={len(old.comments) + i for i in records})
-    stale = _stale(old.comments, old_ctx, ctx)
-    redo = [c for c in old.comments if c.id in stale]
-    fresh = _extract_all(redo + new, config, ctx, progress)
+    with open_engine(config) as engine:
+        old_ctx = _context(old.comments, lex, old.page_author, old.page_titles, config, engine=engine)
+        ctx = _context(comments, lex, page_author, old.page_titles + [t for s in segs for t in s.page_titles], config,
+                       records={len(old.comments) + i for i in records}, engine=engine)
+        stale = _stale(old.comments, old_ctx, ctx)
+        redo = [c for c in old.comments if c.id in stale]
+        fresh = _extract_all(redo + new, config, ctx, progress, engine)
     by_comment: dict[str, list] = {}
     for m in [m for m in old.raw_mentions if m.comment_id not in stale] + fresh:
         by_comment.setdefault(m.comment_id, []).append(m)

@@ -172,6 +172,11 @@ def _progress_printer(quiet: bool):
 @click.option("--base-iri", default=None, help="Base for the IRIs the graph mints.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes for extraction (large corpora; results are identical).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where extraction runs: this machine, or a Dask cluster (pip install 'comment-graph[dask]'); "
+                   "the outputs are the same.")
+@click.option("--scheduler", default=None, help="The Dask scheduler's address (--engine dask); without it a local "
+                                                "cluster of max(2, --jobs) worker processes runs the build.")
 @click.option("--strict", is_flag=True, help="Fail on a malformed JSON line instead of skipping it.")
 @click.option("--allow-empty", is_flag=True,
               help="Build (or append) even when the inputs hold no comments; by default that is an error and "
@@ -182,7 +187,7 @@ def _progress_printer(quiet: bool):
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @friendly_errors
 def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, page_author, rdf_formats, with_store,
-          base_iri, jobs, strict, allow_empty, append_, quiet, old_input_format):
+          base_iri, jobs, engine, scheduler, strict, allow_empty, append_, quiet, old_input_format):
     """Build the graph of INPUTS (default: the bundled sample page) into --out."""
     from .api import append, write
     from .api import build as build_graph
@@ -193,13 +198,13 @@ def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, p
     if append_:
         if not inputs:
             raise click.UsageError("--append needs the INPUTS to add")
-        kg = append(out_dir, list(inputs), progress=_progress_printer(quiet), jobs=jobs, input_format=input_format,
-                    strict=strict, allow_empty=allow_empty)
+        kg = append(out_dir, list(inputs), progress=_progress_printer(quiet), jobs=jobs, engine=engine, scheduler=scheduler,
+                    input_format=input_format, strict=strict, allow_empty=allow_empty)
     else:
         kg = build_graph(list(inputs) or None, input_format=input_format, segmenter=segmenter,
                          people_files=list(people_files), vocab_files=list(vocab_files), page_author=page_author,
                          strict=strict, base_iri=DEFAULT_BASE_IRI if base_iri is None else base_iri, jobs=jobs,
-                         allow_empty=allow_empty, progress=_progress_printer(quiet))
+                         engine=engine, scheduler=scheduler, allow_empty=allow_empty, progress=_progress_printer(quiet))
     paths = write(kg, out_dir, rdf=tuple(f.strip() for f in rdf_formats.split(",") if f.strip()), store=with_store)
     if quiet:
         return

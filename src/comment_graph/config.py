@@ -9,6 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 InputFormat = Literal["auto", "text", "jsonl", "lesswrong", "hn", "markdown", "html"]
 Segmenter = Literal["auto", "paragraph"]
+Engine = Literal["local", "dask"]
+
+# Options that choose how a build runs, never what it makes: left out of every output, so the same
+# inputs give the same bytes whichever engine, process count or cluster built them.
+EXECUTION_OPTIONS = frozenset({"jobs", "engine", "scheduler"})
 
 DEFAULT_BASE_IRI = "https://w3id.org/comment-graph/id/"
 
@@ -60,6 +65,17 @@ class BuildConfig(BaseModel):
             raise ValueError(f"base_iri must be an absolute IRI (e.g. https://example.org/id/): {v!r}: {problem}")
         return base
     jobs: int = Field(default=1, ge=1, le=64, description="processes for the extraction stage")
+    engine: Engine = Field(default="local", description="where the per-comment stages run: this machine's "
+                           "processes, or a Dask cluster (the dask extra)")
+    scheduler: str | None = Field(default=None, description="the Dask scheduler's address (engine dask); "
+                                  "none starts a local cluster")
+
+    @field_validator("scheduler")
+    @classmethod
+    def _scheduler_needs_dask(cls, v: str | None, info) -> str | None:
+        if v is not None and info.data.get("engine") != "dask":
+            raise ValueError("a scheduler is only used by the dask engine (engine='dask')")
+        return v or None
     strict: bool = Field(default=False, description="fail on a malformed JSON line instead of skipping it")
     allow_empty: bool = Field(default=False, description="build an empty graph when the inputs hold no comments, "
                               "instead of failing")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import orjson
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from ..config import BuildConfig
+from ..config import EXECUTION_OPTIONS, BuildConfig
 from ..errors import InputError, validation_problem
 from ..extract.concepts import CORPUS_CHECKED
 from ..models import Boundary, Comment, Entity, Mention, Subject
@@ -59,7 +59,7 @@ def _sections(kg: "CommentGraph") -> dict[str, object]:
     """Each top-level key: a JSON-ready value, or an iterable of JSON-ready records (streamed)."""
     sections: dict[str, object] = {
         "format": "comment-graph", "version": FORMAT_VERSION,
-        "config": kg.config.model_dump(mode="json", exclude={"jobs"}),
+        "config": kg.config.model_dump(mode="json", exclude=EXECUTION_OPTIONS),
         "inputs": [vars(i) for i in kg.inputs],
         "page_author": kg.page_author,
         "page_titles": kg.page_titles,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from rdflib.namespace import XSD
 
 from ..._version import __version__
+from ...config import EXECUTION_OPTIONS
 from ...text import digest
 from .terms import (ENTITY_CLASS, LABEL, LINK, MOTIVATION, POSITIVE, Iris, V, _quoted, _selector_name, boolean,
                     count, decimal, iri_term, literal)
@@ -27,7 +28,7 @@ Block = tuple[str, list[tuple[str, str]]]   # a subject and its (predicate, obje
 
 
 # options that change how a build runs, not what it finds; file paths stay out of the graph too
-RUNTIME_OPTIONS = {"jobs", "people_files", "vocab_files", "allow_empty"}
+RUNTIME_OPTIONS = {"people_files", "vocab_files", "allow_empty"} | EXECUTION_OPTIONS
 
 
 class _Shared:

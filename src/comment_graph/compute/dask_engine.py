@@ -1,0 +1,90 @@
+"""The Dask engine: partitions of comments computed on a Dask cluster (`--engine dask`).
+
+Each pass of the build (the survey, then extraction) scatters the partitions to the workers and
+broadcasts what they all share (the survey's context) to each worker once. Results come back in partition
+order, each as soon as it and those before it are done, so the build consumes them exactly as it
+consumes the local engine's. Without a scheduler address, a local cluster of worker processes
+(one thread each: extraction is pure Python, threads would share one interpreter lock) is started
+for the build and stopped after it.
+
+Only this module imports Dask, and only when the engine is chosen."""
+
+from __future__ import annotations
+
+import logging
+import math
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from ..errors import ConfigError
+
+INSTALL = "install comment-graph[dask] (pip install 'comment-graph[dask]')"
+MAX_PARTITION = 1000  # comments; about a second of extraction, so a task's overhead is negligible
+PARTITIONS_PER_WORKER = 4  # below MAX_PARTITION: a small corpus still spreads over every worker
+CONNECT_TIMEOUT = "10s"
+
+
+def _distributed():
+    try:
+        import dask
+        import distributed
+    except ImportError:
+        raise ConfigError(f"the dask engine needs Dask and its distributed scheduler: {INSTALL}") from None
+    return dask, distributed
+
+
+class DaskEngine:
+    name = "dask"
+    ships = True
+
+    def __init__(self, scheduler: str | None = None, workers: int = 2) -> None:
+        dask, distributed = _distributed()
+        self.cluster, self.scratch = None, None
+        if scheduler:
+            try:
+                self.client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
+            except (OSError, TimeoutError, ValueError) as e:
+                raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
+        else:
+            # on this machine only: no dashboard (it would take port 8787), listening on loopback, the
+            # workers' scratch space removed with the cluster (Dask's default is left in /tmp)
+            self.scratch = tempfile.mkdtemp(prefix="comment-graph-dask-")
+            with dask.config.set({"temporary-directory": self.scratch}):
+                self.cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                                        host="127.0.0.1", dashboard_address=None,
+                                                        silence_logs=logging.ERROR)
+            self.client = distributed.Client(self.cluster)
+        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
+
+    def partitions(self, n: int) -> list[tuple[int, int]]:
+        """Partitions of at most MAX_PARTITION comments, at least PARTITIONS_PER_WORKER per worker
+        where the corpus allows it."""
+        size = max(1, min(MAX_PARTITION, math.ceil(n / (PARTITIONS_PER_WORKER * self.workers))))
+        return [(i, min(i + size, n)) for i in range(0, n, size)]
+
+    def map(self, task: Callable[..., Any], comments: Sequence, bounds: Sequence[tuple[int, int]], shared: Any,
+            own: Sequence[Any] | None = None) -> Iterator[tuple[int, Any]]:
+        bounds = list(bounds)
+        if not bounds:
+            return
+        # scattered anew each pass: between passes the build adds what the survey found to its comments
+        parts = self.client.scatter([list(comments[a:b]) for a, b in bounds], hash=False)
+        [everyone] = self.client.scatter([shared], broadcast=True, hash=False)
+        futures = self.client.map(task, parts, [a for a, _ in bounds], list(own) if own is not None else [None] * len(bounds),
+                                  shared=everyone, pure=False)
+        try:
+            for (_, end), future in zip(bounds, futures):
+                yield end, future.result()
+        finally:
+            self.client.cancel([*futures, *parts, everyone])
+
+    def close(self) -> None:
+        try:
+            self.client.close()
+            if self.cluster is not None:
+                self.cluster.close()
+        finally:
+            if self.scratch is not None:
+                shutil.rmtree(self.scratch, ignore_errors=True)
