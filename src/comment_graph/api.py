@@ -184,6 +184,8 @@ def _extract_all(comments: list[Comment], config: BuildConfig, ctx: Context, pro
     if engine.ships:  # each partition is sent its own survey findings, not the whole corpus's
         shared = (config.extractors, replace(ctx, surveyed_full_names={}))
         own = [[ctx.surveyed_full_names[c.id] for c in comments[a:b]] for a, b in bounds]
+    if progress:  # the stage starts now, not when its first partition is done
+        progress("extract", 0, len(comments))
     for done, rows in engine.map(_extract_part, comments, bounds, shared, own):
         mentions += map(Mention.from_row, rows)
         freeze_survivors()  # inside the build's shared_heap
