@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                       # 1,000 and 10,000 comments, JSONL and flat text
     python benchmarks/run.py --sizes 100000 --formats jsonl --jobs 2
+    python benchmarks/run.py --sizes 10000 --formats jsonl --engine both   # local and Dask, outputs compared
 
 Needs the bench extra: `pip install -e ".[bench]"` (YAKE).
 
@@ -17,6 +18,13 @@ per comment than YAKE's keywords alone.
 Stage columns come from the build's progress reports: "segment" is the splitting of a flat
 text into comments (0 for JSONL), "survey" the corpus-wide pass that finds full names before
 extraction, and "read" what no stage reports (loading the input and the lexicons).
+
+`--engine dask` builds on a local Dask cluster of `--jobs` worker processes (at least two), started by
+the build's process before the clock starts (its start-up is printed apart) and passed to the build
+as its scheduler, as a real cluster would be; the workers are that process's children, so "all MB"
+counts them. The scheduler's task stream gives each partition's compute time on its worker: the
+per-partition rates (comments per second per worker core) that docs/scale.md extrapolates from.
+`--engine both` builds each corpus with both engines and compares every output file byte for byte.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,17 +51,37 @@ def progress(stage, done, total):
     marks.setdefault(stage, time.perf_counter())
     if done >= total:
         stages[stage] = time.perf_counter() - marks[stage]
-path, out, jobs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+path, out, jobs, engine = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+run, tasks, cluster_s = {"jobs": jobs}, [], 0.0
+if engine == "dask":
+    import logging, distributed
+    t_cluster = time.perf_counter()
+    cluster = distributed.LocalCluster(n_workers=max(2, jobs), threads_per_worker=1, processes=True, host="127.0.0.1",
+                                       dashboard_address=None, silence_logs=logging.ERROR)
+    client = distributed.Client(cluster)
+    cluster_s = time.perf_counter() - t_cluster
+    run.update(engine="dask", scheduler=cluster.scheduler_address)
+    stream = distributed.get_task_stream(client=client)
+    stream.__enter__()
 t_start = time.perf_counter()
-kg = comment_graph.build(path, jobs=jobs, progress=progress)
+kg = comment_graph.build(path, progress=progress, **run)
 t_built = time.perf_counter()
+if engine == "dask":
+    stream.__exit__(None, None, None)
+    for t in stream.data:  # each partition's compute time on its worker
+        seconds = sum(s["stop"] - s["start"] for s in t["startstops"] if s["action"] == "compute")
+        tasks.append((str(t["key"]).lstrip("_").split("-")[0], seconds))  # "_extract_part-<uuid>"
 rss_build = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 stages["read"] = t_built - t_start - sum(stages.values())
 written = comment_graph.write(kg, out)
 stages["write"] = time.perf_counter() - t_built
+if engine == "dask":  # stopped first, so that the workers' peak RSS is among the children's
+    client.close()
+    cluster.close()
 rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 print(json.dumps({"comments": len(kg.comments), "stages": stages, "total": time.perf_counter() - t_start,
                   "import": t_start - t0, "rss_mb": rss / 1024, "rss_build_mb": rss_build / 1024,
+                  "cluster": cluster_s, "tasks": tasks,
                   "outputs": {k: p.stat().st_size for k, p in written.items() if p.is_file()}}))
 """
 
@@ -90,13 +119,13 @@ def tree_pss_mb(root: int) -> float:
 PSS_INTERVAL = 2.0
 
 
-def run_build(path: Path, out: Path, jobs: int) -> dict:
+def run_build(path: Path, out: Path, jobs: int, engine: str = "local") -> dict:
     """Build in a fresh process; besides the figures it reports itself, the peak of the memory it
     and its worker processes held together (sampled every two seconds: the kernel takes about
     30 ms to sum the PSS of a 2 GB process, so sampling every half second took some 7% of this
     2-core machine from the build being timed)."""
     with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f:
-        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(path), str(out), str(jobs)], stdout=out_f,
+        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(path), str(out), str(jobs), engine], stdout=out_f,
                                 stderr=err_f, text=True)
         peak = 0.0
         while proc.poll() is None:
@@ -109,6 +138,29 @@ def run_build(path: Path, out: Path, jobs: int) -> dict:
         result = json.loads(out_f.read().strip().splitlines()[-1])
     result["tree_mb"] = peak
     return result
+
+
+def partition_rates(r: dict, n: int) -> str:
+    """The Dask build's tasks by pass: partitions, compute seconds on the workers, comments per
+    second per worker core (every pass sees every comment once)."""
+    passes: dict[str, list[float]] = {}
+    for name, seconds in r["tasks"]:
+        passes.setdefault(name, []).append(seconds)
+    parts = [f"{name}: {len(t)} partitions of ~{n // len(t):,}, {sum(t):.1f} s on workers, "
+             f"{n / sum(t):,.0f} comments/s a core ({n / len(t) / statistics.median(t):,.0f} in the median partition; "
+             f"partitions {min(t):.2f}-{max(t):.2f} s)"
+             for name, t in sorted(passes.items()) if sum(t) > 0]
+    return f"{'':>16} cluster start {r['cluster']:.1f} s; " + "; ".join(parts)
+
+
+def compare_outputs(a: Path, b: Path) -> str:
+    """Whether two output folders hold the same files, byte for byte."""
+    import filecmp
+
+    names = sorted(p.name for p in a.iterdir() if p.is_file())
+    same = sorted(p.name for p in b.iterdir() if p.is_file()) == names and \
+        all(filecmp.cmp(a / name, b / name, shallow=False) for name in names)
+    return f"{'':>16} {a.name} and {b.name}: {'identical' if same else 'DIFFERENT'} ({', '.join(names)})"
 
 
 def yake_rate(texts: list[str]) -> float:
@@ -157,6 +209,8 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes")
     ap.add_argument("--formats", default="jsonl,text", help="jsonl, text or both")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--engine", choices=["local", "dask", "both"], default="local",
+                    help="build locally, on a local Dask cluster of --jobs workers, or both (outputs compared)")
     ap.add_argument("--yake-sample", type=int, default=2000, help="comments YAKE runs over (per size, at most)")
     ap.add_argument("--make-corpus", type=Path, default=DEFAULT_MAKER)
     ap.add_argument("--work", type=Path, default=None, help="folder for corpora and outputs (default: a temp dir)")
@@ -173,30 +227,39 @@ def main() -> None:
               f"{'YAKE c/s':>9} {'ratio':>6}")
     print(header)
     results = {}
+    engines = ["local", "dask"] if args.engine == "both" else [args.engine]
     for fmt in args.formats.split(","):
         for n in (int(s) for s in args.sizes.split(",")):
             corpus = make_corpus(args.make_corpus, n, fmt, work)
-            r = run_build(corpus, work / f"out-{fmt}-{n}", args.jobs)
             mb = corpus.stat().st_size / 1e6
             jsonl = make_corpus(args.make_corpus, n, "jsonl", work)
             yk = yake_rate(texts_of(jsonl, min(n, args.yake_sample)))
-            rate = r["comments"] / r["total"]
-            s, o = r["stages"], r["outputs"]
-            print(f"{fmt + ' ' + format(n, ','):>16} {mb:7.1f} {rate:10.0f} {mb / r['total']:6.2f} {r['total']:8.1f} "
-                  f"{s.get('read', 0):6.1f} {s.get('segment', 0):8.1f} {s.get('survey', 0):7.1f} "
-                  f"{s.get('extract', 0):8.1f} {s.get('resolve', 0):8.1f} {s['write']:7.1f} "
-                  f"{r['rss_mb']:7.0f} {r['rss_build_mb']:9.0f} {r['tree_mb']:7.0f} {o.get('ttl', 0) / 1e6:7.1f} {o.get('html', 0) / 1e6:8.1f} "
-                  f"{o.get('state', 0) / 1e6:8.1f} {yk:9.0f} {rate / yk:6.2f}", flush=True)
-            results[(fmt, n)] = r["total"]
+            for engine in engines:
+                r = run_build(corpus, work / f"out-{fmt}-{n}-{engine}", args.jobs, engine)
+                rate = r["comments"] / r["total"]
+                s, o = r["stages"], r["outputs"]
+                label = f"{fmt} {n:,}" + (f" {engine}" if len(engines) > 1 or engine != "local" else "")
+                print(f"{label:>16} {mb:7.1f} {rate:10.0f} {mb / r['total']:6.2f} {r['total']:8.1f} "
+                      f"{s.get('read', 0):6.1f} {s.get('segment', 0):8.1f} {s.get('survey', 0):7.1f} "
+                      f"{s.get('extract', 0):8.1f} {s.get('resolve', 0):8.1f} {s['write']:7.1f} "
+                      f"{r['rss_mb']:7.0f} {r['rss_build_mb']:9.0f} {r['tree_mb']:7.0f} {o.get('ttl', 0) / 1e6:7.1f} "
+                      f"{o.get('html', 0) / 1e6:8.1f} "
+                      f"{o.get('state', 0) / 1e6:8.1f} {yk:9.0f} {rate / yk:6.2f}", flush=True)
+                if engine == "dask":
+                    print(partition_rates(r, n), flush=True)
+                results[(fmt, n, engine)] = r["total"]
+            if len(engines) > 1:
+                print(compare_outputs(*(work / f"out-{fmt}-{n}-{e}" for e in engines)), flush=True)
     if args.queries:
-        largest = max(n for f, n in results if f == args.formats.split(",")[0])
         fmt = args.formats.split(",")[0]
-        time_queries(work / f"out-{fmt}-{largest}" / "graph.ttl", work / f"store-{fmt}-{largest}")
+        largest = max(n for f, n, _ in results if f == fmt)
+        time_queries(work / f"out-{fmt}-{largest}-{engines[0]}" / "graph.ttl", work / f"store-{fmt}-{largest}")
     for fmt in args.formats.split(","):
-        sizes = sorted(n for f, n in results if f == fmt)
-        for a, b in zip(sizes, sizes[1:]):
-            print(f"growth {fmt} {a:,} -> {b:,}: {results[(fmt, b)] / results[(fmt, a)]:.1f}x time for "
-                  f"{b / a:.0f}x comments")
+        for engine in engines:
+            sizes = sorted(n for f, n, e in results if f == fmt and e == engine)
+            for a, b in zip(sizes, sizes[1:]):
+                print(f"growth {fmt} {engine} {a:,} -> {b:,}: {results[(fmt, b, engine)] / results[(fmt, a, engine)]:.1f}x "
+                      f"time for {b / a:.0f}x comments")
 
 
 if __name__ == "__main__":
