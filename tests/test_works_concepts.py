@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import comment_graph
 from conftest import build_text
 
 from comment_graph.text import concept_key
@@ -314,3 +317,27 @@ def test_a_stance_named_by_a_schools_adjective_is_that_school():
               "consequentialist policy": 1}
     assert _modifier_merge(counts, vocabulary) == {"consequentialist argument": "consequentialism"}
     assert _modifier_merge({"consequentialist argument": 2}, vocabulary) == {}  # the school itself unnamed
+
+
+def test_an_action_two_comments_name_by_a_phrasal_verb_is_one_concept(tmp_path):
+    rows = [{"id": "a", "author": "ann", "text": "I have been switching off notifications on every app, and it "
+                                                 "helps my focus more than any planner."},
+            {"id": "b", "author": "bo", "text": "Did you switch off notifications for email too? I think "
+                                                "giving away books is nicer, and keep in mind the cost."},
+            {"id": "c", "author": "cy", "text": "Keep in mind that budgets matter more than apps here."}]
+    path = tmp_path / "thread.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    kg = comment_graph.build(path)
+    actions = [e for e in kg.entities_of("concept") if "off notifications" in e.label]
+    assert [e.label for e in actions] == ["switch off notifications"]
+    assert "switching off notifications" in actions[0].aliases
+    labels = {e.label for e in kg.entities_of("concept")}
+    assert not {lab for lab in labels if lab.startswith(("giving away", "give away", "keep in"))}  # once, or no particle
+
+
+def test_a_past_tense_word_between_a_determiner_and_a_noun_is_a_modifier(tmp_path):
+    # the lexicon reads "felt" as a past-tense verb only; in "a felt sense" it opens the noun phrase
+    kg = build_text(tmp_path, "Focusing starts from a felt sense in the body, and the method is to find "
+                              "words that match the felt sense until it shifts.")
+    labels = {concept_key(e.label) for e in kg.entities_of("concept")}
+    assert "felt sense" in labels

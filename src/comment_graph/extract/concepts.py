@@ -22,7 +22,7 @@ from . import Extractor, register
 from .context import Context
 from .names import Taken, sentence_initial
 from .tagging import ACRONYM_RE, _is_word, _tag, _tag_and_chunk, _word_tag, specificity
-from .terms import find_terms
+from .terms import find_terms, particle_verb_phrases
 from .vocabulary import NAME, _vocab_matches
 
 NOUN_TAGS = {"NN", "NNS"}
@@ -354,6 +354,7 @@ def find_concepts(c: Comment, ctx: Context) -> Iterator[Mention]:
     chunks = list(_chunks(toks, tags, in_chunk))
     yield from _of_phrases(c, toks, tags, chunks, spans, vocab)
     yield from _phrases(c, toks, tags, chunks, spans, vocab)
+    yield from particle_verb_phrases(c, toks, tags, starts)
     taken = spans.copy()
     for m in vocab:
         taken.append((m.start, m.end))

@@ -47,7 +47,26 @@ def _tag_and_chunk(words: list[str]) -> tuple[tuple[str, ...], tuple[bool, ...]]
     info = list(map(_inner_token_info, words))  # the cached lookups called from C, not from a loop here
     info[0] = _token_info(words[0], True)
     tags, in_chunk = zip(*info)
+    if "VBD" in tags:  # the context rules below start from a past-tense verb: most texts lack one
+        tags, in_chunk = _participle_modifiers(words, list(tags), list(in_chunk))
     return tags, in_chunk
+
+
+ATTRIBUTIVE_BEFORE = {"DT", "IN", "PRP$", "POS"}
+
+
+def _participle_modifiers(words: list[str], tags: list[str], in_chunk: list[bool]
+                          ) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """A Brill-style context rule the context-free lexicon lacks: a word it calls a past-tense verb
+    is a participle modifying a noun between a determiner, preposition or possessive and that noun
+    ("a felt sense", "for learned features", "its trained policy"), so it can open a noun phrase.
+    "that" is left out: it is as often a relative pronoun ("that changed things")."""
+    for i in range(1, len(tags) - 1):
+        if tags[i] == "VBD" and tags[i - 1] in ATTRIBUTIVE_BEFORE and tags[i + 1] in ("NN", "NNS") \
+                and words[i - 1].lower() != "that":
+            tags[i] = "VBN"
+            in_chunk[i] = _in_chunk(words[i], "VBN")
+    return tuple(tags), tuple(in_chunk)
 
 
 @lru_cache(maxsize=1 << 17)

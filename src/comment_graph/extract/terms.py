@@ -8,12 +8,15 @@ Each scan serves one class of comment text:
   * a coined word ending in -ing that English barely knows: "safetywashing", "sandbagging" (tagged
     as a verb by suffix, so the noun phrases never keep it alone);
   * a phrase the comment defines or names as a term: "by value drift I mean…", "the concept of
-    moral patienthood", "so-called grokking", "Reward hacking is when…" (whatever its words' frequency).
+    moral patienthood", "so-called grokking", "Reward hacking is when…" (whatever its words' frequency);
+  * an action named by a phrasal verb and its object, "turning off commenting" here and "turn off
+    commenting" there: kept only where two comments of the corpus name it (`particle_verb_phrases`).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from ..lexicon import zipf
@@ -135,3 +138,52 @@ def find_terms(c: Comment, ctx: Context, spans: Taken) -> Iterator[Mention]:
     yield from _quoted_words(c, spans)
     yield from _capitalised_compounds(c, ctx, spans)
     yield from _coined_gerunds(c, spans)
+
+
+PARTICLE_RE = re.compile(r"(?<= )(?:off|out|up|down|away|back)\b")  # "in", "on" mostly open a prepositional phrase ("keep in mind")
+VERB_TAGS = {"VB", "VBP", "VBG"}
+OBJECT_TAGS = {"NN", "NNS", "VBG"}
+
+
+def particle_verb_phrases(c: Comment, toks, tags, starts: list[int]) -> Iterator[Mention]:
+    """An action a discussion is about, named by a phrasal verb and the noun it acts on: "turning
+    off commenting", "turn off commenting", "scaling up pretraining". Verb forms share one key (the
+    verb's base form), and the mention is corpus-checked: an action named in one comment only is a
+    passing clause, one that comments come back to is a topic."""
+    stop = stopwords()
+    for m in PARTICLE_RE.finditer(c.text):  # the few particles found in C; their tokens looked up after
+        i = bisect_left(starts, m.start()) - 1
+        if i < 0 or i + 3 > len(toks) or starts[i + 1] != m.start() or not _verb_here(tags, i):
+            continue
+        verb = _base_verb(toks[i][0]) if tags[i] == "VBG" else toks[i][0].lower()
+        obj = []
+        for word, _, _ in toks[i + 2:i + 4]:
+            if not word.islower() or word in stop or not word.isalpha():
+                break
+            obj.append(word)
+        while obj and tags[i + 1 + len(obj)] not in OBJECT_TAGS:
+            obj.pop()
+        if verb is None or not obj or verb in stop:
+            continue
+        s, e = toks[i][1], toks[i + 1 + len(obj)][2]
+        # no span is claimed: the object stays a noun phrase of its own, kept where the action is not
+        yield Mention.found(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e, extractor=NAME,
+                            score=0.6, key=f"{verb} {toks[i + 1][0]} {concept_key(' '.join(obj))}",
+                            attrs={"source": "phrasal verb"}, corpus_checked=True)
+
+
+def _verb_here(tags, i: int) -> bool:
+    """A verb by the lexicon, or a word it reads as a noun where only a verb stands: after a
+    pronoun, "to" or a modal ("you switch off", "to hand out", "could hand back")."""
+    return tags[i] in VERB_TAGS or (tags[i] == "NN" and i > 0 and tags[i - 1] in ("PRP", "TO", "MD"))
+
+
+def _base_verb(gerund: str) -> str | None:
+    """'turning' -> 'turn', 'making' -> 'make', 'stopping' -> 'stop': the first form the lexicon
+    knows (under any tag: it gives one per word, "switch" a noun's)."""
+    stem = gerund.lower()[:-3]
+    lexicon = pos_lexicon()
+    for cand in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else None):
+        if cand and cand in lexicon:
+            return cand
+    return None

@@ -160,8 +160,10 @@ def _corpus_checked(mentions: list[Mention], short: frozenset[str] = frozenset()
 
 def _plain_or_product(m: Mention) -> bool:
     """What a one-line comment keeps unchecked: its nouns, and names typed like products ("LeechBlock",
-    inner capitals); a plain capitalised word ("Mumbai said") may be a place or a person."""
-    return m.attrs.get("source") != "proper name" or any(ch.isupper() for ch in m.surface[1:])
+    inner capitals); a plain capitalised word ("Mumbai said") may be a place or a person, and an
+    action named once ("picking up groceries") a passing clause."""
+    source = m.attrs.get("source")
+    return source != "phrasal verb" and (source != "proper name" or any(ch.isupper() for ch in m.surface[1:]))
 
 
 def _broader(entities: dict[str, Entity], lex: Lexicons) -> None:
