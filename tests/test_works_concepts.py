@@ -341,3 +341,17 @@ def test_a_past_tense_word_between_a_determiner_and_a_noun_is_a_modifier(tmp_pat
                               "words that match the felt sense until it shifts.")
     labels = {concept_key(e.label) for e in kg.entities_of("concept")}
     assert "felt sense" in labels
+
+
+def test_a_vocabulary_term_with_its_prefix_written_apart_is_that_term(tmp_path):
+    # "superintelligent AI" is a vocabulary spelling; writers also set the prefix apart, by a space or
+    # a hyphen. A prefix before a word that is none of its own ("inter pretability") adds no spelling.
+    from comment_graph.lexicon import _prefix_written_apart
+
+    kg = build_text(tmp_path, "Even if you perfectly align all your super intelligent AI models, and then the "
+                              "super-intelligent AI labs race, nothing is solved.")
+    found = {m.surface: kg.entities[m.entity_id].label for m in kg.mentions if m.kind == "concept"}
+    assert found.get("super intelligent AI") == "superintelligence"
+    assert found.get("super-intelligent AI") == "superintelligence"
+    assert _prefix_written_apart("interpretability") is None
+    assert _prefix_written_apart("multiagent systems") == "multi agent systems"

@@ -256,7 +256,29 @@ def load_vocab(paths: list[Path]) -> tuple[dict[str, VocabConcept], dict[str, Vo
                 acronyms[label] = vc
             else:
                 concepts.setdefault(concept_key(label), vc)
+                split = _prefix_written_apart(label)
+                if split:
+                    concepts.setdefault(concept_key(split), vc)
     return concepts, acronyms
+
+
+# Bound prefixes that writers often set apart, by a space or a hyphen: "super intelligent AI",
+# "multi agent", "meta learning". Not "over"/"under"/"re": prepositions and words on their own.
+SPLIT_PREFIXES = ("super", "hyper", "multi", "meta", "inter", "intra", "counter", "anti", "semi", "pseudo", "sub",
+                  "non", "pre", "post")
+
+
+def _prefix_written_apart(label: str) -> str | None:
+    """'superintelligent AI' -> 'super intelligent AI', where what follows the prefix is an English
+    word of its own (so "interpretability" is not "inter pretability"). Hyphens fold to spaces in keys,
+    so the variant also reads "super-intelligent AI"."""
+    first, _, rest = label.partition(" ")
+    low = first.lower()
+    for prefix in SPLIT_PREFIXES:
+        tail = low[len(prefix):]
+        if low.startswith(prefix) and len(tail) >= 4 and tail.isalpha() and zipf(tail) >= 3.0:
+            return " ".join(filter(None, (f"{first[:len(prefix)]} {first[len(prefix):]}", rest)))
+    return None
 
 
 def _nicknames() -> dict[str, set[str]]:
