@@ -296,7 +296,7 @@ def _resolved(comments: list[Comment], raw: list, lex, ctx: Context, config: Bui
     if progress:
         progress("resolve", 0, 1)
     res = resolve(comments, raw, lex, page_author=ctx.page_author, full_names=ctx.corpus_full_names,
-                  max_concepts=config.max_concepts_per_comment)
+                  max_concepts=config.max_concepts_per_comment, in_place=True)  # the rows are the build's own
     if progress:
         progress("resolve", 1, 1)
     return CommentGraph(comments, res.entities, res.mentions, res.subjects, config=config,

@@ -142,10 +142,17 @@ def _counts(entities: dict[str, Entity], mentions: list[Mention]) -> None:
 
 
 def resolve(comments: list[Comment], mentions: list[Mention], lex: Lexicons, *, page_author: str | None,
-            full_names: set[str], max_concepts: int) -> Resolution:
+            full_names: set[str], max_concepts: int, in_place: bool = False) -> Resolution:
     """Turn every comment's mentions into entities shared across the corpus. The mentions given are
-    not changed: copies are resolved (those kept from an earlier build afresh) and returned."""
-    raw = [m.copy(entity_id=None) for m in mentions]
+    not changed: copies are resolved (those kept from an earlier build afresh) and returned. With
+    `in_place`, for a caller that hands them over, the mentions themselves are: a large build holds
+    millions, and copying them all cost a tenth of the resolution's time and a fifth of its memory."""
+    if in_place:
+        raw = mentions
+        for m in raw:
+            m.entity_id = None
+    else:
+        raw = [m.copy(entity_id=None) for m in mentions]
     mentions = drop_overlaps(raw)
     ids, entities = _Ids(), {}
     by_kind = defaultdict(list)
