@@ -112,6 +112,13 @@ def test_cues_leave_nouns_organizations_and_pronouns_alone(tmp_path):
     assert not people_labels(kg)
 
 
+
+def test_a_name_inside_a_phrase_before_a_speech_verb_is_not_the_speaker(tmp_path):
+    # "the write-up on Quiverstream explains": the write-up speaks; Quiverstream is what it is about
+    kg = build_text(tmp_path, "The write-up on Quiverstream explains the replication model, and a talk about "
+                              "Tarnwick argued the same. Quillane argues otherwise.")
+    assert people_labels(kg) == {"Quillane"}
+
 def test_a_first_name_prefers_the_full_name_in_its_own_comment(tmp_path):
     import json
 

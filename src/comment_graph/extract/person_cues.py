@@ -77,6 +77,20 @@ def _vocatives(text: str) -> Iterator[re.Match]:
             pos = m.start() + 1
 
 
+# a word after one of these is the object of a phrase inside the subject: in "the post on Litestream
+# explains" or "the paper by Okafor argues" the post or the paper speaks, not the named word
+PHRASE_OPENERS = frozenset("on of about in for from by with at into than like".split())
+
+
+def _inside_phrase(text: str, start: int) -> bool:
+    """Whether the word before `start` (on the same line) is a preposition."""
+    j = _space_before(text, start)
+    k = j
+    while k and text[k - 1].isalpha():
+        k -= 1
+    return j < start and text[k:j].lower() in PHRASE_OPENERS
+
+
 def _personal(word: str, ctx: Context) -> bool:
     """A cued word can be a person: a known first name, or a word rare in English that no list
     of organizations, acronyms or terms claims."""
@@ -96,6 +110,8 @@ def cued_people(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
             if covered(spans, s, e) or not _personal(m.group(1), ctx):
                 continue
             if pattern is VOCATIVE_RE and m.group(1) not in ctx.lexicons.first_names:
+                continue
+            if pattern is SPEECH_RE and _inside_phrase(c.text, s):
                 continue
             spans.append((s, e))
             yield Mention.found(comment_id=c.id, kind="person", surface=m.group(1), start=s, end=e,
