@@ -300,3 +300,37 @@ def test_a_gap_without_evidence_cuts_on_line_pages_and_holds_on_blank_line_pages
     assert in_blocks.unit == "blank-line" and len(in_blocks.comments) == 1
     tie = [b for b in on_lines.boundaries if b.preview.startswith("Compiling")][0]
     assert tie.is_boundary and tie.score == 0.0 and "line unit: a tie opens a comment" in tie.features
+
+
+# A profile page that prints, over each comment, the title of the post it answers in the post's own
+# casing (sentence case, a question), then the comment's karma; "Reply" under each, or not.
+TITLES_OVER_KARMA = """Comments by Ines Varga
+Can we trust self-reported wellbeing surveys?
+12 karma
+The scale-norming worry is real, but the panel data show stable anchors across waves.
+Reply
+Against fanaticism in expected value reasoning
+4 karma
+Bounded utility functions avoid the mugging without giving up on aggregation entirely.
+Reply
+Why I moved from policy to research
+31 karma
+Congrats on the move, and thanks for writing up the reasons so clearly.
+Reply
+"""
+
+
+@pytest.mark.parametrize("variant", ["as printed", "no reply lines", "blank lines"])
+def test_post_titles_in_sentence_case_over_karma_lines_are_titles(variant):
+    page = TITLES_OVER_KARMA
+    if variant == "no reply lines":
+        page = page.replace("Reply\n", "")
+    elif variant == "blank lines":
+        page = page.replace("\n", "\n\n")
+    seg = segment_text(page, "profile.txt")
+    assert [c.post_title for c in seg.comments] == ["Can we trust self-reported wellbeing surveys?",
+                                                     "Against fanaticism in expected value reasoning",
+                                                     "Why I moved from policy to research"]
+    assert [c.text.split()[0] for c in seg.comments] == ["The", "Bounded", "Congrats"]
+    assert not any("karma" in c.text or "Reply" in c.text for c in seg.comments)
+    assert seg.page_author == "Ines Varga"  # the heading names whose comments these are

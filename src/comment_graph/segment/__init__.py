@@ -21,7 +21,7 @@ from ..models import Boundary, Comment, Quote
 from ..text import digest, unique_ids
 from .boundaries import _group
 from .engines import Layout, layout_for
-from .furniture import classify_furniture, is_delimited
+from .furniture import POST_TITLE_OVER_META, classify_furniture, is_delimited
 from .paragraphs import Paragraph, paragraph_unit, split_paragraphs
 from .profile import mark_header
 from .quotes import find_repeats, quote_features
@@ -149,13 +149,14 @@ def _runs_in_context(paras: list[Paragraph]) -> list[tuple[dict, list[Paragraph]
             runs.append((meta, current))
             current, meta = [], {}
         if p.title:
-            meta = {**meta, "title": p.title}
+            meta = {**meta, "title": p.title, "over_meta": p.why == POST_TITLE_OVER_META}
         if p.byline:
             meta = {**meta, "author": p.byline}
     if current:
         runs.append((meta, current))
-    if runs and paras[0].role == "author":
-        # a title in a profile header (a nav word, a sequence name) is not the first comment's post
+    if runs and paras[0].role == "author" and not runs[0][0].get("over_meta"):
+        # a title in a profile header (a nav word, a sequence name) is not the first comment's post;
+        # one right over the comment's karma line is
         runs[0] = ({k: v for k, v in runs[0][0].items() if k != "title"}, runs[0][1])
     return runs
 

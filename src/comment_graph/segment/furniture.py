@@ -42,6 +42,8 @@ META_TOKEN_RE = re.compile(
 TITLE_PREFIX_RE = re.compile(r"^(re|ask hn|show hn|tell hn|launch hn|topic|thread|subject)\s*:", re.IGNORECASE)
 SMALL_WORDS = {"a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "vs", "with", "at", "by", "from", "is"}
 TERMINAL = tuple(".!?:;)\"”’…")
+POST_TITLE_OVER_META = "post title over a karma or date line"
+PROFILE_SINCE_RE = re.compile(r"joined|member since|followers|following", re.IGNORECASE)  # a profile's card, not a post's
 PROFILE_STATS_RE = re.compile(r"karma|joined|member since|followers|following|reputation|\bposts\b", re.IGNORECASE)
 HANDLE_RE = re.compile(r"^@?[A-Za-z][\w.-]{1,30}$")
 
@@ -260,14 +262,41 @@ def _lone_titles_are_text(paras: list[Paragraph]) -> None:
 
 
 def _page_title_before_meta(paras: list[Paragraph]) -> None:
-    """A short line opening the page right above a metadata line is the page's title."""
-    if len(paras) > 1 and paras[0].role == "body" and paras[1].role != "body" and len(paras[0].text.split()) <= 25 \
-            and "\n" not in paras[0].text and not paras[0].text.endswith("."):
+    """A short line opening the page right above a metadata line is the page's title. Further down,
+    a short line between furniture (a "Reply", a karma line) and a karma or date line is the title
+    of the post the next comment answers, in whatever case it is written: profile pages that print
+    it over each comment (EA Forum, LessWrong) keep a post's own casing, often a sentence's
+    ("Is deworming still a good bet?")."""
+    if len(paras) > 1 and _title_shaped(paras[0]) and paras[1].role != "body":
         paras[0].role, paras[0].title = "title", paras[0].text.strip()
+    over_meta = [(before, p) for before, p, after in zip(paras, paras[1:], paras[2:])
+                 if _title_shaped(p) and after.role == "furniture" and any(ch.isdigit() for ch in after.text)
+                 and not PROFILE_STATS_RE.search(before.text) and not PROFILE_SINCE_RE.search(after.text)]
+    # right after a comment's text (no "Reply" between) a short line over a karma line may be the
+    # comment's last line: a title only where the page does so again, at least twice
+    after_text = sum(before.role == "body" for before, _ in over_meta)
+    for before, p in over_meta:
+        if before.role in ("furniture", "title", "author") or (before.role == "body" and after_text >= 2):
+            p.role, p.title, p.why = "title", p.text.strip(), POST_TITLE_OVER_META
+
+
+def _title_shaped(p: Paragraph) -> bool:
+    return p.role == "body" and len(p.text.split()) <= 25 and "\n" not in p.text.strip() \
+        and not p.text.rstrip().endswith(".")
+
+
+# a page heading that names whose comments these are: "Comments by Ines Varga", "Ines Varga's comments"
+OWNER_HEADING_RE = re.compile(r"(?:(?:comments|posts|answers|replies|activity) (?:by|of|from) (?P<a>.+)"
+                              r"|(?P<b>.+?)[’']s? (?:comments|posts|answers|replies|activity))", re.IGNORECASE)
 
 
 def _profile_header(paras: list[Paragraph]) -> str | None:
     """A profile page opens with its owner's name, maybe a bio, then navigation."""
+    heading = OWNER_HEADING_RE.fullmatch(paras[0].text.strip()) if paras else None
+    owner = heading and (heading["a"] or heading["b"]).strip()
+    if owner and _name_shaped(owner):
+        paras[0].role, paras[0].title, paras[0].why = "author", None, "heading naming the profile's owner"
+        return owner
     if paras and paras[0].role == "body":
         return _owner_card(paras)
     if not paras or paras[0].role == "byline":
