@@ -66,16 +66,16 @@ if engine == "dask":
 t_start = time.perf_counter()
 kg = comment_graph.build(path, progress=progress, **run)
 t_built = time.perf_counter()
-if engine == "dask":
-    stream.__exit__(None, None, None)
-    for t in stream.data:  # each partition's compute time on its worker
-        seconds = sum(s["stop"] - s["start"] for s in t["startstops"] if s["action"] == "compute")
-        tasks.append((str(t["key"]).lstrip("_").split("-")[0], seconds))  # "_extract_part-<uuid>"
 rss_build = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 stages["read"] = t_built - t_start - sum(stages.values())
-written = comment_graph.write(kg, out)
+written = comment_graph.write(kg, out)  # on the cluster too: the graph names its scheduler
 stages["write"] = time.perf_counter() - t_built
-if engine == "dask":  # stopped first, so that the workers' peak RSS is among the children's
+if engine == "dask":
+    stream.__exit__(None, None, None)
+    for t in stream.data:  # each partition's compute time on its worker (the RDF's ranges too)
+        seconds = sum(s["stop"] - s["start"] for s in t["startstops"] if s["action"] == "compute")
+        tasks.append((str(t["key"]).lstrip("_").split("-")[0], seconds))  # "_extract_part-<uuid>"
+    # stopped first, so that the workers' peak RSS is among the children's
     client.close()
     cluster.close()
 rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
@@ -94,9 +94,11 @@ def make_corpus(maker: Path, n: int, fmt: str, folder: Path) -> Path:
     return path
 
 
-def tree_pss_mb(root: int) -> float:
+def tree_pss_mb(root: int) -> tuple[float, int]:
     """Memory a process and all its descendants hold together: the sum of their PSS (a page shared
-    by k processes, as forked workers share the parent's pages copy-on-write, counts 1/k in each)."""
+    by k processes, as forked workers share the parent's pages copy-on-write, counts 1/k in each),
+    and how many processes that is (a local Dask cluster's nannies spawn its workers as children
+    of the build's process; they are counted here)."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -104,16 +106,17 @@ def tree_pss_mb(root: int) -> float:
             children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
         except (OSError, IndexError, ValueError):
             continue
-    total, todo = 0.0, [root]
+    total, todo, seen = 0.0, [root], 0
     while todo:
         pid = todo.pop()
         todo += children.get(pid, [])
         try:
             with open(f"/proc/{pid}/smaps_rollup") as f:
                 total += next(int(line.split()[1]) for line in f if line.startswith("Pss:")) / 1024
+                seen += 1
         except (OSError, StopIteration):
             continue
-    return total
+    return total, seen
 
 
 PSS_INTERVAL = 2.0
@@ -127,16 +130,17 @@ def run_build(path: Path, out: Path, jobs: int, engine: str = "local") -> dict:
     with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f:
         proc = subprocess.Popen([sys.executable, "-c", CHILD, str(path), str(out), str(jobs), engine], stdout=out_f,
                                 stderr=err_f, text=True)
-        peak = 0.0
+        peak, most = 0.0, 0
         while proc.poll() is None:
-            peak = max(peak, tree_pss_mb(proc.pid) if Path("/proc").is_dir() else float("nan"))
+            mb, n = tree_pss_mb(proc.pid) if Path("/proc").is_dir() else (float("nan"), 0)
+            peak, most = max(peak, mb), max(most, n)
             time.sleep(PSS_INTERVAL)
         out_f.seek(0)
         err_f.seek(0)
         if proc.returncode:
             raise SystemExit(f"build of {path} failed:\n{err_f.read()[-2000:]}")
         result = json.loads(out_f.read().strip().splitlines()[-1])
-    result["tree_mb"] = peak
+    result["tree_mb"], result["processes"] = peak, most
     return result
 
 
@@ -150,7 +154,7 @@ def partition_rates(r: dict, n: int) -> str:
              f"{n / sum(t):,.0f} comments/s a core ({n / len(t) / statistics.median(t):,.0f} in the median partition; "
              f"partitions {min(t):.2f}-{max(t):.2f} s)"
              for name, t in sorted(passes.items()) if sum(t) > 0]
-    return f"{'':>16} cluster start {r['cluster']:.1f} s; " + "; ".join(parts)
+    return f"{'':>16} cluster start {r['cluster']:.1f} s; at most {r['processes']} processes in 'all MB'; " + "; ".join(parts)
 
 
 def compare_outputs(a: Path, b: Path) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from click.testing import CliRunner
 
 import comment_graph
 from comment_graph.cli import main
-from comment_graph.errors import ConfigError
+from comment_graph.errors import ConfigError, ExportError
 
 from conftest import make_corpus
 
@@ -54,7 +55,16 @@ def _same_outputs(tmp_path: Path, sources, scheduler: str, **options) -> dict[st
 
 
 @needs_dask
-def test_sample_through_the_cli_on_a_cluster_of_its_own(tmp_path):
+def test_sample_through_the_cli_on_a_cluster_of_its_own(tmp_path, monkeypatch):
+    from comment_graph.compute import dask_engine
+
+    started, real_init = [], dask_engine.DaskEngine.__init__
+
+    def counted(self, *args, **kwargs):
+        started.append(args)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(dask_engine.DaskEngine, "__init__", counted)
     runner = CliRunner()
     local = runner.invoke(main, ["build", "--out", str(tmp_path / "local"), "--rdf", "ttl,nt,jsonld", "-q"])
     dask = runner.invoke(main, ["build", "--engine", "dask", "--out", str(tmp_path / "dask"), "--rdf", "ttl,nt,jsonld",
@@ -62,6 +72,7 @@ def test_sample_through_the_cli_on_a_cluster_of_its_own(tmp_path):
     assert local.exit_code == 0 and dask.exit_code == 0, dask.output
     a, b = _files(tmp_path / "local"), _files(tmp_path / "dask")
     assert len(a) == 5 and a == b
+    assert len(started) == 1  # the write used the build's cluster, not a second one
 
 
 @needs_dask
@@ -81,9 +92,49 @@ def test_every_real_page_in_one_build(tmp_path, scheduler):
 @needs_dask
 def test_generated_corpus_in_many_partitions(tmp_path, scheduler):
     # JSONL records: quotes found by the survey on the workers must reach the extraction pass
+    # with jobs=2 the client's own writers are forked while the ranges arrive on a thread
+    distributed = pytest.importorskip("distributed")
     corpus = make_corpus(1500, tmp_path / "corpus.jsonl")
-    files = _same_outputs(tmp_path, corpus, scheduler, jobs=2)
+    with distributed.Client(scheduler) as client, distributed.get_task_stream(client=client) as stream:
+        files = _same_outputs(tmp_path, corpus, scheduler, jobs=2)
     assert files["graph.json"].count(b'"id":"g') >= 1500
+    ranges = [t for t in stream.data if str(t["key"]).startswith("_range_part")]
+    assert len(ranges) >= 8  # the RDF's ranges of comments were written by the workers, in many tasks
+
+
+def _tasks_left(client) -> int:
+    for _ in range(50):  # released asynchronously
+        left = client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks))
+        if not left:
+            break
+        time.sleep(0.1)
+    return left
+
+
+@needs_dask
+@pytest.mark.parametrize("where", ["worker", "client"])
+def test_a_failed_write_on_the_cluster_leaves_the_old_outputs(tmp_path, scheduler, monkeypatch, where):
+    distributed = pytest.importorskip("distributed")
+    from comment_graph.export.rdf import remote
+
+    kg = comment_graph.build(engine="dask", scheduler=scheduler)
+    comment_graph.write(kg, tmp_path, rdf=RDF)
+    before = _files(tmp_path)
+    if where == "worker":  # a range the workers cannot write: its task fails there
+        monkeypatch.setattr(remote, "_own", lambda links, a, b: (None, {}))
+        failure = TypeError
+    else:  # the page fails on the client while ranges are on their way: they are given up
+        def broken(kg):
+            raise ExportError("no page")
+
+        monkeypatch.setattr("comment_graph.export.html.render_html", broken)
+        failure = ExportError
+    with pytest.raises(failure):
+        comment_graph.write(kg, tmp_path, rdf=RDF)
+    assert _files(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(before)  # no temporaries left
+    with distributed.Client(scheduler) as client:
+        assert _tasks_left(client) == 0
 
 
 @needs_dask

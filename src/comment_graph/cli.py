@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
@@ -191,21 +192,23 @@ def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, p
     """Build the graph of INPUTS (default: the bundled sample page) into --out."""
     from .api import append, write
     from .api import build as build_graph
+    from .compute import engine_session
     from .config import DEFAULT_BASE_IRI
 
     input_format = old_input_format or input_format
-
-    if append_:
-        if not inputs:
-            raise click.UsageError("--append needs the INPUTS to add")
-        kg = append(out_dir, list(inputs), progress=_progress_printer(quiet), jobs=jobs, engine=engine, scheduler=scheduler,
-                    input_format=input_format, strict=strict, allow_empty=allow_empty)
-    else:
-        kg = build_graph(list(inputs) or None, input_format=input_format, segmenter=segmenter,
-                         people_files=list(people_files), vocab_files=list(vocab_files), page_author=page_author,
-                         strict=strict, base_iri=DEFAULT_BASE_IRI if base_iri is None else base_iri, jobs=jobs,
-                         engine=engine, scheduler=scheduler, allow_empty=allow_empty, progress=_progress_printer(quiet))
-    paths = write(kg, out_dir, rdf=tuple(f.strip() for f in rdf_formats.split(",") if f.strip()), store=with_store)
+    if append_ and not inputs:
+        raise click.UsageError("--append needs the INPUTS to add")
+    # the build and its write share one cluster (the RDF's ranges of comments are written on it)
+    with engine_session(engine, scheduler, jobs) if engine == "dask" else contextlib.nullcontext():
+        if append_:
+            kg = append(out_dir, list(inputs), progress=_progress_printer(quiet), jobs=jobs, engine=engine, scheduler=scheduler,
+                        input_format=input_format, strict=strict, allow_empty=allow_empty)
+        else:
+            kg = build_graph(list(inputs) or None, input_format=input_format, segmenter=segmenter,
+                             people_files=list(people_files), vocab_files=list(vocab_files), page_author=page_author,
+                             strict=strict, base_iri=DEFAULT_BASE_IRI if base_iri is None else base_iri, jobs=jobs,
+                             engine=engine, scheduler=scheduler, allow_empty=allow_empty, progress=_progress_printer(quiet))
+        paths = write(kg, out_dir, rdf=tuple(f.strip() for f in rdf_formats.split(",") if f.strip()), store=with_store)
     if quiet:
         return
     for w in kg.warnings:

@@ -44,14 +44,46 @@ class Engine(Protocol):
     def map(self, task: Task, comments: Sequence["Comment"], bounds: Bounds, shared: Any,
             own: Sequence[Any] | None = None) -> Iterator[tuple[int, Any]]:
         """(end, task(comments[start:end], start, own[k], shared=shared)) for the k-th of `bounds`,
-        in order, each as soon as it and those before it are done."""
+        in order, each as soon as it and those before it are done. Closing the iterator early
+        gives up the partitions not yet read."""
         ...
+
+
+_SESSIONS: list[tuple[tuple, Engine]] = []  # engines `engine_session` keeps open, innermost last
+
+
+def _settings(engine: str, scheduler: str | None, jobs: int) -> tuple:
+    return engine, scheduler, jobs
+
+
+@contextlib.contextmanager
+def engine_session(engine: str = "local", scheduler: str | None = None, jobs: int = 1) -> Iterator[None]:
+    """One engine for every `open_engine` with these settings inside the block: the command line
+    builds and then writes on the same cluster instead of starting a second one for the RDF."""
+    from ..config import BuildConfig
+
+    with open_engine(BuildConfig(engine=engine, scheduler=scheduler, jobs=jobs)) as opened:
+        _SESSIONS.append((_settings(engine, scheduler, jobs), opened))
+        try:
+            yield
+        finally:
+            _SESSIONS.pop()
+
+
+def in_session(config: "BuildConfig") -> bool:
+    """Whether an `engine_session` keeps an engine with `config`'s settings open."""
+    return any(settings == _settings(config.engine, config.scheduler, config.jobs) for settings, _ in _SESSIONS)
 
 
 @contextlib.contextmanager
 def open_engine(config: "BuildConfig") -> Iterator[Engine]:
     """The engine `config` names, ready for the build, and shut down after it (a local Dask
-    cluster is stopped; a remote scheduler is only disconnected from)."""
+    cluster is stopped; a remote scheduler is only disconnected from), or the one an enclosing
+    `engine_session` keeps open with the same settings (left open)."""
+    for settings, opened in reversed(_SESSIONS):
+        if settings == _settings(config.engine, config.scheduler, config.jobs):
+            yield opened
+            return
     if config.engine == "dask":
         from .dask_engine import DaskEngine  # Dask is imported only when it is asked for
 

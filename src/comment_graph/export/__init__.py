@@ -9,9 +9,10 @@ import functools
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from ..errors import ExportError
 from ..runtime import can_fork, run_forked, shared_heap, signals_deferred
@@ -42,7 +43,25 @@ def write_atomic(path: Path, data: bytes) -> Path:
     return path
 
 
-Content = bytes | Callable[[IO[bytes]], None] | list[Callable[[IO[bytes]], None]]
+class Arriving:
+    """Pieces of several files made elsewhere (the RDF files' ranges of comments, by Dask workers):
+    `chunks` yields, in order, one bytes per file, each appended to that file's piece. They are
+    received by a thread of this process while the other writers run; closing `chunks` gives up
+    what has not arrived."""
+
+    def __init__(self, chunks: Iterator[tuple[bytes, ...]], files: int) -> None:
+        self.chunks, self.files = chunks, files
+
+    def piece(self, k: int) -> "ArrivingPiece":
+        return ArrivingPiece(self, k)
+
+
+class ArrivingPiece(NamedTuple):
+    source: Arriving
+    index: int
+
+
+Content = bytes | Callable[[IO[bytes]], None] | list[Callable[[IO[bytes]], None] | ArrivingPiece]
 # Given the staged files (kind -> temporary path, complete), makes more outputs beside them:
 # kind -> (temporary path, final path). The store is made so, from the staged RDF.
 MoreOutputs = Callable[[dict[str, Path]], dict[str, tuple[Path, Path]]]
@@ -55,7 +74,8 @@ def write_all_atomic(files: dict[str, tuple[Path, Content]], jobs: int = 1, *, m
     SIGINT, SIGTERM and SIGHUP wait until they are done).
 
     A file's content is bytes, a function that writes it into the open file (streamed), or a
-    list of such functions whose pieces, written separately, are joined in order. With `jobs`
+    list of such functions whose pieces, written separately, are joined in order; a piece may
+    also arrive from elsewhere (`Arriving`: received by a thread meanwhile). With `jobs`
     > 1 the functions run at the same time: in this process and in up to `jobs - 1` forked ones,
     files in the order given and a file's pieces last first (the RDF file ends in a few unequal
     sections and starts with many equal ranges of comments, which best fill in at the end).
@@ -67,6 +87,7 @@ def write_all_atomic(files: dict[str, tuple[Path, Content]], jobs: int = 1, *, m
     staged: list[tuple[str, str, Path]] = []
     pieces: dict[str, list[str]] = {}  # a file's first temporary -> the temporaries joined to it
     extra: dict[str, tuple[Path, Path]] = {}
+    arriving: dict[Arriving, dict[int, str]] = {}
     try:
         writers = []
         for kind, (path, data) in files.items():
@@ -80,9 +101,12 @@ def write_all_atomic(files: dict[str, tuple[Path, Content]], jobs: int = 1, *, m
                 tmp = first if n == 0 else _temporary(path)
                 if n:
                     pieces[first].append(tmp)  # known at once: removed below whatever happens
+                if isinstance(part, ArrivingPiece):
+                    arriving.setdefault(part.source, {})[part.index] = tmp
+                    continue
                 file_writers.append((tmp, part if callable(part) else functools.partial(_write_bytes, data=part)))
             writers += reversed(file_writers)
-        with shared_heap():
+        with _receiving(arriving), shared_heap():
             if jobs > 1 and len(writers) > 1 and can_fork():
                 run_forked([functools.partial(_stage, tmp, write) for tmp, write in writers], jobs)
             else:
@@ -101,6 +125,54 @@ def write_all_atomic(files: dict[str, tuple[Path, Content]], jobs: int = 1, *, m
         for tmp, _ in extra.values():
             remove(tmp)
     return {kind: path for kind, _, path in staged} | {kind: path for kind, (_, path) in extra.items()}
+
+
+class _receiving:
+    """Receives the arriving pieces on a thread while the block runs (the block's writers may fork:
+    the children run only their own writers and leave without flushing the thread's files). Leaving
+    the block waits for the last piece and raises the thread's failure; a failure in the block
+    stops the thread at its next chunk instead, and gives up the rest."""
+
+    def __init__(self, arriving: dict[Arriving, dict[int, str]]) -> None:
+        self.arriving, self.stop, self.error = arriving, threading.Event(), None
+        self.thread = threading.Thread(target=self._receive, name="comment-graph-receive", daemon=True)
+
+    def __enter__(self) -> None:
+        if self.arriving:
+            self.thread.start()
+
+    def __exit__(self, kind, error, tb) -> None:
+        if not self.arriving:
+            return
+        if kind is not None:
+            self.stop.set()
+        self.thread.join()
+        if kind is None and self.error is not None:
+            raise self.error
+
+    def _receive(self) -> None:
+        try:
+            for source, tmps in self.arriving.items():
+                self._receive_one(source, [tmps[k] for k in range(source.files)])
+        except BaseException as e:  # raised in the writing thread, on leaving the block
+            self.error = e
+
+    def _receive_one(self, source: Arriving, tmps: list[str]) -> None:
+        files = [open(tmp, "wb") for tmp in tmps]
+        try:
+            for chunk in source.chunks:
+                if self.stop.is_set():
+                    return
+                for f, data in zip(files, chunk, strict=True):
+                    f.write(data)
+        finally:
+            close = getattr(source.chunks, "close", None)
+            if close is not None:
+                close()  # what has not arrived is given up (a stop, a failure)
+            for f in files:
+                f.close()
+        for tmp in tmps:
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
 
 
 def _move_into_place(moves: list[tuple[Path, Path]], retire: Sequence[Path]) -> None:

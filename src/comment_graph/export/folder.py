@@ -16,6 +16,7 @@ from ..runtime import cheap_to_fork, shared_heap
 from . import remove, write_all_atomic
 
 if TYPE_CHECKING:
+    from ..compute import Engine
     from ..graph import CommentGraph
 
 PIECES_PER_JOB = 4  # ranges of comments each writer process takes of the RDF file
@@ -38,10 +39,10 @@ def write_folder(kg: CommentGraph, out: Path, formats: tuple[str, ...], *, store
     names = output_names()
     retire = [out / name for kind, name in names.items() if kind not in {*formats, "state", "html"}
               and (kind != "store" or not store)]
-    with output_lock(out):
+    with output_lock(out), _engine(kg) as engine:
         remove_leftovers(out, list(names.values()))
         try:
-            files = _output_files(kg, out, formats, jobs)
+            files = _output_files(kg, out, formats, jobs, engine)
             with shared_heap():  # the links gathered for the RDF are millions of tuples: no collections
                 written = write_all_atomic(files, jobs=jobs, retire=retire,
                                            more=functools.partial(_staged_store, out=out) if store else None)
@@ -62,20 +63,43 @@ def output_names() -> dict[str, str]:
     return {"state": STATE_FILE, "html": "graph.html", **RDF_FORMATS, "store": STORE_DIR}
 
 
-def _output_files(kg: CommentGraph, out: Path, formats: tuple[str, ...], jobs: int) -> dict:
+@contextlib.contextmanager
+def _engine(kg: CommentGraph) -> Iterator[Engine | None]:
+    """The cluster of a graph built with `--engine dask`, to write the RDF's ranges of comments on:
+    its scheduler, or the local cluster the command line keeps open from the build. None for a
+    local build, or where a local cluster would have to be started just for this: its start-up
+    and imports cost more than the forked writers do on the same machine."""
+    from ..compute import in_session, open_engine
+
+    if kg.config.engine == "local" or (kg.config.scheduler is None and not in_session(kg.config)):
+        yield None
+        return
+
+    with open_engine(kg.config) as engine:
+        yield engine
+
+
+def _output_files(kg: CommentGraph, out: Path, formats: tuple[str, ...], jobs: int, engine: Engine | None = None) -> dict:
     """kind -> (path, content) for write_all_atomic. Each writer runs in whichever process is
     free: graph.json and the page first, then the RDF file's sections last first (what the
     comments share, the entities, the rankings: unequal), then its ranges of comments, four a
-    process, which fill in so none waits long for the last. graph.json, first here, is the last
+    process, which fill in so none waits long for the last; on a cluster (`engine`), the ranges
+    are written by its workers instead and arrive meanwhile. graph.json, first here, is the last
     output moved into place: the store's stamp names it."""
     from .html import render_html
     from .rdf import RDF_FORMATS, rdf_writers
+    from .rdf.remote import remote_writers
+    from .rdf.writers import SECTION_WRITERS
     from .state import STATE_FILE, write_state_to
 
     pieces = PIECES_PER_JOB * jobs if jobs > 1 else 1
     files: dict = {"state": (out / STATE_FILE, functools.partial(write_state_to, kg=kg)),
                    "html": (out / "graph.html", lambda f: f.write(render_html(kg).encode("utf-8")))}
-    return files | {fmt: (out / RDF_FORMATS[fmt], writers) for fmt, writers in rdf_writers(kg, formats, pieces).items()}
+    remote = engine is not None and engine.ships
+    rdf = rdf_writers(kg, [f for f in formats if not remote or f not in SECTION_WRITERS], pieces)
+    if remote and engine is not None:
+        rdf |= remote_writers(kg, [f for f in formats if f in SECTION_WRITERS], engine)
+    return files | {fmt: (out / RDF_FORMATS[fmt], rdf[fmt]) for fmt in formats}
 
 
 def _staged_store(staged: dict[str, Path], out: Path) -> dict[str, tuple[Path, Path]]:

@@ -210,7 +210,8 @@ def rdf_writers(kg: "CommentGraph", formats: Iterable[str], parts: int = 1) -> d
     """Each RDF file's writers. With `parts` > 1, a streamed file (Turtle, N-Triples) has one a
     section (see `sections`): run in separate processes into separate files and joined in order,
     they give the same bytes as one writer. JSON-LD, not streamed, has one writer."""
-    if parts == 1:  # each file's links are gathered when it is written: one set in memory at a time
+    formats = list(formats)
+    if parts == 1 or not set(formats) & set(SECTION_WRITERS):  # each file's links gathered when it is written
         return {fmt: [functools.partial(WRITERS[fmt], kg=kg)] for fmt in formats}
     links = _Links(kg)  # shared by every format's pieces
     return {fmt: _piece_writers(links, fmt, parts) if fmt in SECTION_WRITERS else
