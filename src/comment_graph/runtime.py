@@ -112,11 +112,12 @@ def forked_map(task: Callable[[int, int], object], bounds: Sequence[tuple[int, i
             yield end, result
 
 
-def run_forked(tasks: list[Callable[[], None]], jobs: int) -> None:
+def run_forked(tasks: list[Callable[[], None]], jobs: int, *, here: bool = True) -> None:
     """The tasks on `jobs` processes: this one and `jobs - 1` children forked once, which share
     the graph copy-on-write (nothing is pickled). Each process takes the next task as soon as it
     is free, in the order given (so put the longest first). A child's failure is raised here, as
-    the same type, and stops the handing out of tasks."""
+    the same type, and stops the handing out of tasks. With `here` false, `jobs` children run them
+    and this process only waits (a thread of it has other work: receiving pieces)."""
     import multiprocessing
     from multiprocessing.connection import wait
 
@@ -124,14 +125,15 @@ def run_forked(tasks: list[Callable[[], None]], jobs: int) -> None:
     turn = ctx.Value("i", 0)  # the index of the next task to take
     children = {}
     try:
-        for _ in range(min(jobs, len(tasks)) - 1):
+        for _ in range(min(jobs, len(tasks)) - (1 if here else 0)):
             receive, send = ctx.Pipe(duplex=False)
             child = ctx.Process(target=_child_runs, args=(tasks, turn, send, os.getpid()), daemon=True)
             child.start()
             send.close()
             children[child.sentinel] = (child, receive)
         try:
-            _runs(tasks, turn)
+            if here:
+                _runs(tasks, turn)
         except BaseException:  # this process's task failed: the children stop (finally, below)
             _stop(turn, len(tasks))
             raise

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import logging
 import math
+import pickle
 import shutil
 import tempfile
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -34,6 +36,11 @@ def _distributed():
     except ImportError:
         raise ConfigError(f"the dask engine needs Dask and its distributed scheduler: {INSTALL}") from None
     return dask, distributed
+
+
+def _unpacked(packed: bytes, start: int, *, task: Callable[..., Any], shared: Any) -> Any:
+    part, own = pickle.loads(packed)
+    return task(part, start, own, shared=shared)
 
 
 class DaskEngine:
@@ -70,11 +77,19 @@ class DaskEngine:
         bounds = list(bounds)
         if not bounds:
             return
-        # scattered anew each pass: between passes the build adds what the survey found to its comments
-        parts = self.client.scatter([list(comments[a:b]) for a, b in bounds], hash=False)
+        # scattered anew each pass: between passes the build adds what the survey found to its comments.
+        # A partition's own data goes with it, straight to a worker: in the task graph it would pass
+        # through the scheduler, which unpickles and pickles it again (the RDF's ranges: 25 MB for
+        # 10,000 comments, 12 s before the first range started, against 2 s so)
+        # Pickled here into one bytes each: Dask serializes a list element by element (10,000 comments'
+        # ranges with their mentions: 9.8 s to scatter, against 1 s to pickle).
+        owns = list(own) if own is not None else [None] * len(bounds)
+        parts = self.client.scatter([pickle.dumps((list(comments[a:b]), mine), pickle.HIGHEST_PROTOCOL)
+                                     for (a, b), mine in zip(bounds, owns)], hash=False)
         [everyone] = self.client.scatter([shared], broadcast=True, hash=False)
-        futures = self.client.map(task, parts, [a for a, _ in bounds], list(own) if own is not None else [None] * len(bounds),
-                                  shared=everyone, pure=False)
+        run = uuid.uuid4().hex  # keys named after the task: the task stream tells the passes apart
+        futures = self.client.map(_unpacked, parts, [a for a, _ in bounds], task=task, shared=everyone, pure=False,
+                                  key=[f"{task.__name__}-{run}-{k}" for k in range(len(bounds))])
         try:
             for (_, end), future in zip(bounds, futures):
                 yield end, future.result()
