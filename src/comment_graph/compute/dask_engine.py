@@ -11,6 +11,7 @@ Only this module imports Dask, and only when the engine is chosen."""
 
 from __future__ import annotations
 
+import collections
 import logging
 import math
 import pickle
@@ -27,6 +28,7 @@ MAX_PARTITION = 250  # comments: a second or two of extraction, against a millis
 # partitions (1,000) left a worker idle behind the slowest ones (10,000 comments: extraction 39 s, not 23)
 PARTITIONS_PER_WORKER = 4  # below MAX_PARTITION: a small corpus still spreads over every worker
 CONNECT_TIMEOUT = "10s"
+IN_FLIGHT_PER_WORKER = 4  # partitions sent ahead of the one read: a worker never waits for the client
 
 
 def _distributed():
@@ -77,24 +79,41 @@ class DaskEngine:
         bounds = list(bounds)
         if not bounds:
             return
-        # scattered anew each pass: between passes the build adds what the survey found to its comments.
+        # Scattered anew each pass: between passes the build adds what the survey found to its comments.
         # A partition's own data goes with it, straight to a worker: in the task graph it would pass
         # through the scheduler, which unpickles and pickles it again (the RDF's ranges: 25 MB for
-        # 10,000 comments, 12 s before the first range started, against 2 s so)
-        # Pickled here into one bytes each: Dask serializes a list element by element (10,000 comments'
-        # ranges with their mentions: 9.8 s to scatter, against 1 s to pickle).
-        owns = list(own) if own is not None else [None] * len(bounds)
-        parts = self.client.scatter([pickle.dumps((list(comments[a:b]), mine), pickle.HIGHEST_PROTOCOL)
-                                     for (a, b), mine in zip(bounds, owns)], hash=False)
+        # 10,000 comments, 12 s before the first range started, against 2 s so). Pickled here into one
+        # bytes: Dask serializes a list element by element (9.8 s to scatter those, against 1 s).
+        # Only a window of partitions is in flight, sent as earlier ones are read: the workers start
+        # on the first while the client packs the rest (the RDF's ranges of 100,000 comments, all
+        # packed first: the first started 46 s into the write), and hold a few results, not all.
         [everyone] = self.client.scatter([shared], broadcast=True, hash=False)
         run = uuid.uuid4().hex  # keys named after the task: the task stream tells the passes apart
-        futures = self.client.map(_unpacked, parts, [a for a, _ in bounds], task=task, shared=everyone, pure=False,
-                                  key=[f"{task.__name__}-{run}-{k}" for k in range(len(bounds))])
+        window = IN_FLIGHT_PER_WORKER * self.workers
+        flight: collections.deque = collections.deque()
+
+        def send(k: int) -> None:
+            a, b = bounds[k]
+            packed = pickle.dumps((list(comments[a:b]), None if own is None else own[k]), pickle.HIGHEST_PROTOCOL)
+            [part] = self.client.scatter([packed], hash=False)
+            flight.append((bounds[k][1], part, self.client.submit(_unpacked, part, a, task=task, shared=everyone,
+                                                                  pure=False, key=f"{task.__name__}-{run}-{k}")))
+
         try:
-            for (_, end), future in zip(bounds, futures):
-                yield end, future.result()
+            sent = min(window, len(bounds))
+            for k in range(sent):
+                send(k)
+            while flight:
+                end, part, future = flight[0]
+                result = future.result()
+                flight.popleft()
+                self.client.cancel([future, part])  # released on the worker now, not when garbage collected
+                if sent < len(bounds):
+                    send(sent)
+                    sent += 1
+                yield end, result
         finally:
-            self.client.cancel([*futures, *parts, everyone])
+            self.client.cancel([x for _, part, future in flight for x in (future, part)] + [everyone])
 
     def close(self) -> None:
         try:

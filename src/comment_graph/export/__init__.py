@@ -108,10 +108,16 @@ def write_all_atomic(files: dict[str, tuple[Path, Content]], jobs: int = 1, *, m
             writers += reversed(file_writers)
         with _receiving(arriving), shared_heap():
             if jobs > 1 and len(writers) > 1 and can_fork():
-                # where pieces arrive, this process leaves the writing to its children: its receiving
-                # thread would wait for the interpreter lock behind a writer (10,000 comments on two
-                # cores: the ranges done on the workers in 7 s, received in 21-27 s)
-                run_forked([functools.partial(_stage, tmp, write) for tmp, write in writers], jobs, here=not arriving)
+                # where pieces arrive, this process leaves the writing to its `jobs - 1` children: its
+                # receiving thread would wait for the interpreter lock behind a writer (10,000 comments
+                # on two cores: the ranges done on the workers in 7 s, received in 21-27 s). No more
+                # children than that: each ends up with a private copy of much of the graph (reference
+                # counts written to shared pages), some 4 GB at 100,000 comments
+                tasks = [functools.partial(_stage, tmp, write) for tmp, write in writers]
+                if arriving:
+                    run_forked(tasks, jobs - 1, here=False)
+                else:
+                    run_forked(tasks, jobs)
             else:
                 for tmp, write in writers:
                     _stage(tmp, write)

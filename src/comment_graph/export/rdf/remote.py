@@ -64,12 +64,25 @@ def _own(links: _Links, start: int, end: int) -> tuple[list, dict]:
     return groups, weights
 
 
+class _Own(Sequence):
+    """Each range's own data, packed when the engine sends that range (it sends a few ahead)."""
+
+    def __init__(self, links: _Links, bounds: list[tuple[int, int]]) -> None:
+        self.links, self.bounds = links, bounds
+
+    def __len__(self) -> int:
+        return len(self.bounds)
+
+    def __getitem__(self, k):  # type: ignore[override]  (no slices)
+        return _own(self.links, *self.bounds[k])
+
+
 def _ranges(links: _Links, formats: tuple[str, ...], engine: "Engine") -> Iterator[tuple[bytes, ...]]:
     """Each range's bytes, in order, as the workers finish them. Runs on the client's receiving
     thread (see write_all_atomic), so the packing overlaps the client's own writers."""
     comments = links.kg.comments
     bounds = links.ranges(len(engine.partitions(len(comments))))  # as many as the extraction had, even in links
-    own = [_own(links, a, b) for a, b in bounds]
+    own = _Own(links, bounds)
     results = engine.map(_range_part, comments, bounds, (links.kg.config.base_iri, formats), own)
     try:
         for _, chunk in results:
