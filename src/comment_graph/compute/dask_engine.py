@@ -1,7 +1,8 @@
 """The Dask engine: partitions of comments computed on a Dask cluster (`--engine dask`).
 
-Each pass of the build (the survey, then extraction) scatters the partitions to the workers and
-broadcasts what they all share (the survey's context) to each worker once. Results come back in partition
+Each pass of the build (the survey, extraction, the RDF files' ranges of comments) sends the
+partitions to the workers, a few ahead of the one being read, and broadcasts what they all share
+(the survey's context) to each worker once. Results come back in partition
 order, each as soon as it and those before it are done, so the build consumes them exactly as it
 consumes the local engine's. Without a scheduler address, a local cluster of worker processes
 (one thread each: extraction is pure Python, threads would share one interpreter lock) is started
