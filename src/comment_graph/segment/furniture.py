@@ -270,7 +270,8 @@ def _page_title_before_meta(paras: list[Paragraph]) -> None:
     if len(paras) > 1 and _title_shaped(paras[0]) and paras[1].role != "body":
         paras[0].role, paras[0].title = "title", paras[0].text.strip()
     over_meta = [(before, p) for before, p, after in zip(paras, paras[1:], paras[2:])
-                 if _title_shaped(p) and after.role == "furniture" and any(ch.isdigit() for ch in after.text)
+                 if _title_shaped(p) and after.role == "furniture" and "\n" not in after.text.strip()
+                 and any(ch.isdigit() for ch in after.text)
                  and not PROFILE_STATS_RE.search(before.text) and not PROFILE_SINCE_RE.search(after.text)]
     # right after a comment's text (no "Reply" between) a short line over a karma line may be the
     # comment's last line: a title only where the page does so again, at least twice
@@ -281,8 +282,12 @@ def _page_title_before_meta(paras: list[Paragraph]) -> None:
 
 
 def _title_shaped(p: Paragraph) -> bool:
+    """One line, one sentence at most (a short comment often has two), and no full stop at its end."""
     return p.role == "body" and len(p.text.split()) <= 25 and "\n" not in p.text.strip() \
-        and not p.text.rstrip().endswith(".")
+        and not p.text.rstrip().endswith(".") and SENTENCE_BREAK_RE.search(p.text.strip()) is None
+
+
+SENTENCE_BREAK_RE = re.compile(r"[.!?][\"”’)]?\s+[A-Z\"“‘(]")
 
 
 # a page heading that names whose comments these are: "Comments by Ines Varga", "Ines Varga's comments"
