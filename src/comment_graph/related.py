@@ -6,11 +6,16 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import takewhile
+
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from .models import Comment, Entity, Mention, Reason, RelatedResult, Subject
+
+if TYPE_CHECKING:  # scipy is imported where the matrices are built: `index.read` scores without it
+    from scipy import sparse
 
 WEIGHTS = {"entities": 0.55, "text": 0.3, "neighbourhood": 0.15}
 THREAD_BONUS = {"reply": 0.1, "same post": 0.05}
@@ -42,6 +47,8 @@ def _entity_weights(mentions: list[Mention], subjects: list[Subject], entities: 
 
 
 def _normalise(m: sparse.csr_matrix) -> sparse.csr_matrix:
+    from scipy import sparse
+
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sparse.diags(1.0 / norms) @ m
@@ -49,6 +56,8 @@ def _normalise(m: sparse.csr_matrix) -> sparse.csr_matrix:
 
 def build_index(comments: list[Comment], entities: dict[str, Entity], mentions: list[Mention],
                 subjects: list[Subject]) -> RelatedIndex:
+    from scipy import sparse
+
     ids = [c.id for c in comments]
     row = {cid: i for i, cid in enumerate(ids)}
     entity_ids = sorted(entities)
@@ -78,6 +87,8 @@ def _thread_arrays(comments: list[Comment], row: dict[str, int]) -> tuple[np.nda
 
 def _concept_links(entities: dict[str, Entity], col: dict[str, int]) -> sparse.csr_matrix:
     """Concept to broader/narrower concept, both ways, excluding the concept itself."""
+    from scipy import sparse
+
     r, c = [], []
     for e in entities.values():
         for b in e.broader:
@@ -89,6 +100,7 @@ def _concept_links(entities: dict[str, Entity], col: dict[str, int]) -> sparse.c
 
 
 def _text_matrix(comments: list[Comment]) -> sparse.csr_matrix:
+    from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     own = [_own_text(c) for c in comments]
@@ -118,19 +130,35 @@ def related(index: RelatedIndex, entities: dict[str, Entity], comment_id: str, k
     # one comment's concept next to a broader or narrower concept of the other, both ways
     neigh = 0.5 * (_dot(index, "neighbours", index.entities[q]) + _dot(index, "entities", index.neighbours[q]))
     text = _dot(index, "text", index.text[q])
+    score = blend(ent, text, neigh, q, index.parent, index.post)
+    out = []
+    for j in best(score, q, k, min_score):
+        a, b = index.entities[q], index.entities[j]
+        shared = a.multiply(b)
+        found = [(e.kind, e.label, e.id, float(val)) for col, val in zip(shared.indices, shared.data)
+                 for e in [entities[index.entity_ids[col]]]]
+        out.append(RelatedResult(comment_id=index.ids[j], score=round(float(score[j]), 4),
+                                 reasons=reasons(found, text[j], neigh[j])))
+    return out
+
+
+def blend(ent: np.ndarray, text: np.ndarray, neigh: np.ndarray, q: int, parent: np.ndarray,
+          post: np.ndarray) -> np.ndarray:
+    """Every comment's score against comment `q` from its three similarities and the thread. The
+    index (`index.read`) computes the same vectors from its stored matrices and calls this too:
+    the same operations on the same numbers, so the same scores to the last bit."""
     score = WEIGHTS["entities"] * ent + WEIGHTS["text"] * text + WEIGHTS["neighbourhood"] * neigh
-    score = score + _thread_bonus(index, q)
+    score = score + _thread_bonus(parent, post, q)
     score[q] = -1.0
+    return score
+
+
+def best(score: np.ndarray, q: int, k: int, min_score: float) -> list[int]:
+    """The rows of the k best scores, best first (ties by input order), none under `min_score`."""
     k = max(0, min(k, len(score) - 1))
     top = np.argpartition(-score, k)[:k] if 0 < k < len(score) else np.arange(len(score))[:k]
-    order = sorted(top.tolist(), key=lambda j: (-score[j], j))  # best first; ties by input order
-    out = []
-    for j in order:
-        if score[j] < min_score:
-            break
-        out.append(RelatedResult(comment_id=index.ids[j], score=round(float(score[j]), 4),
-                                 reasons=_reasons(index, entities, q, j, text[j], neigh[j])))
-    return out
+    order = sorted(top.tolist(), key=lambda j: (-score[j], j))
+    return list(takewhile(lambda j: score[j] >= min_score, order))  # best first: the rest score lower
 
 
 def _dot(index: RelatedIndex, name: str, row: sparse.csr_matrix) -> np.ndarray:
@@ -145,27 +173,24 @@ def _dot(index: RelatedIndex, name: str, row: sparse.csr_matrix) -> np.ndarray:
     return np.asarray(m[:, row.indices] @ row.data).ravel()
 
 
-def _thread_bonus(index: RelatedIndex, q: int) -> np.ndarray:
+def _thread_bonus(parent: np.ndarray, post: np.ndarray, q: int) -> np.ndarray:
     """A small bonus for the parent, the replies, and (less) other comments under the same post."""
-    rows = np.arange(len(index.ids))
-    reply = (rows == index.parent[q]) | (index.parent == q)
-    same_post = (index.post == index.post[q]) & (index.post[q] >= 0) & ~reply
+    rows = np.arange(len(parent))
+    reply = (rows == parent[q]) | (parent == q)
+    same_post = (post == post[q]) & (post[q] >= 0) & ~reply
     return THREAD_BONUS["reply"] * reply + THREAD_BONUS["same post"] * same_post
 
 
-def _reasons(index: RelatedIndex, entities: dict[str, Entity], q: int, j: int, text: float,
-             neigh: float) -> list[Reason]:
-    a, b = index.entities[q], index.entities[j]
-    shared = a.multiply(b)
-    reasons = []
-    for col, val in zip(shared.indices, shared.data):
-        e = entities[index.entity_ids[col]]
-        reasons.append(Reason(signal=KIND_SIGNAL[e.kind], label=e.label, entity_id=e.id,
-                              contribution=round(WEIGHTS["entities"] * float(val), 4)))
+def reasons(shared: list[tuple[str, str, str, float]], text: float, neigh: float) -> list[Reason]:
+    """Why a comment scored: each entity both comments name ((kind, label, id, product of weights)), the
+    wording, the neighbouring concepts. Ordered by contribution, then label, then entity id, so
+    the order never depends on how the sparse rows happen to be laid out."""
+    out = [Reason(signal=KIND_SIGNAL[kind], label=label, entity_id=eid,
+                  contribution=round(WEIGHTS["entities"] * val, 4)) for kind, label, eid, val in shared]
     if text > 0:
-        reasons.append(Reason(signal="text", label="similar wording (TF-IDF cosine)",
-                              contribution=round(WEIGHTS["text"] * float(text), 4)))
+        out.append(Reason(signal="text", label="similar wording (TF-IDF cosine)",
+                          contribution=round(WEIGHTS["text"] * float(text), 4)))
     if neigh > 0:
-        reasons.append(Reason(signal="neighbourhood", label="neighbouring concepts (broader/narrower)",
-                              contribution=round(WEIGHTS["neighbourhood"] * float(neigh), 4)))
-    return sorted(reasons, key=lambda r: (-r.contribution, r.label))
+        out.append(Reason(signal="neighbourhood", label="neighbouring concepts (broader/narrower)",
+                          contribution=round(WEIGHTS["neighbourhood"] * float(neigh), 4)))
+    return sorted(out, key=lambda r: (-r.contribution, r.label, r.entity_id or ""))
