@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..choices import INPUT_FORMATS as FORMATS
 from ..errors import InputError, NoCommentsError
 from ..models import InputRecord, Link, Span
 from .decode import Source, iter_lines, read_head, read_text
@@ -22,7 +23,6 @@ from .forums import HN_BASE, hn_expand, hn_shape, lesswrong_shape, looks_like_hn
 from .jsonl import iter_objects, parse_objects, plain_shape
 from .values import loads
 
-FORMATS = ("text", "jsonl", "lesswrong", "hn", "markdown", "html")
 JSON_FORMATS = ("jsonl", "lesswrong", "hn")
 SUFFIXES = {".jsonl": "json", ".ndjson": "json", ".json": "json", ".md": "markdown", ".markdown": "markdown",
             ".html": "html", ".htm": "html", ".xhtml": "html"}
