@@ -74,7 +74,7 @@ def test_out_and_graphml_are_honoured_for_a_folder_and_an_input(tmp_path, built)
         assert f"Wrote {page} (" in r.output and f"Wrote {graphml}\n" in r.output
         assert "Around Yann LeCun, depth 2" in page.read_text(encoding="utf-8")
         assert "Yann LeCun" in {d.get("label") for _, d in nx.read_graphml(graphml).nodes(data=True)}
-    assert sorted(p.name for p in built.iterdir()) == ["graph.html", "graph.json", "graph.ttl"]
+    assert sorted(p.name for p in built.iterdir()) == ["graph.html", "graph.json", "graph.ttl", "index.sqlite"]
 
 
 def test_an_unknown_around_name_is_one_line_and_writes_nothing(built):

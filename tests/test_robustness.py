@@ -109,7 +109,8 @@ def test_all_outputs_are_byte_identical_across_builds(tmp_path):
     for out in (a, b):
         r = CliRunner().invoke(main, ["build", "--out", str(out), "--rdf", "ttl,nt,jsonld", "-q"])
         assert r.exit_code == 0, r.output
-    assert sorted(p.name for p in a.iterdir()) == ["graph.html", "graph.json", "graph.jsonld", "graph.nt", "graph.ttl"]
+    assert sorted(p.name for p in a.iterdir()) == ["graph.html", "graph.json", "graph.jsonld", "graph.nt", "graph.ttl",
+                                                 "index.sqlite"]
     for f in a.iterdir():
         assert f.read_bytes() == (b / f.name).read_bytes(), f.name
 

@@ -2,7 +2,8 @@
 
     CommentGraphError            catch this to catch everything the library raises on purpose
     ├── InputError               an input file is missing, unreadable or malformed (names file, line, field)
-    │   └── NoCommentsError      an input holds no comment at all: empty, blank, no records
+    │   ├── NoCommentsError      an input holds no comment at all: empty, blank, no records
+    │   └── GraphIndexError      an output folder's index.sqlite is of another version, damaged or stale
     ├── ConfigError              an option, plugin name or vocabulary file is wrong (lists valid choices)
     ├── ExtractorError           an extractor broke the span contract (names the extractor)
     ├── QueryError               a SPARQL query failed to parse or run
@@ -31,6 +32,11 @@ class InputError(CommentGraphError):
 class NoCommentsError(InputError):
     """An input holds no comment at all (empty, blank, no records): a build refuses it unless
     asked to allow an empty graph."""
+
+
+class GraphIndexError(InputError):
+    """An output folder's index cannot be used: another format or version, damaged, or made with
+    another graph.json than the one beside it. The CLI then answers from graph.json."""
 
 
 class ConfigError(CommentGraphError):

@@ -81,12 +81,17 @@ class CommentGraph:
     # ---- related comments ---------------------------------------------------------
     @cached_property
     def _related_index(self):
+        return self.make_related_index()
+
+    def make_related_index(self):
+        """related()'s matrices, made anew (not kept: the index writer stores them and lets go)."""
         from .related import build_index
 
-        return build_index(self.comments, self._all_entities, self.mentions, self.features or self.subjects)
+        return build_index(self.comments, self.all_entities, self.mentions, self.features or self.subjects)
 
     @cached_property
-    def _all_entities(self) -> dict[str, Entity]:
+    def all_entities(self) -> dict[str, Entity]:
+        """Entities and the extra concepts related() compares comments by (entities win)."""
         return {**self.feature_entities, **self.entities}
 
     def related(self, comment_id: str, k: int = 5, *, min_score: float = 0.05) -> list[RelatedResult]:
@@ -94,18 +99,20 @@ class CommentGraph:
         from .related import related
 
         c = self.comment(comment_id)
-        results = related(self._related_index, self._all_entities, c.id, k, min_score)
+        results = related(self._related_index, self.all_entities, c.id, k, min_score)
         for r in results:
             r.preview = self._by_id[r.comment_id].text[:100]
         return results
 
-    def comments_about(self, concept: str) -> list[Hit]:
-        """Comments about a concept, most central first, each with the words that show it."""
-        return self._comments_linked(self.find_entity(concept, "concept"))
+    def comments_about(self, concept: str, k: int | None = None) -> list[Hit]:
+        """Comments about a concept, most central first (the first k; all by default), each with the
+        words that show it."""
+        return self._comments_linked(self.find_entity(concept, "concept"), k)
 
-    def comments_mentioning(self, name: str) -> list[Hit]:
-        """Comments that name a person, organization or work, each with the words that show it."""
-        return self._comments_linked(self.find_entity(name))
+    def comments_mentioning(self, name: str, k: int | None = None) -> list[Hit]:
+        """Comments that name a person, organization or work (the first k; all by default), each
+        with the words that show it."""
+        return self._comments_linked(self.find_entity(name), k)
 
     def near(self, name: str, k: int = 10) -> list[Hit]:
         """Entities of the same kind that comments name together with this one (concepts also through
@@ -125,7 +132,7 @@ class CommentGraph:
                     evidence=[self._evidence(m) for m in self.mentions
                               if m.entity_id == eid and m.comment_id in mine][:1]) for eid, s in ranked]
 
-    def _comments_linked(self, e: Entity) -> list[Hit]:
+    def _comments_linked(self, e: Entity, k: int | None = None) -> list[Hit]:
         weight = {s.comment_id: s.weight for s in self.subjects if s.entity_id == e.id}
         out: dict[str, list[Mention]] = {}
         for m in self.mentions:
@@ -133,7 +140,7 @@ class CommentGraph:
                 out.setdefault(m.comment_id, []).append(m)
         hits = [Hit(id=cid, label=self._by_id[cid].text[:80], score=weight.get(cid, 1.0),
                     evidence=[self._evidence(m) for m in ms]) for cid, ms in out.items()]
-        return sorted(hits, key=lambda h: (-h.score, self._by_id[h.id].index))
+        return sorted(hits, key=lambda h: (-h.score, self._by_id[h.id].index))[:k]
 
     def _evidence(self, m: Mention, context: int = 60) -> Evidence:
         text = self._by_id[m.comment_id].text

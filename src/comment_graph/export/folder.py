@@ -1,4 +1,4 @@
-"""A build's output folder: graph.json, graph.html, the RDF files and the Oxigraph store, written
+"""A build's output folder: graph.json, index.sqlite, graph.html, the RDF files and the Oxigraph store, written
 as one set (staged, then moved in together), by one build at a time, each build first removing
 what killed builds left there and last what the earlier build made and this one does not."""
 
@@ -37,7 +37,7 @@ def write_folder(kg: CommentGraph, out: Path, formats: tuple[str, ...], *, store
         raise ExportError(f"{out}: cannot create output folder: {e.strerror or e}") from e
     jobs = kg.config.jobs if cheap_to_fork(len(kg.raw_mentions or kg.mentions)) else 1
     names = output_names()
-    retire = [out / name for kind, name in names.items() if kind not in {*formats, "state", "html"}
+    retire = [out / name for kind, name in names.items() if kind not in {*formats, "state", "index", "html"}
               and (kind != "store" or not store)]
     with output_lock(out), _engine(kg) as engine:
         remove_leftovers(out, list(names.values()))
@@ -45,22 +45,23 @@ def write_folder(kg: CommentGraph, out: Path, formats: tuple[str, ...], *, store
             files = _output_files(kg, out, formats, jobs, engine)
             with shared_heap():  # the links gathered for the RDF are millions of tuples: no collections
                 written = write_all_atomic(files, jobs=jobs, retire=retire,
-                                           more=functools.partial(_staged_store, out=out) if store else None)
+                                           more=functools.partial(_stamped, out=out, store=store))
         except BaseException:
             # a stop can land between a temporary's creation and its registration for removal:
             # under the lock, every temporary in the folder is this build's
             remove_leftovers(out, list(names.values()))
             raise
-    return {kind: written[kind] for kind in (*formats, "html", "state", *(["store"] if store else []))}
+    return {kind: written[kind] for kind in (*formats, "html", "state", "index", *(["store"] if store else []))}
 
 
 def output_names() -> dict[str, str]:
     """Every output a build can make in its folder, by kind."""
+    from ..index import INDEX_FILE
     from ..sparql import STORE_DIR
     from .rdf import RDF_FORMATS
     from .state import STATE_FILE
 
-    return {"state": STATE_FILE, "html": "graph.html", **RDF_FORMATS, "store": STORE_DIR}
+    return {"state": STATE_FILE, "index": INDEX_FILE, "html": "graph.html", **RDF_FORMATS, "store": STORE_DIR}
 
 
 @contextlib.contextmanager
@@ -85,7 +86,10 @@ def _output_files(kg: CommentGraph, out: Path, formats: tuple[str, ...], jobs: i
     comments share, the entities, the rankings: unequal), then its ranges of comments, four a
     process, which fill in so none waits long for the last; on a cluster (`engine`), the ranges
     are written by its workers instead and arrive meanwhile. graph.json, first here, is the last
-    output moved into place: the store's stamp names it."""
+    output moved into place: the store's and the index's stamps name it. The index comes second:
+    after graph.json it is the longest single writer (it builds related()'s matrices)."""
+    from ..index import INDEX_FILE
+    from ..index.write import write_index_to
     from .html import render_html
     from .rdf import RDF_FORMATS, rdf_writers
     from .rdf.remote import remote_writers
@@ -94,12 +98,22 @@ def _output_files(kg: CommentGraph, out: Path, formats: tuple[str, ...], jobs: i
 
     pieces = PIECES_PER_JOB * jobs if jobs > 1 else 1
     files: dict = {"state": (out / STATE_FILE, functools.partial(write_state_to, kg=kg)),
+                   "index": (out / INDEX_FILE, functools.partial(write_index_to, kg=kg)),
                    "html": (out / "graph.html", lambda f: f.write(render_html(kg).encode("utf-8")))}
     remote = engine is not None and engine.ships
     rdf = rdf_writers(kg, [f for f in formats if not remote or f not in SECTION_WRITERS], pieces)
     if remote and engine is not None:
         rdf |= remote_writers(kg, [f for f in formats if f in SECTION_WRITERS], engine)
     return files | {fmt: (out / RDF_FORMATS[fmt], rdf[fmt]) for fmt in formats}
+
+
+def _stamped(staged: dict[str, Path], out: Path, store: bool) -> dict[str, tuple[Path, Path]]:
+    """Once every file is staged: the index stamped with the staged graph.json it was made with,
+    and the store, when asked for."""
+    from ..index.write import stamp_index
+
+    stamp_index(staged["index"], staged["state"])
+    return _staged_store(staged, out) if store else {}
 
 
 def _staged_store(staged: dict[str, Path], out: Path) -> dict[str, tuple[Path, Path]]:
