@@ -98,9 +98,12 @@ def assert_same_answers(folder: Path, n_comments: int, n_entities: int) -> int:
     index = open_index(folder)
     assert index is not None
     asked = questions(kg, n_comments, n_entities)
+    found = 0
     for method, args in asked:
-        assert answer(index, method, args) == answer(kg, method, args), (method, args)
-    assert any(answer(kg, m, a) not in ([], None) and not isinstance(answer(kg, m, a), str) for m, a in asked)
+        expected = answer(kg, method, args)
+        assert answer(index, method, args) == expected, (method, args)
+        found += isinstance(expected, list) and len(expected) > 0
+    assert found > len(asked) // 2  # most questions have answers: the comparison is not of empty lists
     return len(asked)
 
 
@@ -141,7 +144,7 @@ def test_real_pages_answer_as_in_memory(real_out, tmp_path, monkeypatch):
 
 
 def test_a_large_corpus_answers_as_in_memory(corpus_out, tmp_path, monkeypatch):
-    assert assert_same_answers(corpus_out, 60, 60) > 100
+    assert assert_same_answers(corpus_out, 30, 30) > 100
     assert_same_cli_output(corpus_out, tmp_path, monkeypatch, 2, 2)
 
 

@@ -43,7 +43,6 @@ CREATE INDEX entities_id ON entities (id);
 CREATE INDEX names_key ON names (key, pos);
 CREATE INDEX broader_parent ON broader (parent, pos);
 CREATE INDEX mentions_entity ON mentions (entity, comment);
-CREATE INDEX mentions_comment ON mentions (comment, entity);
 """
 
 
