@@ -17,7 +17,8 @@ per comment than YAKE's keywords alone.
 
 Stage columns come from the build's progress reports: "segment" is the splitting of a flat
 text into comments (0 for JSONL), "survey" the corpus-wide pass that finds full names before
-extraction, and "read" what no stage reports (loading the input and the lexicons).
+extraction, and "read" what no stage reports (loading the input and the lexicons). "index MB"
+is index.sqlite, which `--queries` times the four index-backed commands on, each in a new process.
 
 `--engine dask` builds on a local Dask cluster of `--jobs` worker processes (at least two), started by
 the build's process before the clock starts (its start-up is printed apart) and passed to the build
@@ -208,6 +209,47 @@ def time_queries(ttl: Path, store: Path) -> None:
         print(f"  query {name:22} {len(rows):7,} rows {times[0]:7.2f} s (again: {times[1]:.2f} s)", flush=True)
 
 
+COLD_RUNS = 5
+
+
+def cold_questions(out: Path) -> list[list[str]]:
+    """The four index-backed commands, on names the build holds: the most mentioned person, the most
+    mentioned concept (its first 20 comments: it is in tens of thousands), a mid-ranked concept
+    (all its comments), and a comment in the middle."""
+    import sqlite3
+
+    con = sqlite3.connect(out / "index.sqlite")
+    ranked = {kind: [label for (label,) in con.execute(
+        "SELECT e.label FROM mentions m JOIN entities e ON e.pos = m.entity WHERE e.kind = ? "
+        "GROUP BY m.entity ORDER BY count(*) DESC, e.pos LIMIT 50", (kind,))] for kind in ("person", "concept")}
+    n = con.execute("SELECT count(*) FROM comments").fetchone()[0]
+    con.close()
+    person, concept = ranked["person"][0], ranked["concept"][0]
+    return [["related", f"#{n // 2}"], ["related", "#1", "-k", "20"], ["comments-about", concept, "-k", "20"],
+            ["comments-about", ranked["concept"][-1]], ["comments-mentioning", person, "-k", "20"],
+            ["near", person], ["near", concept]]
+
+
+def time_cold_commands(out: Path) -> None:
+    """Each command in a new process (Python start-up and imports included), COLD_RUNS times: the
+    first run may read the index from disk, the others from the page cache."""
+    print(f"cold commands on {out} (index.sqlite {(out / 'index.sqlite').stat().st_size / 1e6:.0f} MB, "
+          f"graph.json {(out / 'graph.json').stat().st_size / 1e6:.0f} MB), {COLD_RUNS} runs each:")
+    for args in cold_questions(out):
+        command = [args[0], str(out), *args[1:]]
+        times, rows = [], 0
+        for _ in range(COLD_RUNS):
+            start = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "comment_graph.cli", *command], capture_output=True, text=True)
+            times.append(time.perf_counter() - start)
+            if done.returncode or done.stderr:
+                raise SystemExit(f"{' '.join(command)} failed: {done.stderr.strip()}")
+            rows = max(0, done.stdout.count("\n") - 2)  # a table: a header line and a line of dashes
+        first, times = times[0], sorted(times)
+        print(f"  {' '.join(args):60.60} {rows:7,} rows  first {first:.2f} s  median {times[len(times) // 2]:.2f} s  "
+              f"max {times[-1]:.2f} s", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes")
@@ -219,7 +261,8 @@ def main() -> None:
     ap.add_argument("--make-corpus", type=Path, default=DEFAULT_MAKER)
     ap.add_argument("--work", type=Path, default=None, help="folder for corpora and outputs (default: a temp dir)")
     ap.add_argument("--queries", action="store_true",
-                    help="also load the largest JSONL build into an Oxigraph store and time the named queries")
+                    help="also time related/comments-about/comments-mentioning/near on the largest build's index, "
+                         "each in a new process, and load that build into an Oxigraph store to time the named queries")
     args = ap.parse_args()
     if not args.make_corpus.exists():
         raise SystemExit(f"corpus generator not found: {args.make_corpus} (pass --make-corpus PATH)")
@@ -228,6 +271,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; work dir {work}")
     header = (f"{'corpus':>16} {'MB':>7} {'comments/s':>10} {'MB/s':>6} {'total s':>8} {'read':>6} {'segment':>8} {'survey':>7} {'extract':>8} "
               f"{'resolve':>8} {'write':>7} {'RSS MB':>7} {'(build)':>9} {'all MB':>7} {'ttl MB':>7} {'html MB':>8} {'json MB':>8} "
+              f"{'index MB':>9} "
               f"{'YAKE c/s':>9} {'ratio':>6}")
     print(header)
     results = {}
@@ -248,7 +292,7 @@ def main() -> None:
                       f"{s.get('extract', 0):8.1f} {s.get('resolve', 0):8.1f} {s['write']:7.1f} "
                       f"{r['rss_mb']:7.0f} {r['rss_build_mb']:9.0f} {r['tree_mb']:7.0f} {o.get('ttl', 0) / 1e6:7.1f} "
                       f"{o.get('html', 0) / 1e6:8.1f} "
-                      f"{o.get('state', 0) / 1e6:8.1f} {yk:9.0f} {rate / yk:6.2f}", flush=True)
+                      f"{o.get('state', 0) / 1e6:8.1f} {o.get('index', 0) / 1e6:9.1f} {yk:9.0f} {rate / yk:6.2f}", flush=True)
                 if engine == "dask":
                     print(partition_rates(r, n), flush=True)
                 results[(fmt, n, engine)] = r["total"]
@@ -257,6 +301,7 @@ def main() -> None:
     if args.queries:
         fmt = args.formats.split(",")[0]
         largest = max(n for f, n, _ in results if f == fmt)
+        time_cold_commands(work / f"out-{fmt}-{largest}-{engines[0]}")
         time_queries(work / f"out-{fmt}-{largest}-{engines[0]}" / "graph.ttl", work / f"store-{fmt}-{largest}")
     for fmt in args.formats.split(","):
         for engine in engines:
