@@ -48,7 +48,7 @@ def _same_outputs(tmp_path: Path, sources, scheduler: str, **options) -> dict[st
     on_dask = comment_graph.build(sources, engine="dask", scheduler=scheduler, **options)
     comment_graph.write(on_dask, tmp_path / "dask", rdf=RDF)
     a, b = _files(tmp_path / "local"), _files(tmp_path / "dask")
-    assert sorted(a) == sorted(b) == ["graph.html", "graph.json", "graph.nt", "graph.ttl"]
+    assert sorted(a) == sorted(b) == ["graph.html", "graph.json", "graph.nt", "graph.ttl", "index.sqlite"]
     for name in a:
         assert a[name] == b[name], f"{name} differs between the local and the Dask build"
     return a
@@ -71,7 +71,7 @@ def test_sample_through_the_cli_on_a_cluster_of_its_own(tmp_path, monkeypatch):
                                 "-q"])
     assert local.exit_code == 0 and dask.exit_code == 0, dask.output
     a, b = _files(tmp_path / "local"), _files(tmp_path / "dask")
-    assert len(a) == 5 and a == b
+    assert len(a) == 6 and a == b  # graph.json, index.sqlite, graph.html and three RDF files
     assert len(started) == 1  # the write used the build's cluster, not a second one
 
 
