@@ -355,3 +355,18 @@ def test_a_vocabulary_term_with_its_prefix_written_apart_is_that_term(tmp_path):
     assert found.get("super-intelligent AI") == "superintelligence"
     assert _prefix_written_apart("interpretability") is None
     assert _prefix_written_apart("multiagent systems") == "multi agent systems"
+
+
+def test_a_quoted_title_before_a_work_noun_is_a_work(tmp_path):
+    rows = [{"id": "a", "author": "ann", "text": 'For what it is worth, Ravenna\'s "slow take-off dynamics" series is '
+                                                 'what changed my mind, more than the "drift hazard" post did.'},
+            {"id": "b", "author": "bo", "text": 'That was a "balanced" review at best, and the "peer reviewed" paper '
+                                                'was worse.'}]
+    path = tmp_path / "thread.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    kg = comment_graph.build(path)
+    works = {e.label: e for e in kg.entities_of("work")}
+    assert set(works) == {"slow take-off dynamics", "drift hazard"}  # one scare-quoted word, or a modifier, is no title
+    creator = works["slow take-off dynamics"].creator  # the possessive before the title
+    assert creator is not None and kg.entities[creator].label == "Ravenna"
+    assert works["drift hazard"].creator is None

@@ -247,6 +247,31 @@ def _titles_after_work_nouns(c: Comment, ctx: Context, spans: list) -> Iterator[
             yield _work(c, s, e, m.group(1), 0.75)
 
 
+QUOTED_THEN_NOUN_RE = re.compile(rf"[“\"]([^”\"\n]{{3,120}})[”\"]\s+(?:{WORK_NOUNS})\b")
+OWNER_BEFORE_RE = re.compile(rf"({CAP}(?:\s{CAP}){{0,2}})[’']s?\s+$")
+
+
+def _titles_before_work_nouns(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+    """A quoted string right before "post", "series", "essay" … is a title whatever its case: 'the
+    "sharp left turn" post', 'Holden's "most important century" series' (the possessive before it
+    names the creator). One quoted word is left alone: 'a "balanced" review' marks a word, not a title."""
+    for m in QUOTED_THEN_NOUN_RE.finditer(c.text) if "“" in c.text or '"' in c.text else ():
+        s, e = m.start(1), m.end(1)
+        words = m.group(1).split()
+        if covered(spans, s, e) or len(words) < 2 or (m.group(1).islower() and _modifier_word(words[-1])):
+            continue  # 'the "peer reviewed" paper': a lower-case phrase ending in a modifier describes it
+        owner = OWNER_BEFORE_RE.search(c.text, max(0, m.start() - 40), m.start())
+        creator = owner.group(1) if owner and owner.group(1) not in ctx.lexicons.organizations else None
+        spans.append((s, e))
+        yield _work(c, s, e, m.group(1), 0.75, creator=creator)
+
+
+def _modifier_word(word: str) -> bool:
+    from .tagging import _word_tag
+
+    return _word_tag(word.strip(",.;:!?"), False) in ("JJ", "VBN", "VBD", "RB")
+
+
 def _urls(c: Comment, spans: list) -> Iterator[Mention]:
     """Bare URLs in the text (a link the markup marked is the links extractor's)."""
     for m in URL_RE.finditer(c.text):
@@ -274,6 +299,7 @@ def find_works(c: Comment, ctx: Context) -> Iterator[Mention]:
     yield from _urls(c, spans)
     yield from _citations(c, ctx, spans)
     yield from _titles_after_work_nouns(c, ctx, spans)
+    yield from _titles_before_work_nouns(c, ctx, spans)
     yield from find_titled(c, ctx, spans)
     yield from _patterns(c, ctx, spans)
     yield from _titles_after_reading(c, ctx, spans)
