@@ -31,6 +31,15 @@ def build_text(tmp_path: Path, text: str, **options):
     return comment_graph.build(p, **options)
 
 
+def build_rows(tmp_path: Path, rows: list[dict], **options):
+    """A build of JSON Lines records: comments with ids and authors, as a forum export gives them."""
+    import json
+
+    p = tmp_path / "thread.jsonl"
+    p.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    return comment_graph.build(p, **options)
+
+
 def make_corpus(n: int, path: Path) -> Path:
     """A deterministic JSONL corpus of n comments recombined from the bundled sample's sentences."""
     import json

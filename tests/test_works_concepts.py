@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import comment_graph
-from conftest import build_text
+from conftest import build_rows, build_text
 
 from comment_graph.text import concept_key
 
@@ -179,7 +179,6 @@ def test_terms_marked_by_the_text_itself(tmp_path):
     """Terms no vocabulary lists: a quoted single word, a capitalised compound naming a method, a coined
     -ing word, hyphen compounds (alone, or heading a gerund), a relational adjective's phrase, and a
     product named in a one-line comment."""
-    import json
 
     import comment_graph
 
@@ -325,9 +324,7 @@ def test_an_action_two_comments_name_by_a_phrasal_verb_is_one_concept(tmp_path):
             {"id": "b", "author": "bo", "text": "Did you switch off notifications for email too? I think "
                                                 "giving away books is nicer, and keep in mind the cost."},
             {"id": "c", "author": "cy", "text": "Keep in mind that budgets matter more than apps here."}]
-    path = tmp_path / "thread.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
-    kg = comment_graph.build(path)
+    kg = build_rows(tmp_path, rows)
     actions = [e for e in kg.entities_of("concept") if "off notifications" in e.label]
     assert [e.label for e in actions] == ["switch off notifications"]
     assert "switching off notifications" in actions[0].aliases
@@ -362,11 +359,35 @@ def test_a_quoted_title_before_a_work_noun_is_a_work(tmp_path):
                                                  'what changed my mind, more than the "drift hazard" post did.'},
             {"id": "b", "author": "bo", "text": 'That was a "balanced" review at best, and the "peer reviewed" paper '
                                                 'was worse.'}]
-    path = tmp_path / "thread.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
-    kg = comment_graph.build(path)
+    kg = build_rows(tmp_path, rows)
     works = {e.label: e for e in kg.entities_of("work")}
     assert set(works) == {"slow take-off dynamics", "drift hazard"}  # one scare-quoted word, or a modifier, is no title
     creator = works["slow take-off dynamics"].creator  # the possessive before the title
     assert creator is not None and kg.entities[creator].label == "Ravenna"
     assert works["drift hazard"].creator is None
+
+
+def test_an_everyday_adjective_and_noun_that_other_comments_repeat_are_a_set_phrase(tmp_path):
+    # "late fees" is used once in each comment: no one comment shows it is a term, the corpus does
+    rows = [{"id": "a", "author": "ann", "text": "Our branch dropped late fees last spring and returns did not slow."},
+            {"id": "b", "author": "bo", "text": "Abolishing late fees brought back readers, and a good point "
+                                                "in the first place is that the fines cost more to collect."},
+            {"id": "c", "author": "cy", "text": "Good point, though our board voted for it in the first place "
+                                                "because the fines cost more to process than they raised."}]
+    kg = build_rows(tmp_path, rows)
+    labels = {concept_key(e.label) for e in kg.entities_of("concept")}
+    assert "late fee" in labels
+    about_a = {concept_key(kg.all_entities[m.entity_id].label) for m in kg.mentions_in("a") if m.kind == "concept"}
+    assert "late fee" in about_a and "fee" not in about_a  # the phrase, not the noun inside it
+    assert not {lab for lab in labels if lab.startswith(("first place", "good point"))}  # idioms, however often
+
+
+def test_the_corpus_check_flag_survives_the_saved_state(tmp_path):
+    # `build --append` re-resolves the saved raw mentions: a candidate the corpus must confirm stays one
+    rows = [{"id": "a", "author": "ann", "text": "We keep turning off commenting on old posts, and late fees too."},
+            {"id": "b", "author": "bo", "text": "Turn off commenting for a week; the late fees can wait."}]
+    kg = build_rows(tmp_path, rows)
+    comment_graph.write(kg, tmp_path / "out")
+    flags = lambda raw: sorted((m.comment_id, m.start, m.end, m.corpus_checked) for m in raw)  # noqa: E731
+    assert any(m.corpus_checked and m.score != 0.4 for m in kg.raw_mentions)  # not told by the score alone
+    assert flags(comment_graph.load(tmp_path / "out").raw_mentions) == flags(kg.raw_mentions)

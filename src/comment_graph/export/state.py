@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from ..config import EXECUTION_OPTIONS, BuildConfig
 from ..errors import InputError, validation_problem
-from ..extract.concepts import CORPUS_CHECKED
+from ..extract.concepts import CHECKED_SOURCES, CORPUS_CHECKED
 from ..models import Boundary, Comment, Entity, Mention, Subject
 from . import write_atomic
 
@@ -116,9 +116,9 @@ def dump_state(kg: "CommentGraph") -> bytes:
 def _mention_rows(rows: list, fields: list[str]) -> list[Mention]:
     mentions = [Mention(**dict(zip(fields, row))) for row in rows]
     # Format 3 keeps no `corpus_checked` column (its files stay as they were): the extractor gave
-    # such mentions, and only those, the score CORPUS_CHECKED.
+    # such mentions the score CORPUS_CHECKED, or a source whose candidates are all checked.
     for m in mentions:
-        m.corpus_checked = m.kind == "concept" and m.score == CORPUS_CHECKED
+        m.corpus_checked = m.kind == "concept" and (m.score == CORPUS_CHECKED or m.attrs.get("source") in CHECKED_SOURCES)
     return mentions
 
 

@@ -22,7 +22,7 @@ from . import Extractor, register
 from .context import Context
 from .names import Taken, sentence_initial
 from .tagging import ACRONYM_RE, _is_word, _tag, _tag_and_chunk, _word_tag, specificity
-from .terms import find_terms, particle_verb_phrases
+from .terms import PHRASAL_VERB, find_terms, particle_verb_phrases
 from .vocabulary import NAME, _vocab_matches
 
 NOUN_TAGS = {"NN", "NNS"}
@@ -176,9 +176,12 @@ def _lower(text: str) -> str:
     return text.lower().replace("’", "'")
 
 
-def _best_suffix(idx: list[int], toks, tags, text: str) -> tuple[list[int], float] | None:
+def _best_suffix(idx: list[int], toks, tags, text: str, passed_over: list[list[int]] | None = None
+                 ) -> tuple[list[int], float] | None:
     """The most term-like suffix of a noun phrase: everyday leading adjectives and gerunds are dropped
-    unless the whole phrase recurs ("negative reward" four times is a term; "different slices" is not)."""
+    unless the whole phrase recurs ("negative reward" four times is a term; "different slices" is not).
+    A two-word suffix dropped only because it does not recur in this comment goes to `passed_over`:
+    the corpus may show it recurs ("minimum wage" once here, in other comments too)."""
     for k in range(len(idx)):
         sub = idx[k:]
         words = [toks[i][0] for i in sub]
@@ -193,6 +196,8 @@ def _best_suffix(idx: list[int], toks, tags, text: str) -> tuple[list[int], floa
                     and not _relational(first.lower(), first_tag):
                 recurs = _recurs(text, words)
                 if not recurs:
+                    if passed_over is not None and len(sub) == 2:
+                        passed_over.append(sub)
                     continue
             if (len(sub) > 3 or _recurring_tail(idx[k + 1:], toks, text)) \
                     and not (_recurs(text, words) if recurs is None else recurs):
@@ -229,7 +234,10 @@ def _recurring_tail(idx: list[int], toks, text: str) -> bool:
 
 def _phrases(c: Comment, toks, tags, chunks: list[list[int]], spans: Taken, vocab: list[Mention]) -> Iterator[Mention]:
     for idx in chunks:
-        best = _best_suffix(idx, toks, tags, c.text)
+        passed_over: list[list[int]] = []
+        best = _best_suffix(idx, toks, tags, c.text, passed_over)
+        if passed_over:
+            yield from _set_phrase(c, toks, tags, passed_over[-1], spans, vocab)
         if not best:
             continue
         sub, score = best
@@ -247,6 +255,27 @@ def _phrases(c: Comment, toks, tags, chunks: list[list[int]], spans: Taken, voca
         yield Mention.found(comment_id=c.id, kind="concept", surface=surface, start=s, end=e, extractor=NAME,
                       score=score, key=concept_key(surface), attrs={"source": "noun phrase"},
                       corpus_checked=score == CORPUS_CHECKED)
+
+
+SET_PHRASE = "set phrase"
+CHECKED_SOURCES = frozenset({SET_PHRASE, PHRASAL_VERB})  # every candidate of these is `corpus_checked`
+SET_PHRASE_SPECIFICITY = 0.35  # as rare as a lone noun that the corpus check would keep ("registered reports")
+
+
+def _set_phrase(c: Comment, toks, tags, sub: list[int], spans: Taken, vocab: list[Mention]) -> Iterator[Mention]:
+    """An everyday adjective and a noun used once in this comment ("a moderate minimum wage", "the
+    registered reports") are a set phrase where other comments use them too: the corpus decides, as
+    C-value over a corpus would (Frantzi et al.), so the comment keeps "minimum wage", not "wage".
+    No span is claimed: the noun inside stays a candidate of its own, kept if the phrase is not."""
+    words = [toks[i][0] for i in sub]
+    s, e = toks[sub[0]][1], toks[sub[-1]][2]
+    if tags[sub[-1]] not in NOUN_TAGS or specificity(words) < SET_PHRASE_SPECIFICITY or spans.covers(s, e) \
+            or any(v.start < e and s < v.end for v in vocab):
+        return
+    surface = c.text[s:e]
+    yield Mention.found(comment_id=c.id, kind="concept", surface=surface, start=s, end=e, extractor=NAME,
+                        score=round(min(0.6 + 0.4 * specificity(words), 0.95), 3), key=concept_key(surface),
+                        attrs={"source": SET_PHRASE}, corpus_checked=True)
 
 
 def _extends_term(text: str, s: int, e: int, inside: list[Mention], words: list[str]) -> bool:

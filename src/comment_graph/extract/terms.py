@@ -143,6 +143,7 @@ def find_terms(c: Comment, ctx: Context, spans: Taken) -> Iterator[Mention]:
 PARTICLE_RE = re.compile(r"(?<= )(?:off|out|up|down|away|back)\b")  # "in", "on" mostly open a prepositional phrase ("keep in mind")
 VERB_TAGS = {"VB", "VBP", "VBG"}
 OBJECT_TAGS = {"NN", "NNS", "VBG"}
+PHRASAL_VERB = "phrasal verb"
 
 
 def particle_verb_phrases(c: Comment, toks, tags, starts: list[int]) -> Iterator[Mention]:
@@ -169,7 +170,7 @@ def particle_verb_phrases(c: Comment, toks, tags, starts: list[int]) -> Iterator
         # no span is claimed: the object stays a noun phrase of its own, kept where the action is not
         yield Mention.found(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e, extractor=NAME,
                             score=0.6, key=f"{verb} {toks[i + 1][0]} {concept_key(' '.join(obj))}",
-                            attrs={"source": "phrasal verb"}, corpus_checked=True)
+                            attrs={"source": PHRASAL_VERB}, corpus_checked=True)
 
 
 def _verb_here(tags, i: int) -> bool:

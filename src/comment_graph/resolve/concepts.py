@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from operator import itemgetter
 
-from ..extract.concepts import _relational
+from ..extract.concepts import CHECKED_SOURCES, SET_PHRASE, _relational
 from ..extract.tagging import _word_tag
 from ..lexicon import Lexicons, zipf
 from ..models import Entity, Mention
@@ -154,16 +154,30 @@ def _corpus_checked(mentions: list[Mention], short: frozenset[str] = frozenset()
     spread = Counter(map(itemgetter(1), set(map(LINK, concepts))))
     sure = Counter(map(itemgetter(0), {LINK(m) for m in concepts if not m.corpus_checked}))
     sparse = {m.comment_id for m in concepts if m.corpus_checked and sure[m.comment_id] < FEW_CONCEPTS} | short
-    return [m for m in mentions if not (m.kind == "concept" and m.corpus_checked and spread[m.entity_id] < 2
+    kept = [m for m in mentions if not (m.kind == "concept" and m.corpus_checked and spread[m.entity_id] < 2
                                         and not (m.comment_id in sparse and _plain_or_product(m)))]
+    return _inside_set_phrases_dropped(kept)
+
+
+def _inside_set_phrases_dropped(mentions: list[Mention]) -> list[Mention]:
+    """A set phrase the corpus confirmed ("minimum wage") replaces the noun inside it ("wage"):
+    the extractor offered both, the phrase for the corpus to check and the noun as a fallback."""
+    phrases = defaultdict(list)
+    for m in mentions:
+        if m.kind == "concept" and m.attrs.get("source") == SET_PHRASE:
+            phrases[m.comment_id].append(m)
+    if not phrases:
+        return mentions
+    return [m for m in mentions if not (m.kind == "concept" and m.comment_id in phrases and any(
+        p.start <= m.start and m.end <= p.end and (p.start, p.end) != (m.start, m.end) for p in phrases[m.comment_id]))]
 
 
 def _plain_or_product(m: Mention) -> bool:
     """What a one-line comment keeps unchecked: its nouns, and names typed like products ("LeechBlock",
-    inner capitals); a plain capitalised word ("Mumbai said") may be a place or a person, and an
-    action named once ("picking up groceries") a passing clause."""
+    inner capitals); a plain capitalised word ("Mumbai said") may be a place or a person, an action
+    named once ("picking up groceries") a passing clause, and a set phrase used once an idiom."""
     source = m.attrs.get("source")
-    return source != "phrasal verb" and (source != "proper name" or any(ch.isupper() for ch in m.surface[1:]))
+    return source not in CHECKED_SOURCES and (source != "proper name" or any(ch.isupper() for ch in m.surface[1:]))
 
 
 def _broader(entities: dict[str, Entity], lex: Lexicons) -> None:
