@@ -175,6 +175,10 @@ def test_a_cited_author_written_in_full_with_an_unlisted_first_name(tmp_path):
     kg = build_text(tmp_path, "I agree. The panel in Okonjo, Vasquez and Thorsrud settles it; "
                               "Ndidiamaka Okonjo has a good summary of it.")
     assert "Ndidiamaka Okonjo" in people(kg)
+    # the surname cited first is the same person, though no name list knows her first name
+    okonjo = [m for m in kg.mentions if m.surface == "Okonjo"]
+    assert okonjo and kg.entities[okonjo[0].entity_id].label == "Ndidiamaka Okonjo"
+    assert okonjo[0].attrs["resolved_by"] == "full name in the same comment"
 
 
 def test_a_method_named_by_its_author_names_a_person(tmp_path):

@@ -76,6 +76,11 @@ class PeopleResolver:
             return close[0], True, "full name in the same comment"
         if fits:
             return word, False, ""
+        # a full name the survey did not collect (no known first name) still anchors its parts in its
+        # comment, before or after it: "Cengiz, Dube, Lindner and Zipperer ... Arindrajit Dube has"
+        here = [n for n in sorted(near) if word == n.split()[-1] or self.lex.same_given_name(word, n.split()[0])]
+        if len(here) == 1:
+            return here[0], True, "full name in the same comment"
         entry = self.lex.people.get(word)
         if entry:
             return entry.name, True, "lexicon alias"
