@@ -211,6 +211,15 @@ def test_inflections_of_one_term_merge_and_vocabulary_keys_stay():
     assert concept_key("inductive biases") == concept_key("inductive bias") == "inductive bias"
 
 
+def test_a_clipped_term_merges_with_the_one_term_it_shortens():
+    from comment_graph.resolve.concepts import _clipping_merge
+
+    keys = {"prereg", "preregistration", "interp", "interpretability", "interpretation", "app", "application",
+            "autovacuum", "autovacuum_vacuum_cost_delay", "sae", "saes"}
+    assert _clipping_merge(keys, vocabulary=set()) == {"prereg": "preregistration"}
+    assert _clipping_merge(keys, vocabulary={"prereg"}) == {}
+
+
 def test_an_email_address_is_no_handle(tmp_path):
     kg = build_text(tmp_path, "Write to evan.h@gmail.com with questions; @kestrel_grey knows the details.")
     assert {m.surface for m in kg.mentions if m.kind == "person"} == {"@kestrel_grey"}

@@ -71,6 +71,25 @@ def _inflection_merge(counts: dict[str, int], vocabulary) -> dict[str, str]:
     return out
 
 
+CLIPPED_MAX_ZIPF = 3.5  # "prereg", "interp", "eval" are no words of everyday English; "app", "info", "lab" are
+
+
+def _clipping_merge(keys: set[str], vocabulary) -> dict[str, str]:
+    """'prereg' -> 'preregistration' when both appear: a one-word key that is no everyday English word
+    and begins exactly one longer one-word key (three letters or more longer) is its clipped form, as
+    forum writers shorten the terms they use most. Two candidates ("interp": interpretability,
+    interpretation) leave it alone. A vocabulary key is never merged away."""
+    words = sorted(k for k in keys if k.isalpha())
+    out = {}
+    for short in words:
+        if len(short) < 4 or short in vocabulary or zipf(short) >= CLIPPED_MAX_ZIPF:
+            continue
+        longer = [w for w in words if w.startswith(short) and len(w) >= len(short) + 3]
+        if len(longer) == 1:
+            out[short] = longer[0]
+    return out
+
+
 def _modifier_merge(counts: dict[str, int], vocabulary) -> dict[str, str]:
     """'deliberate obfuscation' -> 'obfuscation' where the phrase is used once and its head is a concept: an
     everyday adjective before it ("deliberate", "strong", "elaborate") names no kind of its own, while
@@ -113,6 +132,8 @@ def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
     for neg, pos in _negation_merge(set(by_key)).items():
         by_key[pos] += by_key.pop(neg)
     for form, base in _inflection_merge({k: len(v) for k, v in by_key.items()}, lex.concepts).items():
+        by_key[base] += by_key.pop(form)
+    for form, base in _clipping_merge(set(by_key), lex.concepts).items():
         by_key[base] += by_key.pop(form)
     merges = _modifier_merge({k: len(v) for k, v in by_key.items()}, lex.concepts)
     for form, base in sorted(merges.items(), key=lambda kv: -len(kv[0])):  # "a b c" into "b c" before "b c" into "c"
