@@ -400,3 +400,12 @@ def test_the_corpus_check_flag_survives_the_saved_state(tmp_path):
     flags = lambda raw: sorted((m.comment_id, m.start, m.end, m.corpus_checked) for m in raw)  # noqa: E731
     assert any(m.corpus_checked and m.score != 0.4 for m in kg.raw_mentions)  # not told by the score alone
     assert flags(comment_graph.load(tmp_path / "out").raw_mentions) == flags(kg.raw_mentions)
+
+
+def test_gerunds_and_wise_words_that_name_or_modify_a_kind(tmp_path):
+    kg = build_text(tmp_path, "Honestly, attribution patching is a linear approximation. The library uses pairwise "
+                              "comparison for ranked lists, and the bunching estimator was built for that. Our "
+                              "intern working late found it, and the model doing the ranking agreed.")
+    labels = {concept_key(e.label) for e in kg.entities_of("concept")}
+    assert {"attribution patching", "pairwise comparison", "bunching estimator"} <= labels
+    assert not {lab for lab in labels if lab.endswith(("working", "doing"))}  # verbs, everyday or with an object

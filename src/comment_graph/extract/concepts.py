@@ -12,16 +12,16 @@ corpus statistics and keeps the best.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from collections.abc import Iterator
 
 from ..lexicon import zipf
 from ..models import Comment, Mention
-from ..text import concept_key, not_after, singular, stopwords, token_columns
+from ..text import concept_key, not_after, stopwords, token_columns
 from . import Extractor, register
 from .context import Context
 from .names import Taken, sentence_initial
 from .tagging import ACRONYM_RE, _is_word, _tag, _tag_and_chunk, _word_tag, specificity
+from .recurrence import occurs_twice
 from .terms import PHRASAL_VERB, find_terms, particle_verb_phrases
 from .vocabulary import NAME, _vocab_matches
 
@@ -77,6 +77,7 @@ def _chunks(toks, tags, in_chunk) -> Iterator[list[int]]:
         yield from _trim(run, toks, tags)
 
 
+DETERMINER_TAGS = {"DT", "PRP$", "POS"}
 VERB_CONTEXT_TAGS = {"DT", "PRP", "PRP$", "IN", "RB", "TO", "RP", "JJ"}
 
 
@@ -87,93 +88,26 @@ def _trim(run: list[int], toks, tags) -> Iterator[list[int]]:
     if len(run) > 1 and tags[run[-1]] == "NNS" and run[-1] + 1 < len(tags) and tags[run[-1] + 1] in VERB_CONTEXT_TAGS \
             and tags[run[-2]] not in ("JJ", "VBN"):
         run = run[:-1]
-    # "worst-case thinking", "goal-directed planning": a gerund after a hyphen compound heads a term
-    gerund_head = len(run) > 1 and tags[run[-1]] == "VBG" and "-" in toks[run[-2]][0]
+    gerund_head = len(run) > 1 and tags[run[-1]] == "VBG" and _gerund_heads(run, toks, tags)
     while run and tags[run[-1]] not in NOUN_TAGS | {"NNP"} and not gerund_head:
         run = run[:-1]
     if run:
         yield run[-MAX_WORDS:]
 
 
-def _recurs(text: str, words: list[str]) -> bool:
-    """Whether a phrase occurs at least twice in a text, ignoring case, hyphens and a final plural."""
-    low = _lower(text)
-    lowered = [w.lower() for w in words]
-    # most phrases occur once: a word that is not even twice a substring settles it without a scan
-    if any(low.count(w) < 2 for w in lowered[:-1]) or low.count(singular(lowered[-1])) < 2:
-        return False
-    return _count(text, tuple(lowered)) >= 2
+OBJECT_OPENERS = {"DT", "PRP", "PRP$", "CD", "NNP"}
+GERUND_HEAD_MAX_ZIPF = 4.5  # "patching", "investing", "labeling" name activities; "doing", "using", "working" are verbs
 
 
-@lru_cache(maxsize=1024)  # keyed by the comment's text: it only ever hits within one comment
-def _count(text: str, words: tuple[str, ...]) -> int:
-    if any(not PLAIN_WORD_RE.fullmatch(w) for w in words):
-        return len(_phrase_re(words).findall(_lower(text)))  # a word with other punctuation: the slow way
-    return _word_runs(text).count(words)
-
-
-PLAIN_WORD_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
-RUN_RE = re.compile(r"([^\W_]+)")
-SEPARATOR_RE = re.compile(r"[\s-]+")
-
-
-class _WordRuns:
-    """A text's runs of letters and digits, indexed so that a phrase is counted without a regex scan.
-
-    Counts what `_phrase_re` finds: the words in order, separated by spaces or hyphens only, the
-    first not preceded by a hyphen or underscore, the last allowed a plural "s"/"es"."""
-
-    def __init__(self, text: str):
-        pieces = RUN_RE.split(_lower(text))  # gap, word, gap, word, ..., gap
-        self.words = pieces[1::2]
-        self.gaps = pieces[0::2]  # gaps[i] precedes words[i]; gaps[i + 1] follows it
-
-    def _positions(self, word: str) -> Iterator[int]:
-        i = -1
-        try:
-            while True:
-                i = self.words.index(word, i + 1)  # a scan in C, not a loop here
-                yield i
-        except ValueError:
-            return
-
-    def count(self, words: tuple[str, ...]) -> int:
-        tail = singular(words[-1]).split("-")
-        parts = [p for w in words[:-1] for p in w.split("-")] + tail[:-1]
-        endings = (tail[-1], tail[-1] + "s", tail[-1] + "es")
-        if parts:
-            starts: Iterable[int] = self._positions(parts[0])
-        else:
-            starts = sorted(i for e in endings for i in self._positions(e))
-        n, found, free_from = len(parts), 0, 0
-        words_, gaps = self.words, self.gaps
-        for i in starts:
-            j = i + n
-            if i < free_from or j >= len(words_) or gaps[i][-1:] in ("_", "-") or gaps[j + 1][:1] == "_":
-                continue
-            if words_[i:j] == parts and words_[j] in endings \
-                    and all(g == " " or SEPARATOR_RE.fullmatch(g) for g in gaps[i + 1:j + 1]):
-                found += 1
-                free_from = j + 1  # matches do not overlap, as with findall
-        return found
-
-
-@lru_cache(maxsize=16)
-def _word_runs(text: str) -> _WordRuns:
-    return _WordRuns(text)
-
-
-@lru_cache(maxsize=4096)
-def _phrase_re(words: tuple[str, ...]) -> re.Pattern:
-    pattern = r"[\s-]+".join(re.escape(w) for w in words[:-1])
-    last = re.escape(singular(words[-1]))
-    pattern = (pattern + r"[\s-]+" if pattern else "") + last + r"(?:s|es)?\b"
-    return re.compile(r"(?<![\w-])" + pattern)
-
-
-@lru_cache(maxsize=64)
-def _lower(text: str) -> str:
-    return text.lower().replace("’", "'")
+def _gerund_heads(run: list[int], toks, tags) -> bool:
+    """Whether the gerund ending a noun run heads it: after a hyphen compound ("worst-case thinking",
+    "goal-directed planning"), or after a noun when it takes no object and is no everyday verb
+    ("attribution patching is", "HSA investing was"; not "the model doing the task")."""
+    if "-" in toks[run[-2]][0]:
+        return True
+    after = run[-1] + 1
+    return tags[run[-2]] in NOUN_TAGS and zipf(toks[run[-1]][0].lower()) < GERUND_HEAD_MAX_ZIPF \
+        and (after >= len(tags) or tags[after] not in OBJECT_OPENERS)
 
 
 def _best_suffix(idx: list[int], toks, tags, text: str, passed_over: list[list[int]] | None = None
@@ -187,28 +121,30 @@ def _best_suffix(idx: list[int], toks, tags, text: str, passed_over: list[list[i
         words = [toks[i][0] for i in sub]
         first, first_tag = words[0], tags[sub[0]]
         if len(sub) > 1:
-            if first_tag == "VBG" and k == 0:
-                continue  # "following social norms" is a verb phrase
+            if first_tag == "VBG" and k == 0 and not (sub[0] > 0 and tags[sub[0] - 1] in DETERMINER_TAGS):
+                continue  # "following social norms" is a verb phrase; "the bunching estimator" is not
             # whether the phrase recurs (a scan of the text) is asked at most once, and only where the
             # answer decides: most two-word phrases need neither check below, so no scan
             recurs = None
             if first_tag in ("JJ", "VBN", "VBG", "NNP") and "-" not in first and zipf(first.lower()) >= 4.0 \
                     and not _relational(first.lower(), first_tag):
-                recurs = _recurs(text, words)
+                recurs = occurs_twice(text, words)
                 if not recurs:
                     if passed_over is not None and len(sub) == 2:
                         passed_over.append(sub)
                     continue
             if (len(sub) > 3 or _recurring_tail(idx[k + 1:], toks, text)) \
-                    and not (_recurs(text, words) if recurs is None else recurs):
+                    and not (occurs_twice(text, words) if recurs is None else recurs):
                 continue  # prefer the nested phrase that recurs on its own (C-value), and at most 3 words
             score = 0.5 + 0.4 * specificity(words) + 0.05 * min(len(sub), 3)
+            if first_tag == "VBG" and k == 0:
+                score = min(score, 0.6)  # "the bunching estimator", "the preexisting model": often a plain participle
             return sub, round(min(score, 0.95), 3)
         if len(first) < 2:
             return None  # a lone character ("ツ" of a shrug) is no term
         spec = specificity(words)
         if ACRONYM_RE.match(first) or ("-" in first and spec >= 0.3) or spec >= 0.6 \
-                or (spec >= 0.4 and _recurs(text, words)):
+                or (spec >= 0.4 and occurs_twice(text, words)):
             return sub, round(0.35 + 0.4 * spec, 3)  # a lone word must be rare in English, or recur here
         if spec >= 0.35 and first_tag in NOUN_TAGS:
             return sub, CORPUS_CHECKED  # or recur across the corpus: the resolver decides
@@ -229,7 +165,7 @@ def _relational(word: str, tag: str) -> bool:
 
 def _recurring_tail(idx: list[int], toks, text: str) -> bool:
     """Whether a shorter multi-word ending of the phrase occurs at least twice in the text."""
-    return any(_recurs(text, [toks[i][0] for i in idx[k:]]) for k in range(len(idx) - 1))
+    return any(occurs_twice(text, [toks[i][0] for i in idx[k:]]) for k in range(len(idx) - 1))
 
 
 def _phrases(c: Comment, toks, tags, chunks: list[list[int]], spans: Taken, vocab: list[Mention]) -> Iterator[Mention]:
@@ -250,7 +186,7 @@ def _phrases(c: Comment, toks, tags, chunks: list[list[int]], spans: Taken, voca
             continue  # a vocabulary term crosses the phrase's edge, or the phrase adds nothing to it
         surface = c.text[s:e]
         spans.append((s, e))
-        if overlapping and not _recurs(c.text, [toks[i][0] for i in sub]):
+        if overlapping and not occurs_twice(c.text, [toks[i][0] for i in sub]):
             score = min(score, 0.6)  # a one-off phrase around a known term ranks below the term itself
         yield Mention.found(comment_id=c.id, kind="concept", surface=surface, start=s, end=e, extractor=NAME,
                       score=score, key=concept_key(surface), attrs={"source": "noun phrase"},
@@ -291,7 +227,7 @@ def _extends_term(text: str, s: int, e: int, inside: list[Mention], words: list[
     # "negative reward" four times is a term of its own; so is a known term narrowed by a rare or a
     # classifying modifier ("successor alignment problem", "technical alignment", "civilized debate")
     first = words[0].lower()
-    return _recurs(text, words) or (len(words) > 1 and "-" not in first and _is_word(words[0])
+    return occurs_twice(text, words) or (len(words) > 1 and "-" not in first and _is_word(words[0])
                                     and (specificity([first]) >= 0.5 or _relational(first, _word_tag(first, False))))
 
 

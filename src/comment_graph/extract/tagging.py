@@ -49,7 +49,24 @@ def _tag_and_chunk(words: list[str]) -> tuple[tuple[str, ...], tuple[bool, ...]]
     tags, in_chunk = zip(*info)
     if "VBD" in tags:  # the context rules below start from a past-tense verb: most texts lack one
         tags, in_chunk = _participle_modifiers(words, list(tags), list(in_chunk))
+    if "VBP" in tags:
+        tags, in_chunk = _wise_modifiers(words, tags, in_chunk)
     return tags, in_chunk
+
+
+def _wise_modifiers(words: list[str], tags: tuple[str, ...], in_chunk: tuple[bool, ...]
+                    ) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """A "-wise" word the lexicon lacks gets TextBlob's verb suffix rule ("-ise"); before a noun it is an
+    adjective: "pairwise summation", "elementwise product", "layerwise relevance"."""
+    fixed = [i for i in range(len(tags) - 1)
+             if tags[i] == "VBP" and words[i].endswith("wise") and tags[i + 1] in ("NN", "NNS")]
+    if not fixed:
+        return tags, in_chunk
+    tags_, in_chunk_ = list(tags), list(in_chunk)
+    for i in fixed:
+        tags_[i] = "JJ"
+        in_chunk_[i] = _in_chunk(words[i], "JJ")
+    return tuple(tags_), tuple(in_chunk_)
 
 
 ATTRIBUTIVE_BEFORE = {"DT", "IN", "PRP$", "POS"}
