@@ -327,6 +327,15 @@ def test_a_stance_named_by_a_schools_adjective_is_that_school():
     assert _modifier_merge({"consequentialist argument": 2}, vocabulary) == {}  # the school itself unnamed
 
 
+def test_an_everyday_noun_after_a_rare_term_the_page_names_is_an_aspect_of_that_term():
+    from comment_graph.resolve.concepts import _modifier_merge
+
+    counts = {"kanban": 1, "kanban board": 2, "outbox": 1, "outbox table": 1, "reward": 1, "reward model": 1,
+              "hsa": 1, "hsa investing": 1, "sae": 2, "sae latent": 1, "ioi circuit": 1}
+    assert _modifier_merge(counts, vocabulary={}) == {"kanban board": "kanban", "outbox table": "outbox"}
+    assert _modifier_merge(counts, vocabulary={"outbox table": None}) == {"kanban board": "kanban"}
+
+
 def test_an_action_two_comments_name_by_a_phrasal_verb_is_one_concept(tmp_path):
     rows = [{"id": "a", "author": "ann", "text": "I have been switching off notifications on every app, and it "
                                                  "helps my focus more than any planner."},

@@ -100,11 +100,27 @@ def _modifier_merge(counts: dict[str, int], vocabulary) -> dict[str, str]:
         first, _, head = key.replace("-", " ", 1).partition(" ")
         if head in counts and counts[key] == 1 and key not in vocabulary and _everyday_adjective(first):
             out[key] = head
+        elif _an_aspect(first, head) and first in counts and key not in vocabulary:
+            out[key] = first
         elif head in STANCE_HEADS and key not in vocabulary:
             school = vocabulary.get(first)
             if school is not None and concept_key(school.pref) in counts:
                 out[key] = concept_key(school.pref)
     return out
+
+
+ASPECT_GAP = 1.0  # the head at least ten times as common in English as the term it follows
+
+
+def _an_aspect(first: str, head: str) -> bool:
+    """'benchmark score', 'outbox table', 'IOI circuit', 'EITC comparison': an everyday noun after a term
+    far rarer than itself names an aspect of that term, whose topic is the term: where the page names
+    the term alone too, the two are one concept. 'reward model', 'loss function' keep their kind (their
+    first word is itself everyday English), as do phrases of three words or more."""
+    if " " in head or "-" in head or "-" in first or _word_tag(head, False) not in ("NN", "NNS"):
+        return False  # an activity ("HSA investing") is no aspect
+    head_zipf = zipf(head)
+    return head_zipf >= 4.0 and head_zipf - zipf(first) >= ASPECT_GAP
 
 
 # Nouns that name a stance on, or an argument from, what modifies them: "utilitarian arguments",
