@@ -31,6 +31,12 @@ def build_text(tmp_path: Path, text: str, **options):
     return comment_graph.build(p, **options)
 
 
+def thread(*texts: str) -> list[dict]:
+    """JSON Lines records of comments by different writers: ids a, b, c..., authors ann, bo, cy..."""
+    authors = ["ann", "bo", "cy", "di", "ed", "flo"]
+    return [{"id": chr(ord("a") + i), "author": authors[i], "text": t} for i, t in enumerate(texts)]
+
+
 def build_rows(tmp_path: Path, rows: list[dict], **options):
     """A build of JSON Lines records: comments with ids and authors, as a forum export gives them."""
     import json

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import comment_graph
-from conftest import build_rows, build_text
+from conftest import build_rows, build_text, thread
 
 from comment_graph.text import concept_key
 
@@ -337,12 +337,12 @@ def test_an_everyday_noun_after_a_rare_term_the_page_names_is_an_aspect_of_that_
 
 
 def test_an_action_two_comments_name_by_a_phrasal_verb_is_one_concept(tmp_path):
-    rows = [{"id": "a", "author": "ann", "text": "I have been switching off notifications on every app, and it "
-                                                 "helps my focus more than any planner."},
-            {"id": "b", "author": "bo", "text": "Did you switch off notifications for email too? I think "
-                                                "giving away books is nicer, and keep in mind the cost."},
-            {"id": "c", "author": "cy", "text": "Keep in mind that budgets matter more than apps here."}]
-    kg = build_rows(tmp_path, rows)
+    kg = build_rows(tmp_path, thread(
+        "I have been switching off notifications on every app, and it "
+        "helps my focus more than any planner.",
+        "Did you switch off notifications for email too? I think "
+        "giving away books is nicer, and keep in mind the cost.",
+        "Keep in mind that budgets matter more than apps here."))
     actions = [e for e in kg.entities_of("concept") if "off notifications" in e.label]
     assert [e.label for e in actions] == ["switch off notifications"]
     assert "switching off notifications" in actions[0].aliases
@@ -373,11 +373,11 @@ def test_a_vocabulary_term_with_its_prefix_written_apart_is_that_term(tmp_path):
 
 
 def test_a_quoted_title_before_a_work_noun_is_a_work(tmp_path):
-    rows = [{"id": "a", "author": "ann", "text": 'For what it is worth, Ravenna\'s "slow take-off dynamics" series is '
-                                                 'what changed my mind, more than the "drift hazard" post did.'},
-            {"id": "b", "author": "bo", "text": 'That was a "balanced" review at best, and the "peer reviewed" paper '
-                                                'was worse.'}]
-    kg = build_rows(tmp_path, rows)
+    kg = build_rows(tmp_path, thread(
+        'For what it is worth, Ravenna\'s "slow take-off dynamics" series is '
+        'what changed my mind, more than the "drift hazard" post did.',
+        'That was a "balanced" review at best, and the "peer reviewed" paper '
+        'was worse.'))
     works = {e.label: e for e in kg.entities_of("work")}
     assert set(works) == {"slow take-off dynamics", "drift hazard"}  # one scare-quoted word, or a modifier, is no title
     creator = works["slow take-off dynamics"].creator  # the possessive before the title
@@ -387,12 +387,12 @@ def test_a_quoted_title_before_a_work_noun_is_a_work(tmp_path):
 
 def test_an_everyday_adjective_and_noun_that_other_comments_repeat_are_a_set_phrase(tmp_path):
     # "late fees" is used once in each comment: no one comment shows it is a term, the corpus does
-    rows = [{"id": "a", "author": "ann", "text": "Our branch dropped late fees last spring and returns did not slow."},
-            {"id": "b", "author": "bo", "text": "Abolishing late fees brought back readers, and a good point "
-                                                "in the first place is that the fines cost more to collect."},
-            {"id": "c", "author": "cy", "text": "Good point, though our board voted for it in the first place "
-                                                "because the fines cost more to process than they raised."}]
-    kg = build_rows(tmp_path, rows)
+    kg = build_rows(tmp_path, thread(
+        "Our branch dropped late fees last spring and returns did not slow.",
+        "Abolishing late fees brought back readers, and a good point "
+        "in the first place is that the fines cost more to collect.",
+        "Good point, though our board voted for it in the first place "
+        "because the fines cost more to process than they raised."))
     labels = {concept_key(e.label) for e in kg.entities_of("concept")}
     assert "late fee" in labels
     about_a = {concept_key(kg.all_entities[m.entity_id].label) for m in kg.mentions_in("a") if m.kind == "concept"}
@@ -402,9 +402,9 @@ def test_an_everyday_adjective_and_noun_that_other_comments_repeat_are_a_set_phr
 
 def test_the_corpus_check_flag_survives_the_saved_state(tmp_path):
     # `build --append` re-resolves the saved raw mentions: a candidate the corpus must confirm stays one
-    rows = [{"id": "a", "author": "ann", "text": "We keep turning off commenting on old posts, and late fees too."},
-            {"id": "b", "author": "bo", "text": "Turn off commenting for a week; the late fees can wait."}]
-    kg = build_rows(tmp_path, rows)
+    kg = build_rows(tmp_path, thread(
+        "We keep turning off commenting on old posts, and late fees too.",
+        "Turn off commenting for a week; the late fees can wait."))
     comment_graph.write(kg, tmp_path / "out")
     flags = lambda raw: sorted((m.comment_id, m.start, m.end, m.corpus_checked) for m in raw)  # noqa: E731
     assert any(m.corpus_checked and m.score != 0.4 for m in kg.raw_mentions)  # not told by the score alone
@@ -418,3 +418,15 @@ def test_gerunds_and_wise_words_that_name_or_modify_a_kind(tmp_path):
     labels = {concept_key(e.label) for e in kg.entities_of("concept")}
     assert {"attribution patching", "pairwise comparison", "bunching estimator"} <= labels
     assert not {lab for lab in labels if lab.endswith(("working", "doing"))}  # verbs, everyday or with an object
+
+
+def test_a_phrase_a_reply_quotes_is_mentioned_not_used_again(tmp_path):
+    # the first writer's one-off "strange-misreading" (a hyphenated adjective and noun) stays one use when a
+    # reply cites it in quotation marks, so it folds into the misreadings both discuss
+    kg = build_rows(tmp_path, thread(
+        "People put effort into ever more careless misreadings, and I no "
+        "longer answer the strange-misreading replies at all.",
+        "Many of what you call “strange-misreadings” look like fair "
+        "questions about misreadings of the rules to me."))
+    labels = {concept_key(e.label) for e in kg.entities_of("concept")}
+    assert "misreading" in labels and not {lab for lab in labels if lab.endswith(" misreading")}

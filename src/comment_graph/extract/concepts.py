@@ -22,7 +22,7 @@ from .context import Context
 from .names import Taken, sentence_initial
 from .tagging import ACRONYM_RE, _is_word, _tag, _tag_and_chunk, _word_tag, specificity
 from .recurrence import occurs_twice
-from .terms import PHRASAL_VERB, find_terms, particle_verb_phrases
+from .terms import PHRASAL_VERB, QUOTED_TERM, find_terms, particle_verb_phrases
 from .vocabulary import NAME, _vocab_matches
 
 NOUN_TAGS = {"NN", "NNS"}
@@ -250,7 +250,7 @@ def _quoted_terms(c: Comment, spans: Taken) -> Iterator[Mention]:
         if inner_ok and tags[-1] in NOUN_TAGS and all(_is_word(w) for w in words):
             spans.append((m.start(1), m.end(1)))
             yield Mention.found(comment_id=c.id, kind="concept", surface=m.group(1), start=m.start(1), end=m.end(1),
-                          extractor=NAME, score=0.75, key=concept_key(m.group(1)), attrs={"source": "quoted term"})
+                          extractor=NAME, score=0.75, key=concept_key(m.group(1)), attrs={"source": QUOTED_TERM})
 
 
 # "(?<![\w@#’'-])([A-Z][a-z]+(?:[A-Z][a-z0-9]+)*|[A-Z][a-z]*[A-Z][A-Za-z0-9]*)(?![\w’'-])", with the capital

@@ -27,6 +27,8 @@ from .names import Taken, sentence_initial
 from .tagging import pos_lexicon
 
 NAME = "concepts"
+PHRASAL_VERB = "phrasal verb"  # sources (`attrs["source"]`) that resolution reads
+QUOTED_TERM = "quoted term"
 QUOTED_WORD_RE = re.compile(r"[“\"‘]([a-z][a-z-]{2,30})[”\"’](?![a-z])")
 CAP_WORD = r"[A-Z][a-z]+(?:-[A-Za-z]+)?"
 # (the opening capital written with not_after rather than after a look-behind: scanned in C)
@@ -80,7 +82,7 @@ def _quoted_words(c: Comment, spans: Taken) -> Iterator[Mention]:
         if "-" not in word and zipf(word) >= 5.0:
             continue  # “time”, “thing”: too common to be a term however it is quoted
         spans.append((s, e))
-        yield _concept(c, s, e, 0.7, "quoted term")
+        yield _concept(c, s, e, 0.7, QUOTED_TERM)
 
 
 def _capitalised_compounds(c: Comment, ctx: Context, spans: Taken) -> Iterator[Mention]:
@@ -143,7 +145,6 @@ def find_terms(c: Comment, ctx: Context, spans: Taken) -> Iterator[Mention]:
 PARTICLE_RE = re.compile(r"(?<= )(?:off|out|up|down|away|back)\b")  # "in", "on" mostly open a prepositional phrase ("keep in mind")
 VERB_TAGS = {"VB", "VBP", "VBG"}
 OBJECT_TAGS = {"NN", "NNS", "VBG"}
-PHRASAL_VERB = "phrasal verb"
 
 
 def particle_verb_phrases(c: Comment, toks, tags, starts: list[int]) -> Iterator[Mention]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from operator import itemgetter
 
-from ..extract.concepts import CHECKED_SOURCES, SET_PHRASE, _relational
+from ..extract.concepts import CHECKED_SOURCES, QUOTED_TERM, SET_PHRASE, _relational
 from ..extract.tagging import _word_tag
 from ..lexicon import Lexicons, zipf
 from ..models import Entity, Mention
@@ -151,7 +151,7 @@ def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
         by_key[base] += by_key.pop(form)
     for form, base in _clipping_merge(set(by_key), lex.concepts).items():
         by_key[base] += by_key.pop(form)
-    merges = _modifier_merge({k: len(v) for k, v in by_key.items()}, lex.concepts)
+    merges = _modifier_merge({k: _uses(v) for k, v in by_key.items()}, lex.concepts)
     for form, base in sorted(merges.items(), key=lambda kv: -len(kv[0])):  # "a b c" into "b c" before "b c" into "c"
         by_key[base] += by_key.pop(form)
     for key, ms in sorted(by_key.items()):
@@ -165,6 +165,14 @@ def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
             ent.broader = list(vc.broader)  # vocabulary IRIs; mapped to entity ids later
         for m in ms:
             m.entity_id = eid
+
+
+def _uses(ms: list[Mention]) -> int:
+    """How often a phrase is used rather than mentioned: a reply that puts another writer's phrase in
+    quotation marks ('what he would mark as "elaborate-misinterpretations"') cites it; it counts only
+    where the phrase is never used plainly."""
+    plain = sum(m.attrs.get("source") != QUOTED_TERM for m in ms)
+    return plain or len(ms)
 
 
 def _preferred_surface(ms: list[Mention], abbr: dict[str, str]) -> str:
