@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from operator import itemgetter
 
 from ..extract.concepts import CHECKED_SOURCES, QUOTED_TERM, SET_PHRASE, _relational
-from ..extract.tagging import _word_tag
+from ..extract.tagging import _word_tag, pos_lexicon
 from ..lexicon import Lexicons, zipf
 from ..models import Entity, Mention
 from ..text import concept_key
@@ -117,10 +117,15 @@ def _an_aspect(first: str, head: str) -> bool:
     far rarer than itself names an aspect of that term, whose topic is the term: where the page names
     the term alone too, the two are one concept. 'reward model', 'loss function' keep their kind (their
     first word is itself everyday English), as do phrases of three words or more."""
-    if " " in head or "-" in head or "-" in first or _word_tag(head, False) not in ("NN", "NNS"):
+    if " " in head or "-" in head or "-" in first or not _countable_noun(head):
         return False  # an activity ("HSA investing") is no aspect
     head_zipf = zipf(head)
     return head_zipf >= 4.0 and head_zipf - zipf(first) >= ASPECT_GAP
+
+
+def _countable_noun(word: str) -> bool:
+    """A noun, or a word the lexicon knows in a plural ("setting": "settings"), unlike a gerund alone."""
+    return _word_tag(word, False) in ("NN", "NNS") or pos_lexicon().get(word + "s") == "NNS"
 
 
 # Nouns that name a stance on, or an argument from, what modifies them: "utilitarian arguments",
