@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import build_text
+from conftest import build_rows, build_text, thread
 
 
 def people(kg):
@@ -184,3 +184,14 @@ def test_a_cited_author_written_in_full_with_an_unlisted_first_name(tmp_path):
 def test_a_method_named_by_its_author_names_a_person(tmp_path):
     kg = build_text(tmp_path, "I agree; the sum is exact with Vrabcek's algorithm, as the docs say.")
     assert "Vrabcek" in {m.surface for m in kg.mentions if m.kind == "person"}
+
+
+def test_reddit_user_names_are_handles_that_meet_their_authors(tmp_path):
+    rows = thread("I posted the chart last week.",
+                  "u/quiet_kestrel posted the same chart, and /u/marsh_owl disagreed; see reddit.com/u/nobody too.")
+    rows[0]["author"] = "quiet_kestrel"
+    kg = build_rows(tmp_path, rows)
+    handles = {m.surface: kg.all_entities[m.entity_id] for m in kg.mentions if m.kind == "person"}
+    assert set(handles) == {"u/quiet_kestrel", "/u/marsh_owl"}  # not inside a link
+    assert handles["u/quiet_kestrel"].accounts == ["quiet_kestrel"]  # the comment author
+    assert handles["/u/marsh_owl"].label == "marsh_owl" and handles["/u/marsh_owl"].unresolved

@@ -118,6 +118,20 @@ def _handles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
             yield _mention(c, m.start(), end, "handle", 0.95)
 
 
+SITE_USER_RE = re.compile(r"(?<![\w/.])/?u/([A-Za-z0-9][\w-]{2,19})(?![\w/])")
+
+
+def _site_users(c: Comment, spans: list) -> Iterator[Mention]:
+    """Reddit's way of naming a user, "u/quietkestrel" or "/u/quietkestrel": a handle by the site's
+    convention, kept under the name itself so that it meets the comment author of that name."""
+    for m in SITE_USER_RE.finditer(c.text) if "u/" in c.text else ():
+        if not covered(spans, m.start(), m.end()):
+            spans.append((m.start(), m.end()))
+            mention = _mention(c, m.start(), m.end(), "handle", 0.95)
+            mention.key = m.group(1)
+            yield mention
+
+
 def _single_words(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     """First names alone and surnames of names seen in full elsewhere, also inside hyphen compounds."""
     surnames = ctx.corpus_surnames
@@ -239,6 +253,7 @@ def find_people(c: Comment, ctx: Context) -> Iterator[Mention]:
     spans: list[tuple[int, int]] = []
     yield from _lexicon(c, ctx, spans)
     yield from _handles(c, ctx, spans)
+    yield from _site_users(c, spans)
     yield from _author_handles(c, ctx, spans)
     surveyed = ctx.surveyed_full_names.get(c.id)
     for s, e, _ in full_names(c.text, ctx) if surveyed is None else surveyed:
