@@ -432,3 +432,12 @@ def test_a_phrase_a_reply_quotes_is_mentioned_not_used_again(tmp_path):
         "questions about misreadings of the rules to me."))
     labels = {concept_key(e.label) for e in kg.entities_of("concept")}
     assert "misreading" in labels and not {lab for lab in labels if lab.endswith(" misreading")}
+
+
+def test_a_name_before_a_technical_noun_names_a_kind_and_the_bare_name_is_short_for_it(tmp_path):
+    kg = build_text(tmp_path, "For noisy counts we switched to Lindqvist smoothing, which keeps the tails intact. "
+                              "Plain Lindqvist is fine for short series too, and the Orvane team liked it. Orvane "
+                              "reliability was never the issue.")
+    concepts = {e.label: e for e in kg.entities_of("concept")}
+    assert "Lindqvist smoothing" in concepts and concepts["Lindqvist smoothing"].aliases == ["Lindqvist"]
+    assert not {lab for lab in concepts if lab.startswith("Orvane ")}  # an everyday noun, a property: aspects

@@ -194,6 +194,8 @@ def _phrases(c: Comment, toks, tags, chunks: list[list[int]], spans: Taken, voca
 
 
 SET_PHRASE = "set phrase"
+PROPER_NAME = "proper name"
+NAMED_KIND = "named kind"
 CHECKED_SOURCES = frozenset({SET_PHRASE, PHRASAL_VERB})  # every candidate of these is `corpus_checked`
 SET_PHRASE_SPECIFICITY = 0.35  # as rare as a lone noun that the corpus check would keep ("registered reports")
 
@@ -269,10 +271,26 @@ def _proper_terms(c: Comment, ctx: Context, spans: Taken) -> Iterator[Mention]:
                 or word in lex.organizations or word in ctx.corpus_surnames or zipf(word.lower()) >= 4.0 \
                 or word.lower() in stopwords():  # chat abbreviations ("IMO", "IIUC") are no topics
             continue
+        head = NAMED_KIND_RE.match(c.text, e)
+        if head and _word_tag(head.group(1), False) in NOUN_TAGS | {"NNP", "VBG"} and zipf(head.group(1).lower()) < 4.0 \
+                and not head.group(1).endswith(PROPERTY_ENDINGS):
+            # "the Ramsey equation", "Kahan summation", "Matryoshka SAEs": a name before a technical noun names
+            # a kind of thing (an eponym, a product's variant), a topic whether or not others name it; before
+            # an everyday noun ("Kafka clusters") or a property ("Postgres extensibility") an aspect of the thing
+            e = head.end(1)
+            spans.append((s, e))
+            yield Mention.found(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e, extractor=NAME,
+                                score=round(min(0.6 + 0.4 * specificity([word]), 0.95), 3),
+                                key=concept_key(c.text[s:e]), attrs={"source": NAMED_KIND})
+            continue
         spans.append((s, e))
         yield Mention.found(comment_id=c.id, kind="concept", surface=word, start=s, end=e, extractor=NAME,
-                      score=CORPUS_CHECKED, key=concept_key(word), attrs={"source": "proper name"},
+                      score=CORPUS_CHECKED, key=concept_key(word), attrs={"source": PROPER_NAME},
                       corpus_checked=True)
+
+
+PROPERTY_ENDINGS = ("ity", "ness")
+NAMED_KIND_RE = re.compile(r" ([a-z][a-z]{3,}|[A-Z]{2,6}s?)(?![\w’'-])")  # one lower-case noun, or an acronym
 
 
 # Heads that count or partition what follows "of" ("a lot of people", "the kind of thing", "a piece

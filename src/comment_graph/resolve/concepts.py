@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from operator import itemgetter
 
-from ..extract.concepts import CHECKED_SOURCES, QUOTED_TERM, SET_PHRASE, _relational
+from ..extract.concepts import CHECKED_SOURCES, NAMED_KIND, PROPER_NAME, QUOTED_TERM, SET_PHRASE, _relational
 from ..extract.tagging import _word_tag, pos_lexicon
 from ..lexicon import Lexicons, zipf
 from ..models import Entity, Mention
@@ -90,6 +90,17 @@ def _clipping_merge(keys: set[str], vocabulary) -> dict[str, str]:
     return out
 
 
+def _named_kind_merge(by_key: dict[str, list[Mention]]) -> dict[str, str]:
+    """'use Kahan' after 'Kahan summation', 'TopK' beside 'TopK activation': a bare name the extractor
+    could not place, where the page names exactly one kind of thing after it, is short for that kind."""
+    kinds: dict[str, list[str]] = defaultdict(list)
+    for key, ms in by_key.items():
+        if " " in key and any(m.attrs.get("source") == NAMED_KIND for m in ms):
+            kinds[key.split(" ", 1)[0]].append(key)
+    return {key: kinds[key][0] for key, ms in by_key.items()
+            if len(kinds.get(key, ())) == 1 and all(m.attrs.get("source") == PROPER_NAME for m in ms)}
+
+
 def _modifier_merge(counts: dict[str, int], vocabulary) -> dict[str, str]:
     """'deliberate obfuscation' -> 'obfuscation' where the phrase is used once and its head is a concept: an
     everyday adjective before it ("deliberate", "strong", "elaborate") names no kind of its own, while
@@ -156,6 +167,8 @@ def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
         by_key[base] += by_key.pop(form)
     for form, base in _clipping_merge(set(by_key), lex.concepts).items():
         by_key[base] += by_key.pop(form)
+    for form, base in _named_kind_merge(by_key).items():
+        by_key[base] += by_key.pop(form)
     merges = _modifier_merge({k: _uses(v) for k, v in by_key.items()}, lex.concepts)
     for form, base in sorted(merges.items(), key=lambda kv: -len(kv[0])):  # "a b c" into "b c" before "b c" into "c"
         by_key[base] += by_key.pop(form)
@@ -181,14 +194,16 @@ def _uses(ms: list[Mention]) -> int:
 
 
 def _preferred_surface(ms: list[Mention], abbr: dict[str, str]) -> str:
-    forms = Counter()
+    forms, kinds = Counter(), set()
     for m in ms:
         s = m.surface
         keep_case = s.isupper() or (not s[1:].islower() and any(ch.isupper() for ch in s[1:])) \
-            or m.attrs.get("source") == "proper name"
+            or m.attrs.get("source") in (PROPER_NAME, NAMED_KIND)
         forms[s if keep_case else s.lower()] += 1
+        if m.attrs.get("source") == NAMED_KIND:
+            kinds.add(s)  # "Lindqvist smoothing" names the concept its bare "Lindqvist" is short for
     full = [f for f in forms if concept_key(f) not in abbr]
-    return sorted(full or forms, key=lambda f: (-forms[f], len(f), f))[0]
+    return sorted(full or forms, key=lambda f: (f not in kinds, -forms[f], len(f), f))[0]
 
 
 SHORT_COMMENT_WORDS = 12
@@ -227,7 +242,7 @@ def _plain_or_product(m: Mention) -> bool:
     inner capitals); a plain capitalised word ("Mumbai said") may be a place or a person, an action
     named once ("picking up groceries") a passing clause, and a set phrase used once an idiom."""
     source = m.attrs.get("source")
-    return source not in CHECKED_SOURCES and (source != "proper name" or any(ch.isupper() for ch in m.surface[1:]))
+    return source not in CHECKED_SOURCES and (source != PROPER_NAME or any(ch.isupper() for ch in m.surface[1:]))
 
 
 def _broader(entities: dict[str, Entity], lex: Lexicons) -> None:
