@@ -61,7 +61,8 @@ def _normalise(m: sparse.csr_matrix) -> sparse.csr_matrix:
 
 
 def build_index(comments: list[Comment], entities: dict[str, Entity], mentions: list[Mention],
-                subjects: list[Subject]) -> RelatedIndex:
+                subjects: list[Subject], text: sparse.csr_matrix | None = None) -> RelatedIndex:
+    """`text`: `text_matrix(comments)`, where it was made already (see `CommentGraph.make_related_index`)."""
     from scipy import sparse
 
     ids = [c.id for c in comments]
@@ -84,7 +85,7 @@ def build_index(comments: list[Comment], entities: dict[str, Entity], mentions: 
     links = _concept_links(entities, col)
     neigh = ent @ links if links.nnz else sparse.csr_matrix(ent.shape)
     return RelatedIndex(ids, row, entity_ids, _normalise(ent), _normalise(neigh),
-                        _text_matrix(comments), *_thread_arrays(comments, row))
+                        text_matrix(comments) if text is None else text, *_thread_arrays(comments, row))
 
 
 def _thread_arrays(comments: list[Comment], row: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -109,7 +110,7 @@ def _concept_links(entities: dict[str, Entity], col: dict[str, int]) -> sparse.c
     return sparse.csr_matrix(([1.0] * len(r), (r, c)), shape=(size, size))
 
 
-def _text_matrix(comments: list[Comment]) -> sparse.csr_matrix:
+def text_matrix(comments: list[Comment]) -> sparse.csr_matrix:
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
 
