@@ -247,7 +247,8 @@ class Subject:
     def computed(cls, comment_id: str, entity_id: str, weight: float) -> Subject:
         """A subject from values the resolver has already checked, not validated again."""
         s = object.__new__(cls)
-        s.comment_id, s.entity_id, s.weight = comment_id, entity_id, _shared_float(weight)
+        # weights are rounded to 3 decimals: one float object per value (see `_shared_float`), not per subject
+        s.comment_id, s.entity_id, s.weight = comment_id, entity_id, _FLOATS.setdefault(weight, weight) if weight else weight
         return s
 
 
