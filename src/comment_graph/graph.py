@@ -84,10 +84,17 @@ class CommentGraph:
         return self.make_related_index()
 
     def make_related_index(self):
-        """related()'s matrices, made anew (not kept: the index writer stores them and lets go)."""
+        """related()'s matrices, made anew (not kept: the index writer stores them and lets go). The
+        text matrix, where the build had it made meanwhile (`prefetch_text`), is taken from there."""
         from .related import build_index
 
-        return build_index(self.comments, self.all_entities, self.mentions, self.features or self.subjects)
+        pending = self.__dict__.pop("_text_matrix", None)
+        return build_index(self.comments, self.all_entities, self.mentions, self.features or self.subjects,
+                           pending.result() if pending is not None else None)
+
+    def prefetch_text(self, pending) -> None:
+        """`pending.result()` will be `related.text_matrix(self.comments)`, or None (see `runtime.Prefetched`)."""
+        self.__dict__["_text_matrix"] = pending
 
     @cached_property
     def all_entities(self) -> dict[str, Entity]:

@@ -4,7 +4,6 @@ similarity and thread structure, blended, with every signal's contribution kept 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import takewhile
 
@@ -37,12 +36,19 @@ class RelatedIndex:
 
 
 def _entity_weights(mentions: list[Mention], subjects: list[Subject], entities: dict[str, Entity]):
-    w: dict[tuple[str, str], float] = defaultdict(float)
+    """(comment, entity) -> the largest weight a subject or mention gives the link."""
+    w: dict[tuple[str, str], float] = {}
+    get = w.get
     for s in subjects:
-        w[(s.comment_id, s.entity_id)] = max(w[(s.comment_id, s.entity_id)], s.weight)
+        key = (s.comment_id, s.entity_id)
+        if s.weight > get(key, -1.0):
+            w[key] = s.weight
+    unresolved = {eid for eid, e in entities.items() if e.unresolved}
     for m in mentions:
-        if m.kind != "concept" and not entities[m.entity_id].unresolved:
-            w[(m.comment_id, m.entity_id)] = max(w[(m.comment_id, m.entity_id)], 0.5 if m.in_quote else 1.0)
+        if m.kind != "concept" and m.entity_id not in unresolved:
+            key, weight = (m.comment_id, m.entity_id), 0.5 if m.in_quote else 1.0
+            if weight > get(key, -1.0):
+                w[key] = weight
     return w
 
 
@@ -55,7 +61,8 @@ def _normalise(m: sparse.csr_matrix) -> sparse.csr_matrix:
 
 
 def build_index(comments: list[Comment], entities: dict[str, Entity], mentions: list[Mention],
-                subjects: list[Subject]) -> RelatedIndex:
+                subjects: list[Subject], text: sparse.csr_matrix | None = None) -> RelatedIndex:
+    """`text`: `text_matrix(comments)`, where it was made already (see `CommentGraph.make_related_index`)."""
     from scipy import sparse
 
     ids = [c.id for c in comments]
@@ -63,18 +70,22 @@ def build_index(comments: list[Comment], entities: dict[str, Entity], mentions: 
     entity_ids = sorted(entities)
     col = {eid: j for j, eid in enumerate(entity_ids)}
     weights = _entity_weights(mentions, subjects, entities)
-    df = Counter(eid for _, eid in weights)
-    n = len(ids)
-    r, c, v = [], [], []
-    for (cid, eid), wt in sorted(weights.items()):
-        r.append(row[cid])
-        c.append(col[eid])
-        v.append(wt * math.log(1 + n / df[eid]) * (0.0 if df[eid] == n and n > 2 else 1.0))
+    n, size = len(ids), len(weights)
+    r = np.fromiter((row[cid] for cid, _ in weights), np.int64, size)
+    c = np.fromiter((col[eid] for _, eid in weights), np.int64, size)
+    # each entity's idf once, as the float the per-link formula gives; the links in (row, column)
+    # order, as the matrix holds them (its entries are unique, so the same matrix whatever the order)
+    df = np.bincount(c, minlength=len(entity_ids)).tolist()
+    idf = np.array([math.log(1 + n / d) if d else 0.0 for d in df])
+    flag = np.array([0.0 if d == n and n > 2 else 1.0 for d in df])
+    order = np.lexsort((c, r))
+    r, c = r[order], c[order]
+    v = np.fromiter(weights.values(), np.float64, size)[order] * idf[c] * flag[c]
     ent = sparse.csr_matrix((v, (r, c)), shape=(n, len(entity_ids)))
     links = _concept_links(entities, col)
     neigh = ent @ links if links.nnz else sparse.csr_matrix(ent.shape)
     return RelatedIndex(ids, row, entity_ids, _normalise(ent), _normalise(neigh),
-                        _text_matrix(comments), *_thread_arrays(comments, row))
+                        text_matrix(comments) if text is None else text, *_thread_arrays(comments, row))
 
 
 def _thread_arrays(comments: list[Comment], row: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -99,7 +110,7 @@ def _concept_links(entities: dict[str, Entity], col: dict[str, int]) -> sparse.c
     return sparse.csr_matrix(([1.0] * len(r), (r, c)), shape=(size, size))
 
 
-def _text_matrix(comments: list[Comment]) -> sparse.csr_matrix:
+def text_matrix(comments: list[Comment]) -> sparse.csr_matrix:
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
 

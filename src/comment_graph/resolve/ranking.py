@@ -8,16 +8,18 @@ from collections import Counter
 from ..models import Comment, Mention, Subject
 
 
-def rank_concepts(comments: list[Comment], mentions: list[Mention], max_per_comment: int) -> tuple[
-        list[Mention], list[Subject], list[Subject]]:
-    """Keep each comment's best concepts: termhood x frequency in the comment x mild rarity in the corpus."""
+def rank_concepts(comments: list[Comment], mentions: list[Mention], max_per_comment: int,
+                  words: dict[str, int] | None = None) -> tuple[list[Mention], list[Subject], list[Subject]]:
+    """Keep each comment's best concepts: termhood x frequency in the comment x mild rarity in the corpus.
+    `words`: each comment's length in words, where the caller has counted them."""
     per_comment = _concept_tallies(mentions)
     df = Counter(eid for by_ent in per_comment.values() for eid in by_ent)  # comments using each concept
     n = max(1, len(comments))
     idf = {eid: math.log((n + 1) / (d + 0.5)) / math.log(n + 1.5) for eid, d in df.items()}
     rarity = {eid: 0.75 + 0.25 * v for eid, v in idf.items()}  # the factors of the weight below, worked out
     frequency = _FrequencyFactor()                               # once per concept and per count, not per use
-    words = {c.id: len(c.text.split()) for c in comments}
+    if words is None:
+        words = {c.id: len(c.text.split()) for c in comments}
     keep: set[tuple[str, str]] = set()
     subjects: list[Subject] = []
     features: list[Subject] = []  # a wider set (twice the budget) that related() compares comments by
