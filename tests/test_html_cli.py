@@ -35,7 +35,7 @@ def test_html_on_a_built_folder_rewrites_its_own_page(built):
     (built / "graph.html").write_text("stale", encoding="utf-8")
     r = run("html", built)
     assert r.exit_code == 0, r.output
-    assert r.output == f"Wrote {built / 'graph.html'} (2 comments, 4 entities)\n"
+    assert r.output == f"Wrote {built / 'graph.html'} (2 comments, 5 entities)\n"
     assert "reward shaping is underrated" in (built / "graph.html").read_text(encoding="utf-8")
 
 

@@ -441,3 +441,13 @@ def test_a_name_before_a_technical_noun_names_a_kind_and_the_bare_name_is_short_
     concepts = {e.label: e for e in kg.entities_of("concept")}
     assert "Lindqvist smoothing" in concepts and concepts["Lindqvist smoothing"].aliases == ["Lindqvist"]
     assert not {lab for lab in concepts if lab.startswith("Orvane ")}  # an everyday noun, a property: aspects
+
+
+def test_a_work_described_with_its_author_after_by_is_the_possessives_work(tmp_path):
+    kg = build_text(tmp_path, "I liked the post by Maria Lopez on this, and an explainer video from Rob Miles covers "
+                              "it too. Maria Lopez’s post is still the clearest. A post by someone on Reddit, and "
+                              "the next essay by Maria Lopez, are another matter.")
+    works = {e.label: e for e in kg.entities_of("work")}
+    assert set(works) == {"Maria Lopez’s post", "Rob Miles’s video"}  # one work for both phrasings; none unwritten
+    assert kg.entities[works["Maria Lopez’s post"].creator].label == "Maria Lopez"
+    assert "post by Maria Lopez" in works["Maria Lopez’s post"].aliases

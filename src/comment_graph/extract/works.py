@@ -294,6 +294,26 @@ def _citations(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
             yield _descriptor(_work(c, s, e, c.text[s:e], 0.7, creator=c.text[names[0][0]:names[0][1]]))
 
 
+# "the post by Geoffrey Miller", "an explainer video from Rob Miles", "a good essay by Katja Grace":
+# the possessive's content said the other way round ("by"/"from" and a capitalised name)
+WORK_BY_RE = re.compile(rf"\b(?:[Tt]he|an?|this|that|one|his|her|their)\s+((?:[\w-]+\s){{0,2}}?({WORK_NOUNS}))"
+                        rf"\s+(?:by|from)\s+({PERSON})(?![\w’'-])")
+
+
+def _works_by(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+    """A work described with its author after "by" or "from": named as the possessive would name it
+    ("Geoffrey Miller’s post"), so the two phrasings of one work meet; the author must read as a
+    person (a known first name, or a person the lexicon knows)."""
+    lex = ctx.lexicons
+    for m in WORK_BY_RE.finditer(c.text) if (" by " in c.text or " from " in c.text) else ():
+        person = m.group(3)
+        if not (person.split()[0] in lex.first_names or person in lex.people) or NOT_YET_RE.search(m.group(1)) \
+                or _function_word_inside(m.group(1)) or covered(spans, m.start(1), m.end()):
+            continue
+        spans.append((m.start(1), m.end()))
+        yield _descriptor(_work(c, m.start(1), m.end(), f"{person}’s {m.group(2)}", 0.8, creator=person))
+
+
 def find_works(c: Comment, ctx: Context) -> Iterator[Mention]:
     spans: list[tuple[int, int]] = []
     yield from _urls(c, spans)
@@ -302,6 +322,7 @@ def find_works(c: Comment, ctx: Context) -> Iterator[Mention]:
     yield from _titles_before_work_nouns(c, ctx, spans)
     yield from find_titled(c, ctx, spans)
     yield from _patterns(c, ctx, spans)
+    yield from _works_by(c, ctx, spans)
     yield from _titles_after_reading(c, ctx, spans)
     yield from _titles(c, ctx, spans)
     yield from _possessive_titles(c, ctx, spans)
