@@ -211,6 +211,13 @@ def test_inflections_of_one_term_merge_and_vocabulary_keys_stay():
     assert concept_key("inductive biases") == concept_key("inductive bias") == "inductive bias"
 
 
+def test_an_agent_noun_and_its_act_after_one_modifier_merge_but_not_alone():
+    from comment_graph.resolve.concepts import _inflection_merge
+
+    counts = {"claim extractor": 1, "claim extraction": 2, "teacher": 1, "teaching": 1, "story generator": 1}
+    assert _inflection_merge(counts, vocabulary=set()) == {"claim extractor": "claim extraction"}
+
+
 def test_a_clipped_term_merges_with_the_one_term_it_shortens():
     from comment_graph.resolve.concepts import _clipping_merge
 
@@ -336,6 +343,24 @@ def test_an_everyday_noun_after_a_rare_term_the_page_names_is_an_aspect_of_that_
     merged = {"kanban board": "kanban", "outbox table": "outbox", "autovacuum setting": "autovacuum"}
     assert _modifier_merge(counts, vocabulary={}) == merged
     assert _modifier_merge(counts, vocabulary={"outbox table": None}) == {k: v for k, v in merged.items() if v != "outbox"}
+
+
+def test_an_aspect_of_a_term_written_by_its_abbreviation_folds_into_the_term():
+    from comment_graph.resolve.concepts import _modifier_merge
+
+    counts = {"graph neural network": 3, "gnn research": 1, "gnn layer": 1}
+    short = {"gnn": "graph neural network"}
+    assert _modifier_merge(counts, {}, short) == {"gnn research": "graph neural network",
+                                                  "gnn layer": "graph neural network"}
+    assert _modifier_merge(counts, {}) == {}  # the page never names the term, only its aspects
+
+
+def test_a_bare_name_beside_the_one_vocabulary_term_it_opens_is_short_for_it(tmp_path):
+    kg = build_rows(tmp_path, thread("We ranked the forecasters by their Brier scores over the whole season.",
+                                     "Ranking them on Brier alone rewards hedging on the rare questions."))
+    brier = [e for e in kg.entities_of("concept") if "Brier" in e.label]
+    assert [e.label for e in brier] == ["Brier score"]
+    assert {s.comment_id for s in kg.subjects if s.entity_id == brier[0].id} == {"a", "b"}
 
 
 def test_an_action_two_comments_name_by_a_phrasal_verb_is_one_concept(tmp_path):

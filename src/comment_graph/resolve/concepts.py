@@ -44,24 +44,49 @@ def _negation_merge(keys: set[str]) -> dict[str, str]:
 
 
 INFLECTIONS = ("ment", "ness", "ation", "ion", "ing", "ed", "e")
+# Agent nouns and the acts they perform, told apart only after a shared modifier ("hypothesis generator",
+# "hypothesis generation"): alone, "computer" and "computing", "teacher" and "teaching" are other topics.
+AGENT_ENDINGS = ("or", "er")
+MIN_STEM = 5
 
 
 def _stem(word: str) -> str:
     """A word less one derivational or inflectional ending, when at least five letters remain."""
     for suffix in INFLECTIONS:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 5:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
             return word[:-len(suffix)]
     return word
 
 
+def _stems(key: str) -> set[tuple[str, str]]:
+    """The (words before, stem of the last word) pairs a key may share with its inflected forms."""
+    head, _, last = key.rpartition(" ")
+    stems = {_stem(last)}
+    if head:
+        stems |= {last[:-len(e)] for e in (*AGENT_ENDINGS, "ion") if last.endswith(e) and len(last) - len(e) >= MIN_STEM}
+    return {(head, stem) for stem in stems}
+
+
 def _inflection_merge(counts: dict[str, int], vocabulary) -> dict[str, str]:
-    """'misaligned' -> 'misalignment', 'goal misgeneralized' -> 'goal misgeneralization' when both
-    appear: keys whose last words share a stem (the words before them equal) are one topic, named by
-    the form used most (then a noun, then the shorter). A vocabulary key is never merged away."""
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    """'misaligned' -> 'misalignment', 'goal misgeneralized' -> 'goal misgeneralization', 'hypothesis
+    generator' -> 'hypothesis generation' when both appear: keys whose last words share a stem (the
+    words before them equal) are one topic, named by the form used most (then a noun, then the
+    shorter). A vocabulary key is never merged away."""
+    root = {key: key for key in counts}
+
+    def find(key: str) -> str:
+        while root[key] != key:
+            key = root[key]
+        return key
+
+    first_with: dict[tuple[str, str], str] = {}
+    for key in sorted(counts):
+        for stem in _stems(key):
+            other = first_with.setdefault(stem, key)
+            root[find(key)] = find(other)
+    groups: dict[str, list[str]] = defaultdict(list)
     for key in counts:
-        head, _, last = key.rpartition(" ")
-        groups[head, _stem(last)].append(key)
+        groups[find(key)].append(key)
     out = {}
     for keys in groups.values():
         if len(keys) > 1:
@@ -90,29 +115,33 @@ def _clipping_merge(keys: set[str], vocabulary) -> dict[str, str]:
     return out
 
 
-def _named_kind_merge(by_key: dict[str, list[Mention]]) -> dict[str, str]:
-    """'use Kahan' after 'Kahan summation', 'TopK' beside 'TopK activation': a bare name the extractor
-    could not place, where the page names exactly one kind of thing after it, is short for that kind."""
+def _named_kind_merge(by_key: dict[str, list[Mention]], vocabulary) -> dict[str, str]:
+    """'use Kahan' after 'Kahan summation', 'TopK' beside 'TopK activation', 'Brier alone' beside
+    'Brier scores': a bare name the extractor could not place, where the page names exactly one kind
+    of thing after it (found as a named kind, or a vocabulary term), is short for that kind."""
     kinds: dict[str, list[str]] = defaultdict(list)
     for key, ms in by_key.items():
-        if " " in key and any(m.attrs.get("source") == NAMED_KIND for m in ms):
+        if " " in key and (key in vocabulary or any(m.attrs.get("source") == NAMED_KIND for m in ms)):
             kinds[key.split(" ", 1)[0]].append(key)
     return {key: kinds[key][0] for key, ms in by_key.items()
             if len(kinds.get(key, ())) == 1 and all(m.attrs.get("source") == PROPER_NAME for m in ms)}
 
 
-def _modifier_merge(counts: dict[str, int], vocabulary) -> dict[str, str]:
+def _modifier_merge(counts: dict[str, int], vocabulary, short_forms: dict[str, str] | None = None) -> dict[str, str]:
     """'deliberate obfuscation' -> 'obfuscation' where the phrase is used once and its head is a concept: an
     everyday adjective before it ("deliberate", "strong", "elaborate") names no kind of its own, while
     a classifying or rare modifier does ("natural selection", "utilitarian ethics", "successor
-    alignment problem"), as does a noun ("rabbit hunt"). A vocabulary key is never merged away."""
+    alignment problem"), as does a noun ("rabbit hunt"). An aspect folds into its term, also where the
+    term is written short ("SAE research" into "sparse autoencoder", `short_forms`: abbreviation key ->
+    long key). A vocabulary key is never merged away."""
     out = {}
     for key in counts:
         first, _, head = key.replace("-", " ", 1).partition(" ")
+        term = first if first in counts else (short_forms or {}).get(first)
         if head in counts and counts[key] == 1 and key not in vocabulary and _everyday_adjective(first):
             out[key] = head
-        elif _an_aspect(first, head) and first in counts and key not in vocabulary:
-            out[key] = first
+        elif term in counts and key not in vocabulary and _an_aspect(first, head):
+            out[key] = term
         elif head in STANCE_HEADS and key not in vocabulary:
             school = vocabulary.get(first)
             if school is not None and concept_key(school.pref) in counts:
@@ -167,9 +196,10 @@ def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
         by_key[base] += by_key.pop(form)
     for form, base in _clipping_merge(set(by_key), lex.concepts).items():
         by_key[base] += by_key.pop(form)
-    for form, base in _named_kind_merge(by_key).items():
+    for form, base in _named_kind_merge(by_key, lex.concepts).items():
         by_key[base] += by_key.pop(form)
-    merges = _modifier_merge({k: _uses(v) for k, v in by_key.items()}, lex.concepts)
+    short_forms = {**{concept_key(a): concept_key(vc.pref) for a, vc in lex.acronyms.items()}, **abbr}
+    merges = _modifier_merge({k: _uses(v) for k, v in by_key.items()}, lex.concepts, short_forms)
     for form, base in sorted(merges.items(), key=lambda kv: -len(kv[0])):  # "a b c" into "b c" before "b c" into "c"
         by_key[base] += by_key.pop(form)
     for key, ms in sorted(by_key.items()):
