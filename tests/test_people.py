@@ -195,3 +195,28 @@ def test_reddit_user_names_are_handles_that_meet_their_authors(tmp_path):
     assert set(handles) == {"u/quiet_kestrel", "/u/marsh_owl"}  # not inside a link
     assert handles["u/quiet_kestrel"].accounts == ["quiet_kestrel"]  # the comment author
     assert handles["/u/marsh_owl"].label == "marsh_owl" and handles["/u/marsh_owl"].unresolved
+
+
+def test_a_given_name_that_is_an_english_word_opens_a_full_name_before_a_surname(tmp_path):
+    # "Frank", "Grace", "Will" are everyday words too: only a surname after them makes them a name
+    kg = build_rows(tmp_path, thread("Frank Okafor called pure time discounting indefensible long ago.",
+                                     "Grace Hopper wrote the first compiler, and Will Tarnowski agreed.",
+                                     "Frank discussion helps. Will Bayesian methods help here? Mark Sweeps are slow."))
+    assert {"Frank Okafor", "Grace Hopper", "Will Tarnowski"} <= people_labels(kg)
+    assert not {label for label in people_labels(kg) if label.startswith(("Will Bayesian", "Mark", "Frank discussion"))}
+
+
+def test_a_surname_between_a_determiner_and_a_noun_names_a_thing_called_after_the_person(tmp_path):
+    kg = build_rows(tmp_path, thread("Frank Okafor thought pure time preference was indefensible.",
+                                     "The standard defense comes from the Okafor equation itself.",
+                                     "I liked the Okafor post on it, though."))
+    persons = {m.comment_id for m in kg.mentions if m.kind == "person"}
+    assert persons == {"a", "c"}
+
+
+def test_strong_cues_accept_surnames_as_frequent_as_common_ones(tmp_path):
+    # "Klein" and "Goldberg" are frequent words in English text, but only as names; a possessive before a
+    # long title, or a verb of finding, says they name a person here
+    kg = build_rows(tmp_path, thread("Worth reading Klein's How Small Teams Ship Reliable Software before you start.",
+                                     "I think Tarnowski showed this back in 2005, and Okafor noticed it too."))
+    assert {"Klein", "Tarnowski", "Okafor"} <= people_labels(kg)

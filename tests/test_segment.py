@@ -170,3 +170,13 @@ def test_a_closing_invitation_ends_a_comment_even_when_the_next_one_speaks_of_th
     assert [c.text.split()[0] for c in seg.comments] == ["Lovely", "In"]
     b = next(x for x in seg.boundaries if x.preview.startswith("In this post"))
     assert b.is_boundary and "previous closes with an invitation or a wish" in b.features
+
+
+def test_a_karma_line_in_a_profile_header_does_not_delimit_the_comments():
+    # the owner's karma line above the bio reads like a byline; it heads the profile, not a comment,
+    # so the comments below are still told apart by their blank lines and openings
+    page = PROFILE.replace("Maria Lindqvist\n\n", "Maria Lindqvist\n\nKarma 2,140 · Alignment Forum karma 312\n\n", 1)
+    seg = segment_text(page)
+    assert len(seg.comments) == 2
+    assert seg.comments[1].text.startswith("Thanks for the detailed writeup")
+    assert "Maria Lindqvist" not in seg.page_titles  # the owner's name titles no work

@@ -476,3 +476,19 @@ def test_a_work_described_with_its_author_after_by_is_the_possessives_work(tmp_p
     assert set(works) == {"Maria Lopez’s post", "Rob Miles’s video"}  # one work for both phrasings; none unwritten
     assert kg.entities[works["Maria Lopez’s post"].creator].label == "Maria Lopez"
     assert "post by Maria Lopez" in works["Maria Lopez’s post"].aliases
+
+
+def test_a_work_described_by_its_authors_surname_or_by_the_name_it_is_about(tmp_path):
+    kg = build_text(tmp_path, "Nadia Okoro sits at one end of the spectrum. See the essay by Okoro here, and that "
+                              "paper on ProcGen (also the post on LessWrong). The paper on Bayesian inference is old.")
+    w = works(kg)
+    assert {"Nadia Okoro’s essay", "ProcGen paper"} <= set(w)
+    assert kg.entities[w["Nadia Okoro’s essay"].creator].label == "Nadia Okoro"
+    assert not {t for t in w if "LessWrong" in t or "Bayesian" in t}
+
+
+def test_full_names_joined_by_and_are_people_not_a_title(tmp_path):
+    kg = build_text(tmp_path, "Cf. the figure where Nadia Okoro and Maria Lindqvist show a movie frame and ask what "
+                              "is happening.")
+    assert not works(kg)
+    assert {"Nadia Okoro", "Maria Lindqvist"} <= {e.label for e in kg.entities_of("person")}

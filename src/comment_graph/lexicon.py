@@ -46,6 +46,7 @@ class Lexicons:
     acronyms: dict[str, VocabConcept]        # ALL-CAPS labels, matched case-sensitively
     first_names: frozenset[str]
     nicknames: dict[str, set[str]]           # any given name -> its equivalence class
+    word_first_names: frozenset[str] = frozenset()  # "Frank", "Grace": given names that are English words too
 
     def same_given_name(self, a: str, b: str) -> bool:
         return a == b or b in self.nicknames.get(a, set())
@@ -315,7 +316,8 @@ def _load_lexicons(people_files: tuple, vocab_files: tuple, default_people: bool
     if default_vocab:
         vocab_paths.insert(0, Path(str(resources.files("comment_graph.data").joinpath("concepts.ttl"))))
     concepts, acronyms = load_vocab(vocab_paths)
-    return Lexicons(people, orgs, concepts, acronyms, data_lines("first_names.txt"), _nicknames())
+    return Lexicons(people, orgs, concepts, acronyms, data_lines("first_names.txt"), _nicknames(),
+                    data_lines("word_first_names.txt"))
 
 
 # General-English word frequency (wordfreq's Zipf scale, bundled data): tells generic words from terms.

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from ..models import Comment, Mention
-from ..text import not_after
+from ..text import not_after, singular, stopwords
 from ..urls import handle_key
 from . import Extractor, register
 from .context import Context
@@ -20,6 +20,7 @@ from .names import (FULL_NAME_RE, HANDLE_RE, NOT_SURNAME, ORG_SUFFIXES, covered,
 from .person_cues import cued_people
 from .citations import citations
 from ..lexicon import zipf
+from .tagging import pos_lexicon
 
 NAME = "people"
 PART_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)*")
@@ -40,7 +41,7 @@ def full_names(text: str, ctx: Context) -> Iterator[tuple[int, int, str]]:
     while (m := FULL_NAME_RE.search(text, pos)) is not None:
         pos = m.end()
         given, surname, third = m.group(1), m.group(2), m.group(3)
-        if given.split("-")[0] not in first:
+        if given.split("-")[0] not in first and not _word_given_name(text, m, ctx):
             # "When Brian Nosek": the word before a name is no first name, but the name may start after it
             pos = m.start(2)
             continue
@@ -60,6 +61,29 @@ def full_names(text: str, ctx: Context) -> Iterator[tuple[int, int, str]]:
 
 
 NEXT_WORD_RE = re.compile(r"\s+([a-z][a-z-]+)\b")
+QUESTION_OR_END_RE = re.compile(r"[.!?]")
+WORD_CLASS_ENDINGS = ("ian", "ist", "ic", "ism")  # "Will Bayesian methods…?": a modifier, not a surname
+RARE_NOUN_ZIPF = 3.6  # "Hopper" is a rare noun and may be a surname; "Sweeps" ("sweep") is not
+
+
+def _word_given_name(text: str, m: re.Match, ctx: Context) -> bool:
+    """'Frank Ramsey', 'Grace Hopper': a given name that is also an English word opens a full name
+    when the word after it is a surname and nothing else: capitalised, unknown to the general word
+    list as an everyday common word, no organization, acronym or term, and not in a question opening on the
+    given name ("Will Anthropic…?", "Will Putin…?" ask; they name no Will)."""
+    given, surname = m.group(1), m.group(2)
+    lex = ctx.lexicons
+    if given not in lex.word_first_names or surname.isupper() or " " in surname:
+        return False
+    word = surname.lower()
+    common = pos_lexicon().get(word) is not None and max(zipf(word), zipf(singular(word))) >= RARE_NOUN_ZIPF
+    if common or word.endswith(WORD_CLASS_ENDINGS) or word in lex.concepts \
+            or surname in lex.organizations or surname in lex.acronyms:
+        return False
+    if sentence_initial(text, m.start()):
+        end = QUESTION_OR_END_RE.search(text, m.end())
+        return not (end and end.group() == "?")
+    return True
 
 
 WORDS_AND_SPACES_RE = re.compile(r"[\w\s-]*")
@@ -78,7 +102,6 @@ def _determiner_before(text: str, end: int) -> bool:
 
 
 def _common_word_then_noun(text: str, surname: str, end: int) -> bool:
-    from ..text import stopwords
     from ..lexicon import zipf
 
     nxt = NEXT_WORD_RE.match(text, end)
@@ -147,7 +170,8 @@ def _single_words(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
         if e < len(c.text) and c.text[e].isalnum():
             continue
         in_compound = (s and c.text[s - 1] == "-") or (c.text[e:e + 1] == "-" and c.text[e + 1:e + 2].islower())
-        product_like = word not in surnames and DETERMINER_BEFORE_RE.search(c.text[max(0, s - 40):s])
+        before = DETERMINER_BEFORE_RE.search(c.text[max(0, s - 40):s])
+        product_like = before and (word not in surnames or _eponym(c.text, e))
         if not product_like:  # "the wider Gemma SAEs" is no person
             possessive = c.text[e:e + 1] in "’'"
             initial = sentence_initial(c.text, s) and not in_compound
@@ -155,6 +179,19 @@ def _single_words(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
                 continue
             spans.append((s, e))
             yield _mention(c, s, e, "first" if word in firsts else "last", 0.6 if initial else 0.8)
+
+
+# What a person writes, says or leads: "the Hanson post", "the Miller critique" name the person
+PERSONAL_NOUNS = frozenset("""post paper book essay blog lecture talk thesis newsletter argument piece article
+interview podcast video critique view camp team lab group comment reply""".split())
+NOUN_AFTER_RE = re.compile(r"[ \t]+([a-z]+)\b")
+
+
+def _eponym(text: str, end: int) -> bool:
+    """'the Ramsey equation', 'a Nash equilibrium': a surname between a determiner and a noun names
+    the thing called after the person, unless the noun is something the person made or leads."""
+    after = NOUN_AFTER_RE.match(text, end)
+    return bool(after) and after.group(1) not in PERSONAL_NOUNS and after.group(1) not in stopwords()
 
 
 SURNAME = r"[A-Z][a-z]+(?:[A-Z][a-z]+)?"
@@ -194,13 +231,18 @@ SURNAME_CUES = [
 ]
 
 
-def _rare_capitalised(word: str, ctx: Context) -> bool:
-    """A word that can stand for a person alone: rare in English, not a known organization or term."""
-    from ..lexicon import zipf
+SURNAME_MAX_ZIPF = 4.0  # common surnames ("Goldberg" 3.5, "Miller" 4.0) are frequent words; big places more so
 
+
+def _rare_capitalised(word: str, ctx: Context) -> bool:
+    """A word that can stand for a person alone where a cue says it is a surname: rare in English, or
+    a proper name (no common word of the tagger's lexicon) of middling frequency, as surnames are;
+    not a known organization or term."""
     lex = ctx.lexicons
-    return (zipf(word.lower()) < 3.5 and word not in lex.organizations and word not in lex.acronyms
-            and word.lower() not in lex.concepts)
+    lower = word.lower()
+    frequency = zipf(lower)
+    rare = frequency < 3.5 or (frequency < SURNAME_MAX_ZIPF and pos_lexicon().get(lower) is None)
+    return rare and word not in lex.organizations and word not in lex.acronyms and lower not in lex.concepts
 
 
 def _cued_surnames(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:

@@ -1,8 +1,9 @@
 """Context cues that make a capitalised word a person although no name list knows it.
 
 Each cue serves one class of comment text:
-  * reported speech: "Larks is describing…", "Quill argues", "Duncan has just replied" (a forum
-    user or a colleague named by one word, then a verb of saying or thinking);
+  * reported speech: "Larks is describing…", "Quill argues", "Duncan has just replied", "Ioannidis
+    showed" (a forum user, colleague or author named by one word, then a verb of saying, thinking
+    or finding);
   * address: "Thanks Mirela,", "hi Tomasz", "cc Okonkwo" (replies and signatures);
   * co-authorship: "Vaswani and colleagues", "Okafor and coauthors" (papers cited by lead author).
 A word the cue finds must still be rare in English or a known first name, and not a known
@@ -24,7 +25,10 @@ WORD = r"[A-Z][a-z]+(?:[A-Z][a-z]+)?"
 # verbs only: words that are also plural nouns ("Grace notes", "Insurance claims") are left out
 SAY_VERBS = (r"says|said|argues|argued|thinks|thought|writes|wrote|describes|described|describing|replied|"
              r"suggests|suggested|suggesting|claimed|claiming|pointed out|mentioned|noted|asked|believes|believed|"
-             r"explains|explained|explaining|proposed|responded|objected|agrees|agreed|disagrees|disagreed")
+             r"explains|explained|explaining|proposed|responded|objected|agrees|agreed|disagrees|disagreed|"
+             # claims and findings ("Ioannidis showed", "Kahneman warned"); "called" only with its object
+             # ("Ioannidis called this"), since "a method called Foo" names a thing
+             r"showed|warned|predicted|noticed|observed|estimated|called (?:it|this|that)")
 # "Larks is describing", "Duncan has just replied", "Quill argues": at most an auxiliary and an adverb between
 # (the capital opening WORD is written with not_after, not after a look-behind: the engine skips to
 # capitals in C instead of trying every position of the text)

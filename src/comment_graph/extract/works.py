@@ -177,7 +177,7 @@ def _titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
         smalls = {w.lower() for w in words if not w[0].isupper()}
         coordination = len(caps) == 2 and smalls <= {"and", "or", "to", "vs", "vs.", "with", "from", "at", "on"}
         inner_small = smalls and not coordination and not sentence_initial(t, s)
-        if not (is_known or m.group(2) or inner_small):
+        if not (is_known or m.group(2) or inner_small) or _people_coordinated(m.group(1), ctx):
             continue  # a run of capitalised words alone may be a name, a place or an organization
         spans.append((s, e))
         creator = ctx.page_author if is_known else None
@@ -188,6 +188,13 @@ def _titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
         if len(words) >= 2 and _title_case(words) and not covered(spans, m.start(1), m.end(1)):
             spans.append((m.start(1), m.end(1)))
             yield _work(c, m.start(1), m.end(1), m.group(1), 0.7)
+
+
+def _people_coordinated(run: str, ctx: Context) -> bool:
+    """'Owain Evans and Jacob Steinhardt': names joined by "and" are people, not a title."""
+    parts = re.split(r"\s+(?:and|&)\s+", run)
+    return len(parts) > 1 and all(p in ctx.lexicons.people or (" " in p and p.split()[0] in ctx.lexicons.first_names)
+                                  for p in parts)
 
 
 POSSESSIVE_TITLE_RE = re.compile(rf"({LED_PERSON})[’']s?\s+({CAP}(?:\s(?:{SMALL}\s)*{CAP}){{0,11}})(?![\w’'])")
@@ -303,15 +310,43 @@ WORK_BY_RE = re.compile(rf"\b(?:[Tt]he|an?|this|that|one|his|her|their)\s+((?:[\
 def _works_by(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     """A work described with its author after "by" or "from": named as the possessive would name it
     ("Geoffrey Miller’s post"), so the two phrasings of one work meet; the author must read as a
-    person (a known first name, or a person the lexicon knows)."""
+    person (a known first name, a person the lexicon knows, or the surname of a full name the
+    comment writes: "Geoffrey Miller … the post by Miller")."""
     lex = ctx.lexicons
     for m in WORK_BY_RE.finditer(c.text) if (" by " in c.text or " from " in c.text) else ():
         person = m.group(3)
+        if " " not in person and person not in lex.first_names:
+            person = _full_name_written(c.text, person, ctx) or person
         if not (person.split()[0] in lex.first_names or person in lex.people) or NOT_YET_RE.search(m.group(1)) \
                 or _function_word_inside(m.group(1)) or covered(spans, m.start(1), m.end()):
             continue
         spans.append((m.start(1), m.end()))
         yield _descriptor(_work(c, m.start(1), m.end(), f"{person}’s {m.group(2)}", 0.8, creator=person))
+
+
+def _full_name_written(text: str, surname: str, ctx: Context) -> str | None:
+    """The one full name with this surname the text writes, led by a known first name."""
+    found = {m.group() for m in re.finditer(rf"\b[A-Z][a-z]+ {re.escape(surname)}\b", text)
+             if m.group().split()[0] in ctx.lexicons.first_names}
+    return found.pop() if len(found) == 1 else None
+
+
+# "that paper on CoinRun", "the post about Pascal's Mugging": a work described by the named thing it is
+# about, titled as "the CoinRun paper" would be; a topic in lower case ("the paper on Bayesian
+# inference") is a subject, not a name, and sites, people and organizations are where or whose
+WORK_ON_RE = re.compile(rf"\b(?:[Tt]he|[Tt]hat|[Tt]his)\s+({WORK_NOUNS})\s+(?:on|about)\s+({CAP}(?:\s{CAP}){{0,2}})"
+                        r"(?![\w’'-])(?!\s+[a-z]+\b(?<!\bis)(?<!\bwas)(?<!\band)(?<!\bor))")
+
+
+def _works_on(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+    lex = ctx.lexicons
+    for m in WORK_ON_RE.finditer(c.text) if (" on " in c.text or " about " in c.text) else ():
+        topic = m.group(2)
+        if topic in lex.organizations or topic in lex.people or topic.split()[0] in lex.first_names \
+                or NOT_YET_RE.search(m.group(1)) or covered(spans, m.start(1), m.end()):
+            continue
+        spans.append((m.start(1), m.end()))
+        yield _descriptor(_work(c, m.start(1), m.end(), f"{topic} {m.group(1)}", 0.75))
 
 
 def find_works(c: Comment, ctx: Context) -> Iterator[Mention]:
@@ -323,6 +358,7 @@ def find_works(c: Comment, ctx: Context) -> Iterator[Mention]:
     yield from find_titled(c, ctx, spans)
     yield from _patterns(c, ctx, spans)
     yield from _works_by(c, ctx, spans)
+    yield from _works_on(c, ctx, spans)
     yield from _titles_after_reading(c, ctx, spans)
     yield from _titles(c, ctx, spans)
     yield from _possessive_titles(c, ctx, spans)

@@ -81,7 +81,7 @@ def segment_text(text: str, source: str = "", *, strategy: str = "auto",
     boundaries += [_furniture_record(i, p) for i, p in enumerate(paras) if p.role != "body"]
     boundaries.sort(key=lambda b: b.paragraph)
     furniture = [p.text for p in paras if p.role != "body"]
-    titles = [p.title for p in paras if p.title]
+    titles = [p.title for p in paras if p.title and p.title != author]  # the owner's name heads, titles nothing
     if progress:
         progress("segment", len(text), len(text))
     return Segmentation(comments, boundaries, author, titles, furniture, layout.name, unit)

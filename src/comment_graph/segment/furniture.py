@@ -343,7 +343,10 @@ def is_delimited(paras: list[Paragraph]) -> bool:
                   and b is not paras[-1])
     first_body = next((i for i, p in enumerate(paras) if p.role == "body"), len(paras))
     if between == 0:
-        return any(p.role == "byline" for p in paras[:first_body])
+        # a profile header's own lines (its owner's name, bio, karma) come before any comment's byline:
+        # a karma line above the bio is the owner's, and delimits nothing
+        header_end = max((i for i, p in enumerate(paras[:first_body]) if p.role in ("author", "bio")), default=-1)
+        return any(p.role == "byline" for p in paras[header_end + 1:first_body])
     # a couple of stray furniture lines in a long page of unmarked comments do not delimit them:
     # an engine that prints a header per comment prints one every few paragraphs
     body = sum(p.role == "body" for p in paras)
