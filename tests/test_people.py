@@ -220,3 +220,37 @@ def test_strong_cues_accept_surnames_as_frequent_as_common_ones(tmp_path):
     kg = build_rows(tmp_path, thread("Worth reading Klein's How Small Teams Ship Reliable Software before you start.",
                                      "I think Tarnowski showed this back in 2005, and Okafor noticed it too."))
     assert {"Klein", "Tarnowski", "Okafor"} <= people_labels(kg)
+
+
+def test_names_with_accents_initials_and_given_names_no_list_holds(tmp_path):
+    kg = build_text(tmp_path, "J. Kenji Okafor-Núñez explains it well, and so does Antonio Radić. KC Tarnowski "
+                              "gave the talk. Raoul Okonkwo argues the revenue mattered. Ask John F. Tarnowski. "
+                              "Great answer. – Ananya K. Mar 4, 2021 at 16:48")
+    labels = people_labels(kg)
+    assert {"J. Kenji Okafor-Núñez", "Antonio Radić", "KC Tarnowski", "Raoul Okonkwo", "John F. Tarnowski"} <= labels
+    assert not {label for label in labels if "Mar" in label.split()}
+
+
+def test_a_common_surname_before_a_verb_is_still_a_surname(tmp_path):
+    # "George" and "Ford" are frequent words; before a verb (not a noun, as in "the Gemma Scope release")
+    # they end a person's name
+    kg = build_text(tmp_path, "Henry George worked out that taxing land is efficient, and Kent Ford measured "
+                              "the rotation curves.")
+    assert {"Henry George", "Kent Ford"} <= people_labels(kg)
+
+
+def test_a_works_creator_is_the_node_its_mention_resolves_to(tmp_path):
+    kg = build_text(tmp_path, "Tarnowski's hydration video was mostly jokes, but the bread was good.")
+    persons = [e for e in kg.entities_of("person") if "Tarnowski" in e.label]
+    assert len(persons) == 1
+    work = next(e for e in kg.entities_of("work"))
+    assert work.creator == persons[0].id
+    assert any(m.kind == "person" and m.entity_id == work.creator for m in kg.mentions)  # named, not only credited
+
+
+def test_a_sentence_opening_on_a_surname_the_page_writes_in_full(tmp_path):
+    kg = build_rows(tmp_path, thread("Reading him through it makes him sound like Thomas Okonkwo.",
+                                     "Okonkwo is a fun comparison, though the complaint is moral.",
+                                     "Greg, I agree with that."))
+    assert {m.comment_id for m in kg.mentions if m.kind == "person" and "Okonkwo" in m.surface} == {"a", "b"}
+    assert any(m.comment_id == "c" and m.surface == "Greg" for m in kg.mentions if m.kind == "person")

@@ -7,16 +7,22 @@ import re
 from ..text import not_after
 
 POSSESSIVE_RE = re.compile(r"[’']s?$")
-NAME_WORD_REST = r"[a-z]+(?:[A-Z][a-z]+)*(?:-[A-Z][a-z]+)?"  # after the capital
+# the letters after a name's capital, with the accented ones of Latin-1 and Latin Extended-A: "López",
+# "Radić", "Gödel", "Erdős" (Extended-A interleaves its capitals: inside a name they do no harm)
+LOWER = "a-zß-öø-ÿ\u0100-\u017f"
+NAME_WORD_REST = rf"[{LOWER}]+(?:[A-Z][{LOWER}]+)*(?:-[A-Z][{LOWER}]+)?"  # after the capital
 NAME_WORD = "[A-Z]" + NAME_WORD_REST
-SURNAME_WORD = r"(?:(?:de|van|von|der|da|di|del|le|la|bin|al)\s)?[A-Z][a-zA-Z]+(?:[’'-][A-Z][a-zA-Z]+)?"
+SURNAME_WORD = rf"(?:(?:de|van|von|der|da|di|del|le|la|bin|al)\s)?[A-Z][A-Z{LOWER}]+(?:[’'-][A-Z][A-Z{LOWER}]+)?"
 # First name then one or two surname words; a trailing possessive is left out of the span. The first
 # name is a NAME_WORD not after a word character or "@", written with not_after: the engine scans fastest.
 LED_NAME_WORD = not_after(r"[\w@]", "[A-Z]") + NAME_WORD_REST
-FULL_NAME_RE = re.compile(rf"({LED_NAME_WORD})\s+({SURNAME_WORD})(?:\s+({NAME_WORD}))?(?![\w])")
+FULL_NAME_RE = re.compile(rf"({LED_NAME_WORD})\s+(?:[A-Z]\.\s+)?({SURNAME_WORD})(?:\s+({NAME_WORD}))?(?![\w])")  # "John F. Kennedy"
+INITIAL_BEFORE_RE = re.compile(r"(?<![\w.])[A-Z]\.\s$")  # "J. Kenji López-Alt", "F. Scott Fitzgerald"
+# a given name written as two initials: "KC Sivaramakrishnan", "JK Rowling" (a rare surname after them)
+INITIALS_NAME_RE = re.compile(rf"(?<![\w@.-])([A-Z]{{2}})\s+([A-Z][{LOWER}]{{3,}})(?![\w’'-]|\s+[A-Z])")
 # "@kestrel_grey", not the domain of "evan@gmail.com": an "@" after a word character is an email's
 HANDLE_RE = re.compile(r"(?<![\w.+-])@([A-Za-z][\w.-]*(?:\s[A-Z][\w-]*){0,2})")
-CAP_TOKEN_RE = re.compile(r"(?<![\w’'])([A-Z][a-z]+(?:[A-Z][a-z]+)*)(?:[’']s)?(?![\w])")
+CAP_TOKEN_RE = re.compile(rf"(?<![\w’'])([A-Z][{LOWER}]+(?:[A-Z][{LOWER}]+)*)(?:[’']s)?(?![\w])")
 
 # Words that follow a capitalised word and make it an organization or a thing, not a person.
 ORG_SUFFIXES = {
@@ -26,6 +32,7 @@ ORG_SUFFIXES = {
     "Technologies", "Systems", "Ltd", "LLC", "Forum", "Project", "Initiative", "Academy", "School",
     "Department", "Ministry", "Office", "Board", "Committee", "Prize", "Award", "Street", "Road", "City",
     "County", "River", "Lake", "Mountain", "Park", "Hall", "House", "Press", "Times", "Post", "Journal",
+    "Observatory", "Telescope", "Museum", "Library", "Laboratory", "Laboratories", "Institution", "Archive",
 }
 NOT_SURNAME = {
     "I", "The", "A", "An", "And", "Or", "But", "So", "If", "In", "On", "At", "To", "Of", "For", "As", "By",

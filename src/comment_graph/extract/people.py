@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain
 
 from ..models import Comment, Mention
 from ..text import not_after, singular, stopwords
 from ..urls import handle_key
 from . import Extractor, register
 from .context import Context
-from .names import (FULL_NAME_RE, HANDLE_RE, NOT_SURNAME, ORG_SUFFIXES, covered, is_date_month,
+from .names import (FULL_NAME_RE, HANDLE_RE, INITIAL_BEFORE_RE, INITIALS_NAME_RE, LOWER, NOT_SURNAME, ORG_SUFFIXES, covered, is_date_month,
                     sentence_initial, strip_possessive)
 from .person_cues import cued_people
 from .citations import citations
 from ..lexicon import zipf
-from .tagging import pos_lexicon
+from .tagging import _word_tag, pos_lexicon
 
 NAME = "people"
-PART_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)*")
+PART_RE = re.compile(rf"[A-Z][{LOWER}]+(?:[A-Z][{LOWER}]+)*")
 DETERMINER_BEFORE_RE = re.compile(r"\b(?:the|a|an|this|that|these|those|our|their|its)\s+(?:[a-z-]+\s+)?$", re.IGNORECASE)
 
 
@@ -45,8 +46,8 @@ def full_names(text: str, ctx: Context) -> Iterator[tuple[int, int, str]]:
             # "When Brian Nosek": the word before a name is no first name, but the name may start after it
             pos = m.start(2)
             continue
-        if surname in NOT_SURNAME or surname.isupper():
-            continue
+        if surname in NOT_SURNAME or surname.isupper() or is_date_month(text, m.start(2), m.end(2)):
+            continue  # "– Ananya K. Mar 4, 2021": a signature's date, not a surname
         if surname in ORG_SUFFIXES or (third and third in ORG_SUFFIXES):
             continue
         if ctx.lexicons.organizations.get(f"{given} {surname}"):
@@ -56,7 +57,25 @@ def full_names(text: str, ctx: Context) -> Iterator[tuple[int, int, str]]:
         end = m.end(2)
         if third and third not in NOT_SURNAME and third[0].isupper() and not sentence_initial(text, m.start(3)):
             end = m.end(3) if third not in ctx.lexicons.first_names else end
-        surface = strip_possessive(text[m.start():end])
+        start = m.start()
+        if (initial := INITIAL_BEFORE_RE.search(text, max(0, start - 3), start)) is not None:
+            start = initial.start()
+        surface = strip_possessive(text[start:end])
+        yield start, start + len(surface), surface
+    yield from _initials_names(text, ctx)
+
+
+def _initials_names(text: str, ctx: Context) -> Iterator[tuple[int, int, str]]:
+    """'KC Sivaramakrishnan': two capitals, no acronym or organization anyone lists, before a surname
+    rare in English and no common word (an acronym before a noun, "US Congress", is not a name)."""
+    lex = ctx.lexicons
+    for m in INITIALS_NAME_RE.finditer(text) if text != text.lower() else ():
+        initials, surname = m.group(1), m.group(2)
+        word = surname.lower()
+        if initials in lex.acronyms or initials in lex.organizations or zipf(word) >= 3.0 \
+                or pos_lexicon().get(word) is not None or word in lex.concepts or surname in lex.organizations:
+            continue
+        surface = strip_possessive(m.group())
         yield m.start(), m.start() + len(surface), surface
 
 
@@ -105,7 +124,9 @@ def _common_word_then_noun(text: str, surname: str, end: int) -> bool:
     from ..lexicon import zipf
 
     nxt = NEXT_WORD_RE.match(text, end)
-    return bool(nxt) and zipf(surname.lower()) >= 4.3 and nxt.group(1) not in stopwords()
+    # "the Gemma Scope release" goes on with a noun; "Henry George worked", "Kent Ford measured" with a verb
+    return bool(nxt) and zipf(surname.lower()) >= 4.3 and nxt.group(1) not in stopwords() \
+        and not _word_tag(nxt.group(1), False).startswith("VB")
 
 
 def _lexicon(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
@@ -175,8 +196,8 @@ def _single_words(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
         if not product_like:  # "the wider Gemma SAEs" is no person
             possessive = c.text[e:e + 1] in "’'"
             initial = sentence_initial(c.text, s) and not in_compound
-            if initial and not possessive:
-                continue
+            if initial and not possessive and not (word in surnames and _no_common_word(word)):
+                continue  # a capital opening a sentence says nothing, unless the word is a name only ("Mun is")
             spans.append((s, e))
             yield _mention(c, s, e, "first" if word in firsts else "last", 0.6 if initial else 0.8)
 
@@ -185,6 +206,12 @@ def _single_words(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
 PERSONAL_NOUNS = frozenset("""post paper book essay blog lecture talk thesis newsletter argument piece article
 interview podcast video critique view camp team lab group comment reply""".split())
 NOUN_AFTER_RE = re.compile(r"[ \t]+([a-z]+)\b")
+
+
+def _no_common_word(word: str) -> bool:
+    """A word English writes only as a name: rare, and no entry of the tagger's lexicon."""
+    lower = word.lower()
+    return zipf(lower) < 3.5 and pos_lexicon().get(lower) is None
 
 
 def _eponym(text: str, end: int) -> bool:
@@ -222,7 +249,8 @@ SURNAME_CUES = [
     _led_by_surname(rf"\s+(?:and|&)\s+({SURNAME})\s+(?:started|showed|found|argued?|wrote|proposed|"
                     rf"show|find|write|ran|did|have|had|say|said|claim(?:ed)?)\b", (), ("and", "&")),
     _led_by_surname(r"[’']s?\s+(?:\w+\s)?(?:book|paper|post|essay|blog|lecture|talk|course|thesis|"
-                    r"newsletter|argument|work|model|team|lab|group|"
+                    r"newsletter|argument|work|model|team|lab|group|video|podcast|interview|channel|biography|"
+                    r"memoir|novel|textbook|review|study|notes|"
                     # a method or idea named after its author: "Shewchuk's algorithm", "Okoro's framing"
                     r"algorithm|method|theorem|lemma|conjecture|framing|estimate|critique|proof|equation|"
                     r"example|taxonomy|result)\b", (), ("’", "'")),
@@ -303,9 +331,26 @@ def find_people(c: Comment, ctx: Context) -> Iterator[Mention]:
             spans.append((s, e))
             yield _mention(c, s, e, "full", 0.9)
     yield from _cited(c, ctx, spans)
-    yield from cued_people(c, ctx, spans)
-    yield from _cued_surnames(c, ctx, spans)
+    for m in chain(cued_people(c, ctx, spans), _cued_surnames(c, ctx, spans)):
+        yield _with_unlisted_given_name(c, m, ctx)
     yield from _single_words(c, ctx, spans)
+
+
+GIVEN_BEFORE_RE = re.compile(rf"(?<![\w’'-])([A-Z][{LOWER}]+) $")
+
+
+def _with_unlisted_given_name(c: Comment, m: Mention, ctx: Context) -> Mention:
+    """'Raoul McLaughlin argues': a cue found the surname; the capitalised word right before it is
+    its given name when English knows it only as a name (no first-name list holds every name)."""
+    before = GIVEN_BEFORE_RE.search(c.text, max(0, m.start - 30), m.start)
+    if before is None or " " in m.key:
+        return m
+    word = before.group(1)
+    lex = ctx.lexicons
+    if not _no_common_word(word) or word.lower() in stopwords() or word in lex.organizations \
+            or word in lex.acronyms or word.lower() in lex.concepts:
+        return m
+    return _mention(c, before.start(1), m.end, "full", m.score)
 
 
 register(Extractor(NAME, ("person",), find_people, survey=full_names))

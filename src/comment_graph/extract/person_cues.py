@@ -40,7 +40,7 @@ COAUTHOR_RE = re.compile(rf"(?<![\w’'-])({WORD})\s+(?:and|&)\s+(?:his |her |th
                          rf"co-authors|collaborators|coworkers|co-workers)\b")
 # vocative: a reply opening on the name of whom it answers, "Greg, the estimator was…" (first names only:
 # "However, the…" opens sentences the same way)
-VOCATIVE_TAIL = r",\s+(?=[a-z])"
+VOCATIVE_TAIL = r",\s+(?=[a-z]|I\s|[A-Z]{2,}\b)"  # "Greg, the estimator…", "Greg, I agree", "Greg, LVT is…"
 VOCATIVE_RE = re.compile(rf"(?:^|\n|[.!?]\s+)({WORD}){VOCATIVE_TAIL}")
 CUES = ((SPEECH_RE, "cue: speech verb"), (ADDRESS_RE, "cue: address"), (COAUTHOR_RE, "cue: coauthors"),
         (VOCATIVE_RE, "cue: vocative"))

@@ -23,7 +23,7 @@ from ..models import Comment, Entity, Mention, Subject
 from ..text import fold
 from .concepts import SHORT_COMMENT_WORDS, _broader, _concept_entities, _corpus_checked
 from .ids import ENTITY, KIND_PRIORITY, LINK, NAMED, _Ids
-from .people import PeopleResolver, _authors, _people
+from .people import PeopleResolver, _authors, _people, _person
 from .ranking import rank_concepts
 
 __all__ = ["PeopleResolver", "Resolution", "drop_overlaps", "rank_concepts", "resolve"]
@@ -109,10 +109,9 @@ def _works(mentions: list[Mention], people: PeopleResolver, ids: _Ids, entities:
             ent = entities[eid] = Entity(id=eid, kind="work", label=title, url=urls.get(m.key))
         creator = m.attrs.get("creator")
         if creator and not ent.creator:
-            name = people.canonical_full(creator) if " " in creator else people.single(creator)[0]
-            ent.creator = ids.get("person", name)
-            entities.setdefault(ent.creator, Entity(id=ent.creator, kind="person", label=name,
-                                                    is_page_author=name == people.page_author))
+            # the creator's node is the one its own mention resolves to ("Weissman's video": one Weissman)
+            name, ok = (people.canonical_full(creator), True) if " " in creator else people.single(creator)
+            ent.creator = _person(name, ok, people, ids, entities)
         m.entity_id = eid
 
 
