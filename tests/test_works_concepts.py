@@ -492,3 +492,31 @@ def test_full_names_joined_by_and_are_people_not_a_title(tmp_path):
                               "is happening.")
     assert not works(kg)
     assert {"Nadia Okoro", "Maria Lindqvist"} <= {e.label for e in kg.entities_of("person")}
+
+
+def test_a_possessive_work_keeps_its_topic_after_on(tmp_path):
+    kg = build_text(tmp_path, "Nadia Okoro's posts on keyword generics more or less concede that, and Maria "
+                              "Lindqvist's papers on Koka show the other side. Ada Lin's post on the most likely "
+                              "path to transformative AI is better than Ada Lin's later post.")
+    assert {"Nadia Okoro's posts on keyword generics", "Maria Lindqvist's papers on Koka",
+            "Ada Lin's post on the most likely path to transformative AI"} <= set(works(kg))
+
+
+def test_appositions_quoted_titles_and_compounds_after_a_possessive(tmp_path):
+    kg = build_text(tmp_path, "Ada Lin's lecture notes \"What is algebraic about effect handlers?\" are the best "
+                              "start. Jacqueline and Simon Okoro's biography Vera Lindqvist: A Life is good, and Nadia "
+                              "Okoro's blog Quiet Station makes the case weekly. Tarnowski's post-match interview "
+                              "helps, and the trade ran between Tamil Nadu and Kerala.")
+    w = works(kg)
+    assert {"What is algebraic about effect handlers?", "Vera Lindqvist: A Life", "Quiet Station"} <= set(w)
+    assert not {t for t in w if "lecture notes" in t or t.endswith("post") or "Kerala" in t}
+    assert "Jacqueline Okoro" in {e.label for e in kg.entities_of("person")}
+
+
+def test_a_title_where_someone_said_something(tmp_path):
+    kg = build_text(tmp_path, "Ken Okafor says this in Flour Water Salt Yeast too. Henry George worked out in "
+                              "Progress and Poverty that land taxes work. Ada Lin explains it well on The Perfect "
+                              "Loaf. I posted on Twitter and she said it on Monday.")
+    w = works(kg)
+    assert {"Flour Water Salt Yeast", "Progress and Poverty", "The Perfect Loaf"} <= set(w)
+    assert not {"Twitter", "Monday"} & set(w)

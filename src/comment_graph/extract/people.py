@@ -330,10 +330,27 @@ def find_people(c: Comment, ctx: Context) -> Iterator[Mention]:
         if not covered(spans, s, e):
             spans.append((s, e))
             yield _mention(c, s, e, "full", 0.9)
+    yield from _shared_surnames(c, ctx, spans)
     yield from _cited(c, ctx, spans)
     for m in chain(cued_people(c, ctx, spans), _cued_surnames(c, ctx, spans)):
         yield _with_unlisted_given_name(c, m, ctx)
     yield from _single_words(c, ctx, spans)
+
+
+SHARED_SURNAME_RE = re.compile(rf"(?<![\w’'-])([A-Z][{LOWER}]+)\s+(?:and|&)\s+([A-Z][{LOWER}]+)\s+([A-Z][{LOWER}]+)")
+
+
+def _shared_surnames(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
+    """'Jacqueline and Simon Mitton': two given names sharing the surname after the second; the first
+    stands for its full name (the second is a full name already)."""
+    firsts = ctx.lexicons.first_names
+    for m in SHARED_SURNAME_RE.finditer(c.text) if (" and " in c.text or "&" in c.text) else ():
+        first, second, surname = m.groups()
+        if first in firsts and second in firsts and surname not in firsts and not covered(spans, *m.span(1)):
+            spans.append(m.span(1))
+            mention = _mention(c, m.start(1), m.end(1), "full", 0.85)
+            mention.key = f"{first} {surname}"
+            yield mention
 
 
 GIVEN_BEFORE_RE = re.compile(rf"(?<![\w’'-])([A-Z][{LOWER}]+) $")

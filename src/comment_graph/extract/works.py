@@ -2,7 +2,9 @@
 
 Patterns: "X’s post", "the CoinRun paper", "Rob Miles explainer", a Title Case
 run followed by "series"/"sequence"/"book", a quoted Title Case title, a title
-the page lists in its header, and URLs. A bare "here" is not a work.
+the page lists in its header, and URLs. A bare "here" is not a work. Works named by a description
+(an author after "by", a topic after "on") are in `work_descriptions.py`, titles found by typography
+in `titles.py`, and the pieces every scan shares in `work_names.py`.
 """
 
 from __future__ import annotations
@@ -23,25 +25,17 @@ from .citations import citations
 from .context import Context
 from .names import MONTH_WORDS, covered, sentence_initial
 from .titles import find_titled, is_date
+from .work_descriptions import topic_end, works_by, works_on
+from .work_names import (CAP, CAP_REST, NAME, NOT_YET_RE, WORK_NOUNS, _descriptor,
+                         _function_word_inside, _work)
 
-NAME = "works"
-WORK_NOUNS = (r"(?:blog |wiki )?posts?|papers?|essays?|articles?|books?|sequences?|series|videos?|talks?|podcasts?|"
-              r"explainers?|reports?|reviews?|interviews?|lectures?|newsletters?|preprints?|study|studies|"
-              r"surveys?|agenda|course|tutorials?|playlist|analys[ie]s|release|episodes?|chapter|textbook|"
-              r"slides|notebook|write-?up|wiki(?: page)?|handbook|guide|report card|follow-up|(?:problem )?profile|"
-              r"primer|overview|piece|FAQ")
-CAP_REST = r"[\w]*(?:[-‐][\w]+)*"  # after the capital
-CAP = "[A-Z]" + CAP_REST
-PERSON = rf"{CAP}(?:\s{CAP}){{0,2}}"
 # The scans below open with a CAP (or "the") not after a word character, written with not_after:
 # the engine scans them fastest. LED_* is that opening; the character class says what may not precede.
 LED_PERSON = not_after(r"\w", "[A-Z]") + CAP_REST + rf"(?:\s{CAP}){{0,2}}"
 LED_THE = not_after(r"\w", "[Tt]") + "he"
 LED_AUTHOR = not_after(r"[\w’']", "[A-Z]") + CAP_REST
 LED_TITLE = not_after(r"[\w-]", "[A-Z]") + CAP_REST
-POSSESSIVE_WORK_RE = re.compile(rf"({LED_PERSON})[’']s?\s+((?:[\w,.-]+\s){{0,3}}?(?:{WORK_NOUNS}))\b")
-# "Alex's next essay", "my upcoming post": a work not written yet is no reference
-NOT_YET_RE = re.compile(r"\b(?:next|upcoming|forthcoming|future|planned|unwritten|eventual)\b")
+POSSESSIVE_WORK_RE = re.compile(rf"({LED_PERSON})[’']s?\s+((?:[\w,.-]+\s){{0,3}}?(?:{WORK_NOUNS}))\b(?!-)")
 THE_X_WORK_RE = re.compile(rf"{LED_THE}\s+((?:[A-Z][\w-]*[A-Z0-9][\w-]*|{CAP})(?:\s[\w-]+){{0,3}}?\s(?:{WORK_NOUNS}))\b")
 AUTHOR_WORK_NOUNS = ("explainer", "video", "talk", "podcast", "lecture", "interview")
 AUTHOR_WORK_RE = re.compile(rf"({LED_AUTHOR}\s{CAP})\s+({'|'.join(AUTHOR_WORK_NOUNS)})\b")
@@ -51,36 +45,26 @@ TITLE_RUN_RE = re.compile(rf"({LED_TITLE}(?:(?:\s{SMALL})+\s{CAP}|(?:\s{CAP}){{1
 QUOTED_RE = re.compile(r"[“\"]([A-Z][^”\"\n]{3,120})[”\"]")
 # a possessive work noun then its title in apposition: "Ada Lin's book Tides of Debt"
 APPOSITION_NOUNS = {"book", "paper", "essay", "article", "report", "post", "series", "talk", "lecture", "novel",
-                    "textbook", "study", "preprint", "sequence"}
+                    "textbook", "study", "preprint", "sequence", "blog", "biography", "memoir", "podcast"}
 APPOSITION_RE = re.compile(rf"\s+({CAP}(?:\s(?:{SMALL}\s)*{CAP}){{0,9}})(?![\w’'])")
 # a title written plainly after "in" or a reading verb, ending where the clause does:
 # "makes this point in Turning Code into Prose:", "I reread The Quiet Ledger", "promoted in Thinking, Fast and Slow"
 # "\b(in|read|reread|re-read|reading|rereading|finished|recommend)\s+…", the words in the same order,
 # each with its first letter written with not_after: the engine skips in C to the letters they open
 # with instead of trying "\b" at every position of the text.
-TITLE_AFTER_RE = re.compile("(" + not_after(r"\w", "i") + "n|" + not_after(r"\w", "r") + "e(?:ad|read|-read|ading|reading)|"
+TITLE_AFTER_RE = re.compile("(" + not_after(r"\w", "i") + "n|" + not_after(r"\w", "o") + "n|" + not_after(r"\w", "r")
+                            + "e(?:ad|read|-read|ading|reading)|"
                             + not_after(r"\w", "f") + "inished|" + not_after(r"\w", "r") + r"ecommend)\s+"
                             rf"((?:The\s|A\s|An\s)?{CAP}(?:,?\s(?:(?:{SMALL}|into|about|without|not|under)\s)*{CAP}){{0,11}})"
-                            r"(?=\s*(?:[.:;!?)]|,\s|$|\n))")
+                            # the clause ends after it, maybe after "too", or a "that" clause follows
+                            r"(?=(?:\s+(?:too|also|as well))?\s*(?:[.:;!?)]|,\s|$|\n)|\s+that\s)")
+# a verb of saying or writing earlier in the sentence: "Forkish says this in Flour Water Salt Yeast",
+# "Henry George worked out in Progress and Poverty", "Leo explains it really well on The Perfect Loaf"
+SAYING_BEFORE_RE = re.compile(r"\b(?:says?|said|argues|argued|writes|wrote|written|explains|explained|complains|"
+                              r"complained|worked out|shows|showed|describes|described|makes (?:the|this|that) (?:case|point)|"
+                              r"points out|pointed out|discusses|discussed|claims|claimed|notes|noted)\b[^.!?\n]{0,60}$")
 POSSESSIVE_BEFORE_RE = re.compile(r"[’']s\s+[a-z]+\s+in\s+$|[’']s\s+$")
 URL_RE = re.compile(r"https?://[^\s<>\"“”)\]]+[^\s<>\"“”)\].,;:!?’']")
-
-
-def _work(c: Comment, s: int, e: int, title: str, score: float, creator: str | None = None,
-          url: str | None = None) -> Mention:
-    attrs = {"title": title}
-    if creator:
-        attrs["creator"] = creator
-    if url:
-        attrs["url"] = url
-    return Mention.found(comment_id=c.id, kind="work", surface=c.text[s:e], start=s, end=e, extractor=NAME,
-                   score=score, key=concept_key(title), attrs=attrs)
-
-
-def _descriptor(m: Mention) -> Mention:
-    """A work named by description ("Andy Pavlo's MVCC lecture"): the topic words in it still count."""
-    m.attrs = {**m.attrs, "named_by": "description"}
-    return m
 
 
 SMALL_RE = re.compile(SMALL)  # compiled once: re.fullmatch(SMALL, w) looked the pattern up in re's cache per word
@@ -89,16 +73,6 @@ SMALL_RE = re.compile(SMALL)  # compiled once: re.fullmatch(SMALL, w) looked the
 def _title_case(words: list[str]) -> bool:
     big = [w for w in words if not SMALL_RE.fullmatch(w)]
     return len(big) >= 2 and sum(w[0].isupper() for w in big) / len(big) >= 0.8
-
-
-def _function_word_inside(description: str) -> bool:
-    """"Demski's comments-on-a-draft into the post": a preposition or article between the owner and
-    the work noun makes it a clause, not a description ("Ben Hilton's 80,000 hours problem profile")."""
-    return any(w.lower() in FUNCTION_WORDS for w in description.split()[:-1])
-
-
-FUNCTION_WORDS = {"the", "a", "an", "into", "in", "on", "of", "to", "for", "with", "and", "or", "that", "this", "is",
-                  "was", "from", "at", "by", "as"}
 
 
 def _has_apostrophe(text: str) -> bool:
@@ -117,14 +91,18 @@ def _patterns(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
                 or _function_word_inside(m.group(2)):
             continue
         start = m.start(1) + m.group(1).rindex(" ".join(words))
-        named = APPOSITION_RE.match(t, m.end())
-        if named and m.group(2) in APPOSITION_NOUNS and named.group(1).split()[0] not in ctx.lexicons.first_names:
+        named = _apposition(t, m.end(), ctx) if m.group(2) in APPOSITION_NOUNS else None
+        if named:
             # "Alan Manning's book Monopsony in Motion": one work, titled by the apposition
-            spans.append((start, named.end(1)))
-            yield _work(c, start, named.end(1), named.group(1), 0.85, creator=" ".join(words))
+            spans.append((start, named[1]))
+            yield _work(c, start, named[1], t[named[0]:named[1]], 0.85, creator=" ".join(words))
             continue
-        spans.append((start, m.end()))
-        yield _descriptor(_work(c, start, m.end(), t[start:m.end()], 0.85, creator=" ".join(words)))
+        quoted = QUOTED_AFTER_RE.match(t, m.end())
+        if quoted and covered(spans, quoted.end(), quoted.end() + 1):
+            continue  # "Bauer's lecture notes “What is…”": the quoted title, found already, is the work
+        end = topic_end(t, m.end())  # "Scott Alexander's post on our paper": the topic belongs to the name
+        spans.append((start, end))
+        yield _descriptor(_work(c, start, end, t[start:end], 0.85, creator=" ".join(words)))
     for m in AUTHOR_WORK_RE.finditer(t) if any(noun in t for noun in AUTHOR_WORK_NOUNS) else ():
         if not covered(spans, m.start(), m.end()) and m.group(1).split()[0] in ctx.lexicons.first_names:
             spans.append((m.start(), m.end()))
@@ -136,6 +114,22 @@ def _patterns(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
         if not covered(spans, m.start(1), m.end(1)):
             spans.append((m.start(1), m.end(1)))
             yield _descriptor(_work(c, m.start(1), m.end(1), m.group(1), 0.75))
+
+
+QUOTED_AFTER_RE = re.compile(r"\s+[“\"]")
+SUBTITLE_AFTER_RE = re.compile(rf":\s(?:The\s|A\s|An\s)?{CAP}(?:\s(?:{SMALL}\s)*{CAP}){{0,6}}(?![\w’'])")
+
+
+def _apposition(t: str, end: int, ctx: Context) -> tuple[int, int] | None:
+    """The span of a Title Case title in apposition after a work noun at `end`. One led by a first
+    name is a person ("his book Tom Smith liked") unless a subtitle follows ("Vera Rubin: A Life")."""
+    named = APPOSITION_RE.match(t, end)
+    if not named:
+        return None
+    subtitle = SUBTITLE_AFTER_RE.match(t, named.end(1))
+    if subtitle:
+        return named.start(1), subtitle.end()
+    return None if named.group(1).split()[0] in ctx.lexicons.first_names else named.span(1)
 
 
 def _titles_after_reading(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
@@ -155,11 +149,12 @@ def _titles_after_reading(c: Comment, ctx: Context, spans: list) -> Iterator[Men
             continue
         smalls = {w for w in words if not w[0].isupper()}
         article = words[0] in ("The", "A", "An")
-        reading = m.group(1) != "in"
+        reading = m.group(1) not in ("in", "on")
+        said = (len(big) >= 2 or article) and SAYING_BEFORE_RE.search(t, max(0, m.start() - 80), m.start()) is not None
         shaped = (smalls - {"and", "or"} or len(big) >= 4 or (len(big) >= 2 and big[0].endswith("ing"))
                   or (article and (reading or POSSESSIVE_BEFORE_RE.search(t, max(0, m.start() - 40), m.start(1)))))
-        if not shaped:
-            continue
+        if not (said or (shaped and m.group(1) != "on")):
+            continue  # "on" a name is where a thing happens ("on Twitter") unless someone said it there
         spans.append((s, e))
         yield _work(c, s, e, title, 0.6)
 
@@ -175,7 +170,9 @@ def _titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
         is_known = concept_key(m.group(1)) in known
         caps = [w for w in words if w[0].isupper()]
         smalls = {w.lower() for w in words if not w[0].isupper()}
-        coordination = len(caps) == 2 and smalls <= {"and", "or", "to", "vs", "vs.", "with", "from", "at", "on"}
+        # names joined or set apart ("Tamil Nadu and Kerala", "Hermapollon from Muziris to Alexandria"), not a title
+        coordination = (len(caps) == 2 and smalls <= {"and", "or", "to", "vs", "vs.", "with", "from", "at", "on"}) \
+            or smalls <= {"and", "or", "&"} or smalls == {"from", "to"}
         inner_small = smalls and not coordination and not sentence_initial(t, s)
         if not (is_known or m.group(2) or inner_small) or _people_coordinated(m.group(1), ctx):
             continue  # a run of capitalised words alone may be a name, a place or an organization
@@ -301,54 +298,6 @@ def _citations(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
             yield _descriptor(_work(c, s, e, c.text[s:e], 0.7, creator=c.text[names[0][0]:names[0][1]]))
 
 
-# "the post by Geoffrey Miller", "an explainer video from Rob Miles", "a good essay by Katja Grace":
-# the possessive's content said the other way round ("by"/"from" and a capitalised name)
-WORK_BY_RE = re.compile(rf"\b(?:[Tt]he|an?|this|that|one|his|her|their)\s+((?:[\w-]+\s){{0,2}}?({WORK_NOUNS}))"
-                        rf"\s+(?:by|from)\s+({PERSON})(?![\w’'-])")
-
-
-def _works_by(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
-    """A work described with its author after "by" or "from": named as the possessive would name it
-    ("Geoffrey Miller’s post"), so the two phrasings of one work meet; the author must read as a
-    person (a known first name, a person the lexicon knows, or the surname of a full name the
-    comment writes: "Geoffrey Miller … the post by Miller")."""
-    lex = ctx.lexicons
-    for m in WORK_BY_RE.finditer(c.text) if (" by " in c.text or " from " in c.text) else ():
-        person = m.group(3)
-        if " " not in person and person not in lex.first_names:
-            person = _full_name_written(c.text, person, ctx) or person
-        if not (person.split()[0] in lex.first_names or person in lex.people) or NOT_YET_RE.search(m.group(1)) \
-                or _function_word_inside(m.group(1)) or covered(spans, m.start(1), m.end()):
-            continue
-        spans.append((m.start(1), m.end()))
-        yield _descriptor(_work(c, m.start(1), m.end(), f"{person}’s {m.group(2)}", 0.8, creator=person))
-
-
-def _full_name_written(text: str, surname: str, ctx: Context) -> str | None:
-    """The one full name with this surname the text writes, led by a known first name."""
-    found = {m.group() for m in re.finditer(rf"\b[A-Z][a-z]+ {re.escape(surname)}\b", text)
-             if m.group().split()[0] in ctx.lexicons.first_names}
-    return found.pop() if len(found) == 1 else None
-
-
-# "that paper on CoinRun", "the post about Pascal's Mugging": a work described by the named thing it is
-# about, titled as "the CoinRun paper" would be; a topic in lower case ("the paper on Bayesian
-# inference") is a subject, not a name, and sites, people and organizations are where or whose
-WORK_ON_RE = re.compile(rf"\b(?:[Tt]he|[Tt]hat|[Tt]his)\s+({WORK_NOUNS})\s+(?:on|about)\s+({CAP}(?:\s{CAP}){{0,2}})"
-                        r"(?![\w’'-])(?!\s+[a-z]+\b(?<!\bis)(?<!\bwas)(?<!\band)(?<!\bor))")
-
-
-def _works_on(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
-    lex = ctx.lexicons
-    for m in WORK_ON_RE.finditer(c.text) if (" on " in c.text or " about " in c.text) else ():
-        topic = m.group(2)
-        if topic in lex.organizations or topic in lex.people or topic.split()[0] in lex.first_names \
-                or NOT_YET_RE.search(m.group(1)) or covered(spans, m.start(1), m.end()):
-            continue
-        spans.append((m.start(1), m.end()))
-        yield _descriptor(_work(c, m.start(1), m.end(), f"{topic} {m.group(1)}", 0.75))
-
-
 def find_works(c: Comment, ctx: Context) -> Iterator[Mention]:
     spans: list[tuple[int, int]] = []
     yield from _urls(c, spans)
@@ -357,8 +306,8 @@ def find_works(c: Comment, ctx: Context) -> Iterator[Mention]:
     yield from _titles_before_work_nouns(c, ctx, spans)
     yield from find_titled(c, ctx, spans)
     yield from _patterns(c, ctx, spans)
-    yield from _works_by(c, ctx, spans)
-    yield from _works_on(c, ctx, spans)
+    yield from works_by(c, ctx, spans)
+    yield from works_on(c, ctx, spans)
     yield from _titles_after_reading(c, ctx, spans)
     yield from _titles(c, ctx, spans)
     yield from _possessive_titles(c, ctx, spans)

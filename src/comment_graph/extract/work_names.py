@@ -1,0 +1,47 @@
+"""What every works scan shares: the nouns that name a work, a capitalised word, and the mention it makes."""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Comment, Mention
+from ..text import concept_key
+
+NAME = "works"
+WORK_NOUNS = (r"lecture notes|(?:blog |wiki )?posts?|papers?|essays?|articles?|books?|sequences?|series|videos?|talks?|podcasts?|"
+              r"explainers?|reports?|reviews?|interviews?|lectures?|newsletters?|preprints?|study|studies|"
+              r"surveys?|agenda|course|tutorials?|playlist|analys[ie]s|release|episodes?|chapter|textbook|"
+              r"slides|notebook|write-?up|wiki(?: page)?|handbook|guide|report card|follow-up|(?:problem )?profile|"
+              r"primer|overview|piece|FAQ|blogs?|biography|memoir|novels?")
+CAP_REST = r"[\w]*(?:[-‐][\w]+)*"  # after the capital
+CAP = "[A-Z]" + CAP_REST
+PERSON = rf"{CAP}(?:\s{CAP}){{0,2}}"
+# "Alex's next essay", "my upcoming post": a work not written yet is no reference
+NOT_YET_RE = re.compile(r"\b(?:next|upcoming|forthcoming|future|planned|unwritten|eventual)\b")
+
+
+def _work(c: Comment, s: int, e: int, title: str, score: float, creator: str | None = None,
+          url: str | None = None) -> Mention:
+    attrs = {"title": title}
+    if creator:
+        attrs["creator"] = creator
+    if url:
+        attrs["url"] = url
+    return Mention.found(comment_id=c.id, kind="work", surface=c.text[s:e], start=s, end=e, extractor=NAME,
+                   score=score, key=concept_key(title), attrs=attrs)
+
+
+def _descriptor(m: Mention) -> Mention:
+    """A work named by description ("Andy Pavlo's MVCC lecture"): the topic words in it still count."""
+    m.attrs = {**m.attrs, "named_by": "description"}
+    return m
+
+
+def _function_word_inside(description: str) -> bool:
+    """"Demski's comments-on-a-draft into the post": a preposition or article between the owner and
+    the work noun makes it a clause, not a description ("Ben Hilton's 80,000 hours problem profile")."""
+    return any(w.lower() in FUNCTION_WORDS for w in description.split()[:-1])
+
+
+FUNCTION_WORDS = {"the", "a", "an", "into", "in", "on", "of", "to", "for", "with", "and", "or", "that", "this", "is",
+                  "was", "from", "at", "by", "as"}
