@@ -180,3 +180,18 @@ def test_a_karma_line_in_a_profile_header_does_not_delimit_the_comments():
     assert len(seg.comments) == 2
     assert seg.comments[1].text.startswith("Thanks for the detailed writeup")
     assert "Maria Lindqvist" not in seg.page_titles  # the owner's name titles no work
+
+
+def test_menus_signatures_and_repeated_buttons_are_furniture():
+    page = ("Rivet Forums\nSkip to content\nQuick links\nFAQ\n\n"
+            "Board index ‹ Workshop ‹ Brakes\n\n"
+            "My rear disc squeals only when it is wet. Pads are new and bedded in properly, so I am stumped.\n\n"
+            "--\nRide more, worry less.\n\n"
+            "Add a comment\n\n"
+            "Wet squeal is usually contamination. Clean the rotor with alcohol and sand the pads lightly.\n\n"
+            "Add a comment\n")
+    seg = segment_text(page)
+    joined = "\n".join(texts(seg))
+    assert len(seg.comments) == 2
+    for furniture in ("Skip to content", "Board index", "Ride more", "Add a comment"):
+        assert furniture not in joined

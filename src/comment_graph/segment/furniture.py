@@ -11,6 +11,7 @@ comment that follows.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from itertools import islice
 from dataclasses import dataclass
@@ -81,7 +82,7 @@ def is_meta_line(s: str) -> bool:
     meta = sum(bool(META_TOKEN_RE.match(t)) for t in toks)
     if meta == len(toks):
         return True
-    crumbs = re.split(r"\s[›»]\s|\s>\s", s)
+    crumbs = re.split(r"\s[›»‹«]\s|\s>\s", s)
     if len(crumbs) >= 2 and all(len(c.split()) <= 5 for c in crumbs):
         return True  # a breadcrumb: Home › Forum › Board
     return any(ch.isdigit() for ch in s) and meta / len(toks) >= 0.6
@@ -144,8 +145,11 @@ class BlockInfo:
 def classify_block(text: str, at_page_start: bool = False, layout: Layout | None = None) -> BlockInfo | None:
     """None for a block of prose; otherwise what kind of furniture it is."""
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if lines and lines[0] == "--":
+        return BlockInfo("furniture", why="signature under a '--' line")
     found = [_line_kind(ln, layout) for ln in lines]
     kinds = [k for k, _, _ in found]
+    _menu_items(lines, kinds)
     if len(lines) > 1 and kinds[0] is None and all(k in ("meta", "byline") for k in kinds[1:]):
         # a handle or a title over metadata lines: "kestrel_grey / Newbie · Posts: 12 / Reply #4 on: …"
         if HANDLE_RE.match(lines[0]) or looks_like_name(lines[0]):
@@ -163,6 +167,20 @@ def classify_block(text: str, at_page_start: bool = False, layout: Layout | None
     role = "byline" if author else ("title" if title and len(lines) == 1 else "furniture")
     why = "; ".join(dict.fromkeys(w for _, _, w in found if w)) or role
     return BlockInfo(role, title if (title and (len(lines) > 1 or role == "title")) else None, author, why)
+
+
+MENU_ITEM_WORDS = 3
+
+
+def _menu_items(lines: list[str], kinds: list[str | None]) -> None:
+    """A menu scraped one item a line ("Slashdot / Stories / Topics / … / Follow us:", "Skip to
+    content / Quick links"): in a block of three lines or more, all of a few words and none a
+    sentence, where half are furniture already, the rest are its items too."""
+    if len(lines) < 3 or sum(k is not None for k in kinds) * 2 < len(lines):
+        return
+    if all(len(ln.split()) <= MENU_ITEM_WORDS and not ln.endswith((".", "?", "!")) for ln in lines):
+        for i, k in enumerate(kinds):
+            kinds[i] = k or "meta"
 
 
 def _titles_among_furniture(lines: list[str], kinds: list[str | None]) -> None:
@@ -200,7 +218,11 @@ def _line_kind(line: str, layout: Layout | None = None) -> tuple[str | None, str
 def classify_furniture(paras: list[Paragraph], layout: Layout | None = None) -> str | None:
     """Mark furniture paragraphs in place (with why); return the page author's name if the header gives one."""
     seen_body = False
+    repeated = _repeated_interface_lines(paras)
     for p in paras:
+        if p.text.strip() in repeated:
+            p.role, p.why = "furniture", "a short line the page repeats word for word (its interface)"
+            continue
         info = classify_block(p.text, at_page_start=not seen_body, layout=layout)
         if info is None:
             seen_body = True
@@ -210,6 +232,17 @@ def classify_furniture(paras: list[Paragraph], layout: Layout | None = None) -> 
     _page_title_before_meta(paras)
     _lone_titles_are_text(paras)
     return _profile_header(paras)
+
+
+INTERFACE_LINE_WORDS = 6
+
+
+def _repeated_interface_lines(paras: list[Paragraph]) -> set[str]:
+    """One-line paragraphs of a few words, no sentence, that the page prints twice or more ("Add a
+    comment", "share improve this answer follow"): the engine's buttons, not anyone's comment."""
+    counts = Counter(p.text.strip() for p in paras if "\n" not in p.text.strip())
+    return {t for t, n in counts.items() if n >= 2 and len(t.split()) <= INTERFACE_LINE_WORDS
+            and (t.endswith("...") or not t.endswith((".", "?", "!"))) and not t.startswith(">")}
 
 
 def _name_over_byline(paras: list[Paragraph]) -> None:
