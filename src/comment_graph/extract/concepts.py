@@ -110,6 +110,14 @@ def _gerund_heads(run: list[int], toks, tags) -> bool:
         and (after >= len(tags) or tags[after] not in OBJECT_OPENERS)
 
 
+def _gerund_modifies(sub: list[int], toks, tags) -> bool:
+    """'loses castling rights', 'has sampling bias': a gerund no everyday verb shares, right before
+    the noun it classifies, and not after an adverb ("differentially accelerating alignment-relevant
+    capabilities" is a verb and its object)."""
+    return len(sub) == 2 and tags[sub[1]] in NOUN_TAGS and zipf(toks[sub[0]][0].lower()) < GERUND_HEAD_MAX_ZIPF \
+        and not (sub[0] > 0 and tags[sub[0] - 1].startswith("RB"))
+
+
 def _best_suffix(idx: list[int], toks, tags, text: str, passed_over: list[list[int]] | None = None
                  ) -> tuple[list[int], float] | None:
     """The most term-like suffix of a noun phrase: everyday leading adjectives and gerunds are dropped
@@ -121,7 +129,8 @@ def _best_suffix(idx: list[int], toks, tags, text: str, passed_over: list[list[i
         words = [toks[i][0] for i in sub]
         first, first_tag = words[0], tags[sub[0]]
         if len(sub) > 1:
-            if first_tag == "VBG" and k == 0 and not (sub[0] > 0 and tags[sub[0] - 1] in DETERMINER_TAGS):
+            if first_tag == "VBG" and k == 0 and not (sub[0] > 0 and tags[sub[0] - 1] in DETERMINER_TAGS) \
+                    and not _gerund_modifies(sub, toks, tags):
                 continue  # "following social norms" is a verb phrase; "the bunching estimator" is not
             # whether the phrase recurs (a scan of the text) is asked at most once, and only where the
             # answer decides: most two-word phrases need neither check below, so no scan
