@@ -6,6 +6,7 @@ keys sorted, streamed a thousand records a line and written atomically; loading 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from itertools import islice
 from operator import attrgetter
 from pathlib import Path
@@ -74,13 +75,29 @@ def _sections(kg: "CommentGraph") -> dict[str, object]:
     if kg.raw_mentions is None:
         sections["mentions"] = ((*_row(m), m.entity_id) for m in kg.mentions)
     else:
-        index = {id(m): i for i, m in enumerate(kg.raw_mentions)}
         sections["raw_mentions"] = map(_row, kg.raw_mentions)
-        if all(id(m) in index for m in kg.mentions):
-            sections["resolved"] = ([index[id(m)], m.entity_id] for m in kg.mentions)
+        positions = _positions_in(kg.mentions, kg.raw_mentions)
+        if positions is not None:
+            sections["resolved"] = ([i, m.entity_id] for i, m in zip(positions, kg.mentions))
         else:
             sections["mentions"] = ((*_row(m), m.entity_id) for m in kg.mentions)
     return sections
+
+
+def _positions_in(items: list, within: list) -> Iterator[int] | None:
+    """Where each of `items` stands in `within` (the same objects; the last place, where one is
+    there twice), or None if one is not there at all. Found with numpy over the objects' ids: a
+    dict of them took some 300 MB at 100,000 comments, in a forked writer already copying pages."""
+    import numpy as np
+
+    ids = np.fromiter(map(id, within), np.uint64, len(within))
+    order = np.argsort(ids, kind="stable")
+    ids = ids[order]
+    wanted = np.fromiter(map(id, items), np.uint64, len(items))
+    at = np.searchsorted(ids, wanted, side="right") - 1
+    if len(wanted) and (at.min() < 0 or not np.array_equal(ids[at], wanted)):
+        return None
+    return map(int, order[at])
 
 
 # A mention as a compact row (field names once, in `mention_fields`): a third of the size. A

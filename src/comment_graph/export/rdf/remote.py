@@ -32,6 +32,12 @@ class _RangeLinks:
         self.kg = SimpleNamespace(comments=comments, config=SimpleNamespace(base_iri=base_iri))
         self.by_comment, self.weights = by_comment, weights
 
+    def links_of(self, comment_id: str) -> dict[str, list]:
+        return self.by_comment.get(comment_id, {})
+
+    def weights_of(self, comment_id: str) -> dict[str, float]:
+        return {eid: self.weights[comment_id, eid] for eid in self.links_of(comment_id) if (comment_id, eid) in self.weights}
+
 
 def _range_part(part: Sequence["Comment"], start: int, own: tuple, *, shared: tuple) -> tuple[bytes, ...]:
     """On a worker: the range's bytes in each format (the first range opens with the Turtle head)."""
@@ -55,10 +61,10 @@ def _own(links: _Links, start: int, end: int) -> tuple[list, dict]:
     """A range's comments' mentions (rows, by entity, in the graph's order) and link weights."""
     groups, weights = [], {}
     for c in links.kg.comments[start:end]:
-        ms_of = links.by_comment.get(c.id, {})
+        ms_of, weight = links.links_of(c.id), links.weights_of(c.id)
         groups.append([(eid, [m.as_row() for m in ms]) for eid, ms in ms_of.items()])
         for eid in ms_of:
-            w = links.weights.get((c.id, eid))
+            w = weight.get(eid)
             if w is not None:
                 weights[c.id, eid] = w
     return groups, weights

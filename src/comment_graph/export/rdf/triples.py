@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 from rdflib.namespace import XSD
 
 from ..._version import __version__
@@ -219,25 +220,61 @@ def _cooccurrence(iri: Iris, kg: "CommentGraph") -> Iterator[Block]:
 
 class _Links:
     """Each comment's links, grouped by entity, and each entity's counts of comments: what every
-    section of the export reads, computed once (before sections are written in forked processes)."""
+    section of the export reads. Held as arrays of positions into the graph's mentions and
+    subjects, grouped by comment (a comment's links are grouped by entity when a writer asks for
+    them): dicts of lists of millions of mentions took some 400 MB at 100,000 comments, made
+    before the writers fork, and every list a forked writer read was one more page copied."""
 
     def __init__(self, kg: "CommentGraph") -> None:
         self.kg, self.iri = kg, Iris(kg.config.base_iri)
-        self.weights = {(s.comment_id, s.entity_id): s.weight for s in kg.subjects}
-        self.by_comment: dict[str, dict[str, list]] = {}
-        for m in kg.mentions:
-            self.by_comment.setdefault(m.comment_id, {}).setdefault(m.entity_id, []).append(m)
-        self.own: dict[str, int] = {}
-        self.quoted: dict[str, int] = {}
-        for links in self.by_comment.values():
-            for eid, ms in links.items():
-                tally = self.quoted if all(m.in_quote for m in ms) else self.own
-                tally[eid] = tally.get(eid, 0) + 1
+        self.group: dict[str, int] = {}  # comment id -> its group (mentions may name comments not in the graph)
+        for c in kg.comments:
+            self.group.setdefault(c.id, len(self.group))
+        group, mentions = self.group, len(kg.mentions)
+        of_mention = np.fromiter((group.setdefault(m.comment_id, len(group)) for m in kg.mentions), np.int64, mentions)
+        self._mentions = _grouped(of_mention, len(group))
+        of_subject = np.fromiter((group.get(s.comment_id, -1) for s in kg.subjects), np.int64, len(kg.subjects))
+        self._subjects = _grouped(of_subject, len(group))
+        entity: dict[str, int] = {}
+        ids = np.fromiter((entity.setdefault(m.entity_id, len(entity)) for m in kg.mentions), np.int64, mentions)
+        quoted = np.fromiter((m.in_quote for m in kg.mentions), np.bool_, mentions)
+        self._tally(of_mention, ids, quoted, list(entity))
+
+    def _tally(self, of_mention, ids, quoted, entity_ids: list[str]) -> None:
+        """Each entity's comments where it is named in the comment's own words (`own`) and where
+        only in quotes (`quoted`); each group's linked entities (`_linked`, `_linked_at`)."""
+        link = of_mention * max(1, len(entity_ids)) + ids
+        order = np.argsort(link, kind="stable")
+        link, quoted = link[order], quoted[order]
+        first = np.flatnonzero(np.r_[True, link[1:] != link[:-1]]) if len(link) else np.zeros(0, np.int64)
+        all_quoted = np.logical_and.reduceat(quoted, first) if len(first) else quoted
+        linked = ids[order][first]
+        self.own = _counts(linked[~all_quoted], entity_ids)
+        self.quoted = _counts(linked[all_quoted], entity_ids)
+        self._linked = linked.tolist()
+        self._linked_at = np.searchsorted(of_mention[order][first], np.arange(len(self.group) + 1)).tolist()
+        self._entity_ids = entity_ids
+
+    def links_of(self, comment_id: str) -> dict[str, list]:
+        """The comment's mentions grouped by entity (entities in order of first mention)."""
+        ms_of: dict[str, list] = {}
+        for m in _members(self.kg.mentions, self._mentions, self.group.get(comment_id)):
+            ms_of.setdefault(m.entity_id, []).append(m)
+        return ms_of
+
+    def weights_of(self, comment_id: str) -> dict[str, float]:
+        """The comment's subjects' weights by entity (the last one given, for an entity given twice)."""
+        return {s.entity_id: s.weight for s in _members(self.kg.subjects, self._subjects, self.group.get(comment_id))}
+
+    def entity_sets(self) -> Iterator[list[str]]:
+        """Each comment's linked entities."""
+        ids, linked, at = self._entity_ids, self._linked, self._linked_at
+        return ([ids[k] for k in linked[a:b]] for a, b in zip(at[:-1], at[1:]))
 
     def ranges(self, parts: int) -> list[tuple[int, int]]:
         """`parts` consecutive ranges of comments with about as many links each."""
-        comments = self.kg.comments
-        sizes = [1 + len(self.by_comment.get(c.id, ())) for c in comments]
+        comments, at = self.kg.comments, self._linked_at
+        sizes = [1 + at[g + 1] - at[g] for g in map(self.group.__getitem__, (c.id for c in comments))]
         total, bounds, done, start = sum(sizes), [], 0, 0
         for i, size in enumerate(sizes):
             done += size
@@ -245,6 +282,25 @@ class _Links:
                 bounds.append((start, i + 1))
                 start = i + 1
         return bounds + [(start, len(comments))]
+
+
+def _grouped(of: np.ndarray, groups: int) -> tuple[np.ndarray, list[int]]:
+    """Positions grouped by the group each belongs to (in order within a group; -1: none), and where
+    each group starts: group g holds positions[starts[g]:starts[g + 1]]."""
+    order = np.argsort(of, kind="stable")
+    return order, np.searchsorted(of[order], np.arange(groups + 1)).tolist()
+
+
+def _members(items: list, grouped: tuple, g: int | None) -> Iterator:
+    if g is None:
+        return iter(())
+    order, starts = grouped
+    return map(items.__getitem__, order[starts[g]:starts[g + 1]].tolist())
+
+
+def _counts(ids: np.ndarray, entity_ids: list[str]) -> dict[str, int]:
+    counts = np.bincount(ids, minlength=len(entity_ids)).tolist()
+    return {eid: n for eid, n in zip(entity_ids, counts) if n}
 
 
 class _CommentRange:
@@ -256,16 +312,16 @@ class _CommentRange:
         self.links, self.start, self.end = links, start, end
 
     def __call__(self) -> Iterator[Block]:
-        for c, node, ms_of in self.comments():
+        for c, node, ms_of, weights in self.comments():
             yield from self.comment_blocks(c, ms_of)
             for eid, ms in ms_of.items():
-                yield from _annotation_blocks(self.links.iri, ms, node, self.links.weights.get((c.id, eid)))
+                yield from _annotation_blocks(self.links.iri, ms, node, weights.get(eid))
 
-    def comments(self) -> Iterator[tuple["Comment", str, dict[str, list]]]:
-        """Each comment, its node's IRI term and its mentions grouped by entity."""
-        iri, by_comment = self.links.iri, self.links.by_comment
-        for c in self.links.kg.comments[self.start:self.end]:
-            yield c, iri("comment", c.id), by_comment.get(c.id, {})
+    def comments(self) -> Iterator[tuple["Comment", str, dict[str, list], dict[str, float]]]:
+        """Each comment, its node's IRI term, its mentions grouped by entity and its links' weights."""
+        iri, links = self.links.iri, self.links
+        for c in links.kg.comments[self.start:self.end]:
+            yield c, iri("comment", c.id), links.links_of(c.id), links.weights_of(c.id)
 
     def comment_blocks(self, c: "Comment", ms_of: dict[str, list]) -> Iterator[Block]:
         iri = self.links.iri
@@ -278,7 +334,7 @@ def _shared_nodes(links: _Links) -> Iterator[Block]:
     worded: set[str] = set()  # a wording's triples are the same each time: add them once
     for c in links.kg.comments:
         _comment_shared(iri, c, shared)
-        for ms in links.by_comment.get(c.id, {}).values():
+        for ms in links.links_of(c.id).values():
             surface = _evidence(ms).surface
             if surface not in worded:
                 worded.add(surface)
@@ -296,7 +352,7 @@ def _entities(links: _Links) -> Iterator[Block]:
 def _rankings(links: _Links) -> Iterator[Block]:
     """The build-time rankings, and the build's provenance."""
     yield from _cooccurrence(links.iri, links.kg)
-    yield from _comentions(links.iri, links.kg, links.by_comment.values())
+    yield from _comentions(links.iri, links.kg, links.entity_sets())
     yield from _provenance(links.iri, links.kg)
 
 

@@ -97,9 +97,9 @@ def _write_turtle_section(f: IO[bytes], section: Callable[[], Iterator[Block]], 
     form = _TurtleTerms(base, relative)
     if isinstance(section, _CommentRange):
         annotations = _TurtleAnnotations(section.links, form)
-        for c, node, ms_of in section.comments():
+        for c, node, ms_of, weights in section.comments():
             text = "".join(map(form.block, section.comment_blocks(c, ms_of)))
-            f.write((text + annotations.of(c.id, node, ms_of)).encode("utf-8"))
+            f.write((text + annotations.of(node, ms_of, weights)).encode("utf-8"))
         return
     for block in section():
         f.write(form.block(block).encode("utf-8"))
@@ -133,7 +133,7 @@ class _TurtleAnnotations:
     relative exactly when the annotation's IRI is."""
 
     def __init__(self, links: _Links, form: _TurtleTerms) -> None:
-        self.links, self.form, self.weights = links, form, links.weights
+        self.links, self.form = links, form
         self.bodies: dict[str, str] = {}
         self.wordings: dict[str, str] = {}
         self.wording = functools.partial(_wording, links.iri)
@@ -175,7 +175,7 @@ class _TurtleAnnotations:
         why = reason(ms)
         return f"{self.then['resolved_by']}{self.form.term(literal(why))}" if why else ""
 
-    def of(self, comment_id: str, node: str, ms_of: dict[str, list]) -> str:
+    def of(self, node: str, ms_of: dict[str, list], weights: dict[str, float]) -> str:
         form, iri, out, then = self.form, self.links.iri, [], self.then
         source = form.term(node)
         # the annotation's IRI extends the comment's by segments without ":", "?", "#" or dot
@@ -186,7 +186,7 @@ class _TurtleAnnotations:
             ann = base + self._suffix(m.entity_id)
             body = self._once(self.bodies, m.entity_id, iri.entity)
             wording = self._once(self.wordings, m.surface, self.wording)
-            weight = self.weights.get((comment_id, eid))
+            weight = weights.get(eid)
             stem = ann[:-1]
             score = m.score if len(ms) == 1 else max(x.score for x in ms)
             quoted = m.in_quote if len(ms) == 1 else all(x.in_quote for x in ms)
