@@ -337,7 +337,8 @@ def find_people(c: Comment, ctx: Context) -> Iterator[Mention]:
     yield from _single_words(c, ctx, spans)
 
 
-SHARED_SURNAME_RE = re.compile(rf"(?<![\w’'-])([A-Z][{LOWER}]+)\s+(?:and|&)\s+([A-Z][{LOWER}]+)\s+([A-Z][{LOWER}]+)")
+SHARED_SURNAME_RE = re.compile("(" + not_after(r"[\w’'-]", "[A-Z]") + rf"[{LOWER}]+)\s+(?:and|&)\s+([A-Z][{LOWER}]+)\s+"
+                               rf"([A-Z][{LOWER}]+)")
 
 
 def _shared_surnames(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:

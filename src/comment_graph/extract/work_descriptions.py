@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from ..models import Comment, Mention
+from ..text import not_after
 from .context import Context
 from .names import covered
 from .tagging import _word_tag
@@ -53,6 +54,9 @@ def topic_end(t: str, end: int) -> int:
 
 # "the post by Geoffrey Miller", "an explainer video from Rob Miles", "a good essay by Katja Grace":
 # the possessive's content said the other way round ("by"/"from" and a capitalised name)
+# what every match holds, found with a literal first (cheap): most comments have none, and are not scanned
+BY_NAME_RE = re.compile(r" (?:by|from) [A-Z]")
+ON_NAME_RE = re.compile(r" (?:on|about) [A-Z]")
 WORK_BY_RE = re.compile(rf"\b(?:[Tt]he|an?|this|that|one|his|her|their)\s+((?:[\w-]+\s){{0,2}}?({WORK_NOUNS}))"
                         rf"\s+(?:by|from)\s+({PERSON})(?![\w’'-])")
 
@@ -63,7 +67,7 @@ def works_by(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     person (a known first name, a person the lexicon knows, or the surname of a full name the
     comment writes: "Geoffrey Miller … the post by Miller")."""
     lex = ctx.lexicons
-    for m in WORK_BY_RE.finditer(c.text) if (" by " in c.text or " from " in c.text) else ():
+    for m in WORK_BY_RE.finditer(c.text) if BY_NAME_RE.search(c.text) else ():
         person = m.group(3)
         if " " not in person and person not in lex.first_names:
             person = _full_name_written(c.text, person, ctx) or person
@@ -84,13 +88,13 @@ def _full_name_written(text: str, surname: str, ctx: Context) -> str | None:
 # "that paper on CoinRun", "the post about Pascal's Mugging": a work described by the named thing it is
 # about, titled as "the CoinRun paper" would be; a topic in lower case ("the paper on Bayesian
 # inference") is a subject, not a name, and sites, people and organizations are where or whose
-WORK_ON_RE = re.compile(rf"\b(?:[Tt]he|[Tt]hat|[Tt]his)\s+({WORK_NOUNS})\s+(?:on|about)\s+({CAP}(?:\s{CAP}){{0,2}})"
+WORK_ON_RE = re.compile(not_after(r"\w", "[Tt]") + rf"h(?:e|at|is)\s+({WORK_NOUNS})\s+(?:on|about)\s+({CAP}(?:\s{CAP}){{0,2}})"
                         r"(?![\w’'-])(?!\s+[a-z]+\b(?<!\bis)(?<!\bwas)(?<!\band)(?<!\bor))")
 
 
 def works_on(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     lex = ctx.lexicons
-    for m in WORK_ON_RE.finditer(c.text) if (" on " in c.text or " about " in c.text) else ():
+    for m in WORK_ON_RE.finditer(c.text) if ON_NAME_RE.search(c.text) else ():
         topic = m.group(2)
         if topic in lex.organizations or topic in lex.people or topic.split()[0] in lex.first_names \
                 or NOT_YET_RE.search(m.group(1)) or covered(spans, m.start(1), m.end()):
