@@ -254,3 +254,9 @@ def test_a_sentence_opening_on_a_surname_the_page_writes_in_full(tmp_path):
                                      "Greg, I agree with that."))
     assert {m.comment_id for m in kg.mentions if m.kind == "person" and "Okonkwo" in m.surface} == {"a", "b"}
     assert any(m.comment_id == "c" and m.surface == "Greg" for m in kg.mentions if m.kind == "person")
+
+
+def test_a_given_name_after_an_initial_resolves_to_the_full_name(tmp_path):
+    kg = build_rows(tmp_path, thread("J. Kenji Okafor-Núñez explains browning well in his book.",
+                                     "Kenji also says to salt early."))
+    assert {kg.entities[m.entity_id].label for m in kg.mentions if m.kind == "person"} == {"J. Kenji Okafor-Núñez"}

@@ -529,3 +529,12 @@ def test_a_rare_gerund_before_a_noun_classifies_it_but_a_verb_with_its_object_do
     labels = {concept_key(e.label) for e in kg.entities_of("concept")}
     assert {"castling right", "sampling bias", "robustness relevant capability"} <= labels
     assert not {k for k in labels if k.startswith(("accelerating", "following"))}
+
+
+def test_an_acronym_of_the_initials_of_one_phrase_on_the_page_is_that_phrase(tmp_path):
+    kg = build_rows(tmp_path, thread("A land value tax would fix half of the parking problem.",
+                                     "LVT is on my list for a future post, and so are split-rate LVTs.",
+                                     "The XQZ thing is different."))
+    lvt = [e for e in kg.entities_of("concept") if "LVT" in e.aliases]
+    assert [e.label for e in lvt] == ["land value tax"]
+    assert {s.comment_id for s in kg.subjects if s.entity_id == lvt[0].id} >= {"a", "b"}

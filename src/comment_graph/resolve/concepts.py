@@ -127,6 +127,20 @@ def _named_kind_merge(by_key: dict[str, list[Mention]], vocabulary) -> dict[str,
             if len(kinds.get(key, ())) == 1 and all(m.attrs.get("source") == PROPER_NAME for m in ms)}
 
 
+def _initials_merge(by_key: dict[str, list[Mention]], vocabulary) -> dict[str, str]:
+    """'LVT' beside 'land value tax': an acronym no vocabulary knows, written in capitals, whose letters
+    are the initials of exactly one phrase of the page, is that phrase written short (a definition
+    in brackets is not needed where the page spells the phrase out)."""
+    by_initials: dict[str, list[str]] = defaultdict(list)
+    for key in by_key:
+        words = key.replace("-", " ").split()
+        if len(words) >= 2:
+            by_initials["".join(w[0] for w in words)].append(key)
+    return {key: by_initials[key][0] for key, ms in by_key.items()
+            if key not in vocabulary and len(by_initials.get(key, ())) == 1 and key.isalpha()
+            and all(m.surface.rstrip("s").isupper() for m in ms)}
+
+
 def _modifier_merge(counts: dict[str, int], vocabulary, short_forms: dict[str, str] | None = None) -> dict[str, str]:
     """'deliberate obfuscation' -> 'obfuscation' where the phrase is used once and its head is a concept: an
     everyday adjective before it ("deliberate", "strong", "elaborate") names no kind of its own, while
@@ -198,6 +212,9 @@ def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
         by_key[base] += by_key.pop(form)
     for form, base in _named_kind_merge(by_key, lex.concepts).items():
         by_key[base] += by_key.pop(form)
+    for form, base in _initials_merge(by_key, lex.concepts).items():
+        by_key[base] += by_key.pop(form)
+        abbr[form] = base  # the phrase, not its letters, names the concept
     short_forms = {**{concept_key(a): concept_key(vc.pref) for a, vc in lex.acronyms.items()}, **abbr}
     merges = _modifier_merge({k: _uses(v) for k, v in by_key.items()}, lex.concepts, short_forms)
     for form, base in sorted(merges.items(), key=lambda kv: -len(kv[0])):  # "a b c" into "b c" before "b c" into "c"

@@ -30,8 +30,9 @@ class PeopleResolver:
         self.full = {self.canonical_full(n) for n in full_names}
         self._by_part: dict[str, set[str]] = defaultdict(set)  # first name or surname -> full names
         for n in self.full:
-            self._by_part[n.split()[0]].add(n)
-            self._by_part[n.split()[-1]].add(n)
+            words = [w for w in n.split() if not (len(w) == 2 and w.endswith("."))]  # "J. Kenji López-Alt": Kenji
+            self._by_part[words[0]].add(n)
+            self._by_part[words[-1]].add(n)
         # comment authors by the first name of their display name: "thanks, Alex" on a thread Alex Chen wrote in
         self._author_by_first: dict[str, set[str]] = defaultdict(set)
         for a in authors:
