@@ -523,7 +523,7 @@ def test_a_title_where_someone_said_something(tmp_path):
 
 
 def test_a_rare_gerund_before_a_noun_classifies_it_but_a_verb_with_its_object_does_not(tmp_path):
-    kg = build_text(tmp_path, "White loses castling rights, and the survey has sampling bias. I would urge "
+    kg = build_text(tmp_path, "White loses castling rights after the trade; the survey has sampling bias. I would urge "
                               "anyone interested in differentially accelerating robustness-relevant capabilities "
                               "to write, but not by following social norms blindly.")
     labels = {concept_key(e.label) for e in kg.entities_of("concept")}

@@ -84,9 +84,11 @@ VERB_CONTEXT_TAGS = {"DT", "PRP", "PRP$", "IN", "RB", "TO", "RP", "JJ"}
 def _trim(run: list[int], toks, tags) -> Iterator[list[int]]:
     # "the article undersells the", "post links the": a plural-looking last word before a determiner,
     # pronoun or preposition is a verb in the present tense, not part of the noun phrase; after an
-    # adjective it is the phrase's head ("alignment-relevant capabilities to consider")
+    # adjective it is the phrase's head ("alignment-relevant capabilities to consider"), as after a gerund
+    # no everyday verb shares ("castling rights after the trade")
     if len(run) > 1 and tags[run[-1]] == "NNS" and run[-1] + 1 < len(tags) and tags[run[-1] + 1] in VERB_CONTEXT_TAGS \
-            and tags[run[-2]] not in ("JJ", "VBN"):
+            and tags[run[-2]] not in ("JJ", "VBN") \
+            and not (tags[run[-2]] == "VBG" and zipf(toks[run[-2]][0].lower()) < GERUND_HEAD_MAX_ZIPF):
         run = run[:-1]
     gerund_head = len(run) > 1 and tags[run[-1]] == "VBG" and _gerund_heads(run, toks, tags)
     while run and tags[run[-1]] not in NOUN_TAGS | {"NNP"} and not gerund_head:
