@@ -260,3 +260,35 @@ def test_a_given_name_after_an_initial_resolves_to_the_full_name(tmp_path):
     kg = build_rows(tmp_path, thread("J. Kenji Okafor-Núñez explains browning well in his book.",
                                      "Kenji also says to salt early."))
     assert {kg.entities[m.entity_id].label for m in kg.mentions if m.kind == "person"} == {"J. Kenji Okafor-Núñez"}
+
+
+def test_a_surname_a_cue_marks_once_is_that_person_across_the_page(tmp_path):
+    kg = build_rows(tmp_path, thread("Vlachovic's post-match interview is worth digging up.",
+                                     "Vlachovic dug up the old defence for the match and it held for years.",
+                                     "I think Vlachovic was simply better prepared."))
+    named = {m.comment_id for m in kg.mentions if m.kind == "person" and m.surface == "Vlachovic"}
+    assert named == {"a", "b", "c"}
+    assert len({m.entity_id for m in kg.mentions if m.kind == "person" and m.surface == "Vlachovic"}) == 1
+
+
+def test_a_word_english_knows_is_not_made_a_person_page_wide_by_one_cue(tmp_path):
+    # a product's possessive ("Stockfish's model") or an everyday word ("Rust's book") spreads nothing
+    kg = build_rows(tmp_path, thread("Stockfish's model is much stronger now.",
+                                     "Stockfish gives the endgame around +0.25 for White.",
+                                     "Rust's book is good, and Rust compiles each future to a state machine."))
+    assert not any(m.comment_id in ("b", "c") for m in kg.mentions if m.kind == "person")
+
+
+def test_a_name_with_an_epithet_and_its_short_form(tmp_path):
+    kg = build_rows(tmp_path, thread("Pliny the Elder famously complains that the East drains the Empire.",
+                                     "Note that Pliny's figure is for luxuries in general.",
+                                     "Pliny complains about perfume, not trade."))
+    persons = {m.comment_id: kg.entities[m.entity_id].label for m in kg.mentions if m.kind == "person"}
+    assert persons == {"a": "Pliny the Elder", "b": "Pliny the Elder", "c": "Pliny the Elder"}
+
+
+def test_possessives_before_a_title_name_their_writers(tmp_path):
+    kg = build_rows(tmp_path, thread("Plotkin and Pretnar's “Handlers of Algebraic Effects” is where it started.",
+                                     "Soltis's Pawn Structure Chess is still the best book on it."))
+    named = {(m.comment_id, m.surface) for m in kg.mentions if m.kind == "person"}
+    assert {("a", "Plotkin"), ("a", "Pretnar"), ("b", "Soltis")} <= named

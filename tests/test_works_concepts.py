@@ -136,7 +136,7 @@ def test_the_part_of_speech_lexicon_and_suffix_rules_are_textblobs():
 def test_the_words_a_pattern_needs_are_in_the_pattern():
     """Extractors skip a scan when the text lacks a word every match holds; the word lists must
     say what the patterns say, or matches would be skipped silently."""
-    from comment_graph.extract.people import SURNAME_CUES
+    from comment_graph.extract.person_cues import SURNAME_CUES
     from comment_graph.extract.works import AUTHOR_WORK_NOUNS, AUTHOR_WORK_RE
 
     import re
@@ -144,7 +144,7 @@ def test_the_words_a_pattern_needs_are_in_the_pattern():
     for pattern, every, some in SURNAME_CUES:
         source = re.sub(r"\(\?<![^()]*\(\?s:\.\)\)", "", pattern.pattern)  # not_after's look-behinds out: "b…y" is "by"
         assert all(w in source for w in every) and all(w in source for w in some)
-    from comment_graph.extract.people import CUE_RESTS  # the rest of a cue after its surname, searched first
+    from comment_graph.extract.person_cues import CUE_RESTS  # the rest of a cue after its surname, searched first
 
     for cue, rest in CUE_RESTS.items():
         assert cue.pattern.endswith(rest.pattern), rest.pattern

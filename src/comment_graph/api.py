@@ -228,12 +228,13 @@ def _context(comments: list[Comment], lex, page_author: str | None, page_titles:
         surveyed = engine.map(_survey_part, comments, bounds, ctx, own)
     else:
         surveyed = [(len(comments), _survey_part(comments, 0, sorted(records), shared=ctx))]
-    ctx.corpus_full_names = set()
+    ctx.corpus_full_names, ctx.cued_names = set(), set()
     start = 0
     for end, (names, quotes) in surveyed:
         for c, found in zip(comments[start:end], names):
             ctx.surveyed_full_names[c.id] = found
-            ctx.corpus_full_names.update(name for _, _, name in found)
+            for _, _, name in found:
+                (ctx.corpus_full_names if " " in name else ctx.cued_names).add(name)
         start = end
         for i, found in quotes:
             comments[i].quotes = sorted(comments[i].quotes + found, key=lambda q: q.start)

@@ -15,6 +15,8 @@ class Context:
     page_author: str | None = None
     page_titles: list[str] = field(default_factory=list)
     corpus_full_names: set[str] = field(default_factory=set)
+    # single words a cue marks as a person's name somewhere in the corpus ("Kramnik's interview")
+    cued_names: set[str] = field(default_factory=set)
     authors: set[str] = field(default_factory=set)
     # comment id -> the (start, end, name) the extractors' survey hooks (`people.full_names`) found in
     # it, kept from the corpus survey that collects `corpus_full_names`, so that extraction need not
@@ -24,7 +26,7 @@ class Context:
     @property
     def corpus_surnames(self) -> set[str]:
         if "_surnames" not in self.__dict__:
-            self.__dict__["_surnames"] = {n.split()[-1] for n in self.corpus_full_names}
+            self.__dict__["_surnames"] = {n.split()[-1] for n in self.corpus_full_names} | self.cued_names
         return self.__dict__["_surnames"]
 
     @property

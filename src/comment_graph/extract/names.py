@@ -91,3 +91,9 @@ class Taken:
         taken = Taken(0)
         taken.mask = self.mask.copy()
         return taken
+
+
+# A name made of a word and an epithet, as ancient and royal names are: "Pliny the Elder", "Cato the
+# Younger", "Alexander the Great" (the capital opening the name written with not_after: scanned in C)
+EPITHETS = ("the Elder", "the Younger", "the Great")
+EPITHET_NAME_RE = re.compile("(" + not_after(r"[\w’'-]", "[A-Z]") + rf"[{LOWER}]+) (?:{'|'.join(EPITHETS)})\b")

@@ -16,9 +16,10 @@ from ..text import not_after, singular, stopwords
 from ..urls import handle_key
 from . import Extractor, register
 from .context import Context
-from .names import (FULL_NAME_RE, HANDLE_RE, INITIAL_BEFORE_RE, INITIALS_NAME_RE, LOWER, NOT_SURNAME, ORG_SUFFIXES, covered, is_date_month,
-                    sentence_initial, strip_possessive)
-from .person_cues import cued_people
+from .names import (EPITHET_NAME_RE, EPITHETS, FULL_NAME_RE, HANDLE_RE, INITIAL_BEFORE_RE, INITIALS_NAME_RE, LOWER, NOT_SURNAME,
+                    ORG_SUFFIXES, covered, is_date_month, sentence_initial, strip_possessive)
+from .person_cues import (_no_common_word, _rare_capitalised, _surname_cue_spans, cued_people, made_by_an_organization,
+                          speech_cue_spans)
 from .citations import citations
 from ..lexicon import zipf
 from .tagging import _word_tag, pos_lexicon
@@ -63,6 +64,29 @@ def full_names(text: str, ctx: Context) -> Iterator[tuple[int, int, str]]:
         surface = strip_possessive(text[start:end])
         yield start, start + len(surface), surface
     yield from _initials_names(text, ctx)
+    yield from _epithet_names(text, ctx)
+
+
+def _epithet_names(text: str, ctx: Context) -> Iterator[tuple[int, int, str]]:
+    """'Pliny the Elder', 'Alexander the Great': a known first name or a rare word before an epithet."""
+    for m in EPITHET_NAME_RE.finditer(text) if any(e in text for e in EPITHETS) else ():
+        if m.group(1) in ctx.lexicons.first_names or _rare_capitalised(m.group(1), ctx):
+            yield m.start(), m.end(), m.group()
+
+
+def surveyed_names(text: str, ctx: Context) -> Iterator[tuple[int, int, str]]:
+    """The corpus survey: full names, and the single words a cue marks as a person's name ("Kramnik's
+    interview", "Ioannidis showed", the "Pliny" of "Pliny the Elder"). A page names such a person by
+    that word alone elsewhere too, where no cue stands ("Kramnik dug up the Berlin"): the survey makes
+    it one of the corpus's surnames, as the surname of a full name is."""
+    for s, e, name in full_names(text, ctx):
+        yield s, e, name
+        if name.endswith(EPITHETS):
+            yield s, s + name.index(" "), name[:name.index(" ")]
+    for s, e in chain(_surname_cue_spans(text, ctx), speech_cue_spans(text, ctx)):
+        word = text[s:e]  # a first name is found alone anyway; a word English knows may be a product's name
+        if word not in ctx.lexicons.first_names and _no_common_word(word) and not made_by_an_organization(text, e):
+            yield s, e, word
 
 
 def _initials_names(text: str, ctx: Context) -> Iterator[tuple[int, int, str]]:
@@ -199,19 +223,15 @@ def _single_words(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
             if initial and not possessive and not (word in surnames and _no_common_word(word)):
                 continue  # a capital opening a sentence says nothing, unless the word is a name only ("Mun is")
             spans.append((s, e))
-            yield _mention(c, s, e, "first" if word in firsts else "last", 0.6 if initial else 0.8)
+            # a word a cue elsewhere on the page marks as a name says so here too, opening a sentence or not
+            sure = not initial or word in ctx.cued_names
+            yield _mention(c, s, e, "first" if word in firsts else "last", 0.8 if sure else 0.6)
 
 
 # What a person writes, says or leads: "the Hanson post", "the Miller critique" name the person
 PERSONAL_NOUNS = frozenset("""post paper book essay blog lecture talk thesis newsletter argument piece article
 interview podcast video critique view camp team lab group comment reply""".split())
 NOUN_AFTER_RE = re.compile(r"[ \t]+([a-z]+)\b")
-
-
-def _no_common_word(word: str) -> bool:
-    """A word English writes only as a name: rare, and no entry of the tagger's lexicon."""
-    lower = word.lower()
-    return zipf(lower) < 3.5 and pos_lexicon().get(lower) is None
 
 
 def _eponym(text: str, end: int) -> bool:
@@ -221,69 +241,11 @@ def _eponym(text: str, end: int) -> bool:
     return bool(after) and after.group(1) not in PERSONAL_NOUNS and after.group(1) not in stopwords()
 
 
-SURNAME = r"[A-Z][a-z]+(?:[A-Z][a-z]+)?"
-# The cues open with SURNAME or "by" after \b, written with not_after: the engine scans them fastest
-LED_SURNAME = not_after(r"\w", "[A-Z]") + r"[a-z]+(?:[A-Z][a-z]+)?"
-LED_BY = not_after(r"\w", "b") + "y"
-# Cues that a capitalised word alone is a surname: "Elhage et al.", "by Ongaro and Ousterhout",
-# "Miguel and Kremer started", "Kleppmann's book".
-# Each cue with what every match of it holds (all of the first strings, one of the second),
-# so that a text lacking them is not scanned; and where the cue opens with a surname, the rest of
-# the cue as a pattern of its own (less a leading run of spaces): every match of the cue holds a
-# match of it, and a search for it opens on a literal or a class the engine skips to in C, where
-# the cue opens on any capital. A text where it finds nothing is not scanned with the cue either.
-
-
-CUE_RESTS: dict[re.Pattern, re.Pattern] = {}  # a cue -> the rest of it after the surname
-
-
-def _led_by_surname(rest: str, every: tuple[str, ...], some: tuple[str, ...]):
-    cue = re.compile(rf"({LED_SURNAME}){rest}")
-    CUE_RESTS[cue] = re.compile(rest.removeprefix(r"\s+"))
-    return cue, every, some
-
-
-SURNAME_CUES = [
-    _led_by_surname(r"\s+et\s+al\b", ("et", "al"), ("",)),
-    (re.compile(rf"{LED_BY}\s+({SURNAME})(?:\s*(?:,|and|&)\s*({SURNAME}))?\b"), ("by",), ("",)),
-    _led_by_surname(rf"\s+(?:and|&)\s+({SURNAME})\s+(?:started|showed|found|argued?|wrote|proposed|"
-                    rf"show|find|write|ran|did|have|had|say|said|claim(?:ed)?)\b", (), ("and", "&")),
-    _led_by_surname(r"[’']s?\s+(?:\w+\s)?(?:book|paper|post|essay|blog|lecture|talk|course|thesis|"
-                    r"newsletter|argument|work|model|team|lab|group|video|podcast|interview|channel|biography|"
-                    r"memoir|novel|textbook|review|study|notes|"
-                    # a method or idea named after its author: "Shewchuk's algorithm", "Okoro's framing"
-                    r"algorithm|method|theorem|lemma|conjecture|framing|estimate|critique|proof|equation|"
-                    r"example|taxonomy|result)\b", (), ("’", "'")),
-    # a possessive before a Title Case title of four words or more: "Goldberg's What Every Reader Should Know"
-    _led_by_surname(r"[’']s\s+[A-Z][\w-]*(?:\s[A-Z][\w-]*){3}", (), ("’", "'")),
-]
-
-
-SURNAME_MAX_ZIPF = 4.0  # common surnames ("Goldberg" 3.5, "Miller" 4.0) are frequent words; big places more so
-
-
-def _rare_capitalised(word: str, ctx: Context) -> bool:
-    """A word that can stand for a person alone where a cue says it is a surname: rare in English, or
-    a proper name (no common word of the tagger's lexicon) of middling frequency, as surnames are;
-    not a known organization or term."""
-    lex = ctx.lexicons
-    lower = word.lower()
-    frequency = zipf(lower)
-    rare = frequency < 3.5 or (frequency < SURNAME_MAX_ZIPF and pos_lexicon().get(lower) is None)
-    return rare and word not in lex.organizations and word not in lex.acronyms and lower not in lex.concepts
-
-
 def _cued_surnames(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
-    for pattern, every, some in SURNAME_CUES:
-        if not (all(w in c.text for w in every) and any(w in c.text for w in some)) \
-                or (pattern in CUE_RESTS and CUE_RESTS[pattern].search(c.text) is None):
-            continue
-        for m in pattern.finditer(c.text):
-            for g in range(1, (m.lastindex or 0) + 1):
-                s, e = m.span(g)
-                if s >= 0 and not covered(spans, s, e) and _rare_capitalised(m.group(g), ctx):
-                    spans.append((s, e))
-                    yield _mention(c, s, e, "last", 0.8)
+    for s, e in _surname_cue_spans(c.text, ctx):
+        if not covered(spans, s, e):
+            spans.append((s, e))
+            yield _mention(c, s, e, "last", 0.8)
 
 
 def _author_handles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
@@ -326,8 +288,8 @@ def find_people(c: Comment, ctx: Context) -> Iterator[Mention]:
     yield from _site_users(c, spans)
     yield from _author_handles(c, ctx, spans)
     surveyed = ctx.surveyed_full_names.get(c.id)
-    for s, e, _ in full_names(c.text, ctx) if surveyed is None else surveyed:
-        if not covered(spans, s, e):
+    for s, e, name in full_names(c.text, ctx) if surveyed is None else surveyed:
+        if " " in name and not covered(spans, s, e):  # (a cued word alone is found with its cue below)
             spans.append((s, e))
             yield _mention(c, s, e, "full", 0.9)
     yield from _shared_surnames(c, ctx, spans)
@@ -371,4 +333,4 @@ def _with_unlisted_given_name(c: Comment, m: Mention, ctx: Context) -> Mention:
     return _mention(c, before.start(1), m.end, "full", m.score)
 
 
-register(Extractor(NAME, ("person",), find_people, survey=full_names))
+register(Extractor(NAME, ("person",), find_people, survey=surveyed_names))

@@ -5,7 +5,11 @@ Each cue serves one class of comment text:
     showed" (a forum user, colleague or author named by one word, then a verb of saying, thinking
     or finding);
   * address: "Thanks Mirela,", "hi Tomasz", "cc Okonkwo" (replies and signatures);
-  * co-authorship: "Vaswani and colleagues", "Okafor and coauthors" (papers cited by lead author).
+  * co-authorship: "Vaswani and colleagues", "Okafor and coauthors" (papers cited by lead author);
+  * citation and authorship, for a surname alone (`SURNAME_CUES`): "Elhage et al.", "by Ongaro",
+    "Miguel and Kremer found", "Kleppmann's book".
+The corpus survey runs the speech and surname cues too (`speech_cue_spans`, `_surname_cue_spans`):
+a word they mark anywhere on a page is a name wherever the page writes it.
 A word the cue finds must still be rare in English or a known first name, and not a known
 organization, acronym or term: "Nature says" and "Google argues" stay what they are.
 """
@@ -20,6 +24,7 @@ from ..models import Comment, Mention
 from ..text import not_after
 from .context import Context
 from .names import NOT_SURNAME, covered
+from .tagging import pos_lexicon
 
 WORD = r"[A-Z][a-z]+(?:[A-Z][a-z]+)?"
 # verbs only: words that are also plural nouns ("Grace notes", "Insurance claims") are left out
@@ -28,7 +33,9 @@ SAY_VERBS = (r"says|said|argues|argued|thinks|thought|writes|wrote|describes|des
              r"explains|explained|explaining|proposed|responded|objected|agrees|agreed|disagrees|disagreed|"
              # claims and findings ("Ioannidis showed", "Kahneman warned"); "called" only with its object
              # ("Ioannidis called this"), since "a method called Foo" names a thing
-             r"showed|warned|predicted|noticed|observed|estimated|called (?:it|this|that)")
+             r"showed|warned|predicted|noticed|observed|estimated|called (?:it|this|that)|"
+             # complaint and concession ("Pliny complains", "Hume admits")
+             r"complains|complained|admits|admitted|insists|insisted|concedes|conceded|acknowledges|acknowledged")
 # "Larks is describing", "Duncan has just replied", "Quill argues": at most an auxiliary and an adverb between
 # (the capital opening WORD is written with not_after, not after a look-behind: the engine skips to
 # capitals in C instead of trying every position of the text)
@@ -121,3 +128,95 @@ def cued_people(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
             yield Mention.found(comment_id=c.id, kind="person", surface=m.group(1), start=s, end=e,
                                 extractor="people", score=0.8, key=m.group(1),
                                 attrs={"form": "cued", "cue": why})
+
+
+def speech_cue_spans(text: str, ctx: Context) -> Iterator[tuple[int, int]]:
+    """Where a verb of saying marks the word before it as a person ("Ioannidis showed"), for the
+    corpus survey: the checks of `cued_people` on that cue."""
+    for m in SPEECH_RE.finditer(text):
+        s, e = m.span(1)
+        if _personal(m.group(1), ctx) and not _inside_phrase(text, s):
+            yield s, e
+
+
+def _no_common_word(word: str) -> bool:
+    """A word English writes only as a name: rare, and no entry of the tagger's lexicon."""
+    lower = word.lower()
+    return zipf(lower) < 3.5 and pos_lexicon().get(lower) is None
+
+
+SURNAME = r"[A-Z][a-z]+(?:[A-Z][a-z]+)?"
+# The cues open with SURNAME or "by" after \b, written with not_after: the engine scans them fastest
+LED_SURNAME = not_after(r"\w", "[A-Z]") + r"[a-z]+(?:[A-Z][a-z]+)?"
+LED_BY = not_after(r"\w", "b") + "y"
+# Cues that a capitalised word alone is a surname: "Elhage et al.", "by Ongaro and Ousterhout",
+# "Miguel and Kremer started", "Kleppmann's book".
+# Each cue with what every match of it holds (all of the first strings, one of the second),
+# so that a text lacking them is not scanned; and where the cue opens with a surname, the rest of
+# the cue as a pattern of its own (less a leading run of spaces): every match of the cue holds a
+# match of it, and a search for it opens on a literal or a class the engine skips to in C, where
+# the cue opens on any capital. A text where it finds nothing is not scanned with the cue either.
+
+
+CUE_RESTS: dict[re.Pattern, re.Pattern] = {}  # a cue -> the rest of it after the surname
+
+
+def _led_by_surname(rest: str, every: tuple[str, ...], some: tuple[str, ...]):
+    cue = re.compile(rf"({LED_SURNAME}){rest}")
+    CUE_RESTS[cue] = re.compile(rest.removeprefix(r"\s+"))
+    return cue, every, some
+
+
+SURNAME_CUES = [
+    _led_by_surname(r"\s+et\s+al\b", ("et", "al"), ("",)),
+    (re.compile(rf"{LED_BY}\s+({SURNAME})(?:\s*(?:,|and|&)\s*({SURNAME}))?\b"), ("by",), ("",)),
+    _led_by_surname(rf"\s+(?:and|&)\s+({SURNAME})\s+(?:started|showed|found|argued?|wrote|proposed|"
+                    rf"show|find|write|ran|did|have|had|say|said|claim(?:ed)?)\b", (), ("and", "&")),
+    _led_by_surname(r"[’']s?\s+(?:[\w-]+\s)?(?:book|paper|post|essay|blog|lecture|talk|course|thesis|"
+                    r"newsletter|argument|work|model|team|lab|group|video|podcast|interview|channel|biography|"
+                    r"memoir|novel|textbook|review|study|notes|"
+                    # a method or idea named after its author: "Shewchuk's algorithm", "Okoro's framing"
+                    r"algorithm|method|theorem|lemma|conjecture|framing|estimate|critique|proof|equation|"
+                    r"example|taxonomy|result)\b", (), ("’", "'")),
+    # a possessive before a Title Case title of three words or more ("Goldberg's What Every Reader Should
+    # Know", "Soltis's Pawn Structure Chess") or a quoted one, of one writer or two ("Plotkin and Pretnar's
+    # “Handlers of Algebraic Effects”")
+    _led_by_surname(r"[’']s\s+[A-Z][\w-]*(?:\s[A-Z][\w-]*){2}", (), ("’", "'")),
+    _led_by_surname(r"[’']s\s+[“\"]", (), ("“", '"')),
+    _led_by_surname(rf"\s+(?:and|&)\s+({SURNAME})[’']s\s+[“\"]", (), ("“", '"')),
+]
+
+
+SURNAME_MAX_ZIPF = 4.0  # common surnames ("Goldberg" 3.5, "Miller" 4.0) are frequent words; big places more so
+
+
+def _rare_capitalised(word: str, ctx: Context) -> bool:
+    """A word that can stand for a person alone where a cue says it is a surname: rare in English, or
+    a proper name (no common word of the tagger's lexicon) of middling frequency, as surnames are;
+    not a known organization or term."""
+    lex = ctx.lexicons
+    lower = word.lower()
+    frequency = zipf(lower)
+    rare = frequency < 3.5 or (frequency < SURNAME_MAX_ZIPF and pos_lexicon().get(lower) is None)
+    return rare and word not in lex.organizations and word not in lex.acronyms and lower not in lex.concepts
+
+
+def _surname_cue_spans(text: str, ctx: Context) -> Iterator[tuple[int, int]]:
+    """Where a surname cue marks a rare capitalised word as a person's surname."""
+    for pattern, every, some in SURNAME_CUES:
+        if not (all(w in text for w in every) and any(w in text for w in some)) \
+                or (pattern in CUE_RESTS and CUE_RESTS[pattern].search(text) is None):
+            continue
+        for m in pattern.finditer(text):
+            for g in range(1, (m.lastindex or 0) + 1):
+                s, e = m.span(g)
+                if s >= 0 and _rare_capitalised(m.group(g), ctx):
+                    yield s, e
+
+
+ORGANIZATION_NOUNS_RE = re.compile(r"[’']s?\s+(?:[\w-]+\s)?(?:model|team|lab|group|channel)\b")
+
+
+def made_by_an_organization(text: str, end: int) -> bool:
+    """'Stockfish's model', 'Mistral's team': a possessive a company writes as often as a person."""
+    return ORGANIZATION_NOUNS_RE.match(text, end) is not None
