@@ -141,7 +141,7 @@ def _scan_patterns():
     """Every scan written with text.not_after (directly or through a trie)."""
     from comment_graph import api
     from comment_graph.config import BuildConfig
-    from comment_graph.extract import concepts, organizations, person_cues, works
+    from comment_graph.extract import organizations, person_cues, proper_terms, works
     from comment_graph.extract.context import Context
     from comment_graph.extract.names import EPITHET_NAME_RE, FULL_NAME_RE
 
@@ -149,7 +149,7 @@ def _scan_patterns():
     ctx = Context(lex, authors={"kestrel_grey", "marisol_fi", "Quintin Pope", "ann.b"})
     return [FULL_NAME_RE, EPITHET_NAME_RE, *(cue for cue, _, _ in person_cues.SURNAME_CUES), organizations.SUFFIX_RE,
             works.POSSESSIVE_WORK_RE, works.THE_X_WORK_RE, works.AUTHOR_WORK_RE, works.TITLE_RUN_RE,
-            works.POSSESSIVE_TITLE_RE, concepts.PROPER_RE, lex.alias_pattern("person"),
+            works.POSSESSIVE_TITLE_RE, proper_terms.PROPER_RE, lex.alias_pattern("person"),
             lex.alias_pattern("organization"), ctx.author_form_pattern]
 
 

@@ -10,6 +10,10 @@ from conftest import build_rows, build_text, thread
 from comment_graph.text import concept_key
 
 
+def concept_keys(kg) -> set[str]:
+    return {concept_key(e.label) for e in kg.entities_of("concept")}
+
+
 def works(kg):
     return {e.label: e for e in kg.entities_of("work")}
 
@@ -282,7 +286,7 @@ def test_a_title_opening_on_a_question_word_is_no_organization(tmp_path):
 def test_a_known_term_narrowed_by_a_rare_or_classifying_modifier_is_a_term_of_its_own(tmp_path):
     kg = build_text(tmp_path, "Solving technical alignment is not the whole job. Then there is the successor "
                               "alignment problem, where each model must align the next one.")
-    labels = {concept_key(e.label) for e in kg.entities_of("concept")}
+    labels = concept_keys(kg)
     assert {"technical alignment", "successor alignment problem"} <= labels
 
 
@@ -307,7 +311,7 @@ def test_a_one_off_everyday_adjective_on_a_concept_merges_into_it():
 def test_noun_of_noun_terms_but_not_partitives(tmp_path):
     kg = build_text(tmp_path, "I expect the history of medicine was changed by it, and the speed of light is "
                               "fixed. A lot of people think a piece of code is the kind of thing that matters.")
-    labels = {concept_key(e.label) for e in kg.entities_of("concept")}
+    labels = concept_keys(kg)
     assert {"history of medicine", "speed of light"} <= labels
     assert not {k for k in labels if k.startswith(("lot of", "piece of", "kind of"))}
 
@@ -381,7 +385,7 @@ def test_a_past_tense_word_between_a_determiner_and_a_noun_is_a_modifier(tmp_pat
     # the lexicon reads "felt" as a past-tense verb only; in "a felt sense" it opens the noun phrase
     kg = build_text(tmp_path, "Focusing starts from a felt sense in the body, and the method is to find "
                               "words that match the felt sense until it shifts.")
-    labels = {concept_key(e.label) for e in kg.entities_of("concept")}
+    labels = concept_keys(kg)
     assert "felt sense" in labels
 
 
@@ -420,7 +424,7 @@ def test_an_everyday_adjective_and_noun_that_other_comments_repeat_are_a_set_phr
         "in the first place is that the fines cost more to collect.",
         "Good point, though our board voted for it in the first place "
         "because the fines cost more to process than they raised."))
-    labels = {concept_key(e.label) for e in kg.entities_of("concept")}
+    labels = concept_keys(kg)
     assert "late fee" in labels
     about_a = {concept_key(kg.all_entities[m.entity_id].label) for m in kg.mentions_in("a") if m.kind == "concept"}
     assert "late fee" in about_a and "fee" not in about_a  # the phrase, not the noun inside it
@@ -442,7 +446,7 @@ def test_gerunds_and_wise_words_that_name_or_modify_a_kind(tmp_path):
     kg = build_text(tmp_path, "Honestly, attribution patching is a linear approximation. The library uses pairwise "
                               "comparison for ranked lists, and the bunching estimator was built for that. Our "
                               "intern working late found it, and the model doing the ranking agreed.")
-    labels = {concept_key(e.label) for e in kg.entities_of("concept")}
+    labels = concept_keys(kg)
     assert {"attribution patching", "pairwise comparison", "bunching estimator"} <= labels
     assert not {lab for lab in labels if lab.endswith(("working", "doing"))}  # verbs, everyday or with an object
 
@@ -455,7 +459,7 @@ def test_a_phrase_a_reply_quotes_is_mentioned_not_used_again(tmp_path):
         "longer answer the strange-misreading replies at all.",
         "Many of what you call “strange-misreadings” look like fair "
         "questions about misreadings of the rules to me."))
-    labels = {concept_key(e.label) for e in kg.entities_of("concept")}
+    labels = concept_keys(kg)
     assert "misreading" in labels and not {lab for lab in labels if lab.endswith(" misreading")}
 
 
@@ -526,7 +530,7 @@ def test_a_rare_gerund_before_a_noun_classifies_it_but_a_verb_with_its_object_do
     kg = build_text(tmp_path, "White loses castling rights after the trade; the survey has sampling bias. I would urge "
                               "anyone interested in differentially accelerating robustness-relevant capabilities "
                               "to write, but not by following social norms blindly.")
-    labels = {concept_key(e.label) for e in kg.entities_of("concept")}
+    labels = concept_keys(kg)
     assert {"castling right", "sampling bias", "robustness relevant capability"} <= labels
     assert not {k for k in labels if k.startswith(("accelerating", "following"))}
 
@@ -538,3 +542,53 @@ def test_an_acronym_of_the_initials_of_one_phrase_on_the_page_is_that_phrase(tmp
     lvt = [e for e in kg.entities_of("concept") if "LVT" in e.aliases]
     assert [e.label for e in lvt] == ["land value tax"]
     assert {s.comment_id for s in kg.subjects if s.entity_id == lvt[0].id} >= {"a", "b"}
+
+
+def test_a_sentence_opens_noun_phrases_with_its_capital(tmp_path):
+    # the capital of "Effect" is the sentence's; a name alone at a sentence's start stays a name
+    kg = build_text(tmp_path, "Every time this comes up I ask what it costs. Effect handlers make the colour disappear "
+                              "from the signature. One-shot continuations mean you switch stacks on every perform.\n"
+                              "Stackless coroutines buy a frame size known at compile time. Mercantilism, the belief "
+                              "that a country grows rich by hoarding metal, is younger. Rust compiles each future to "
+                              "a state machine. Carlsen won a lot of these.")
+    labels = concept_keys(kg)
+    assert {"effect handler", "one shot continuation", "stackless coroutine", "mercantilism"} <= labels
+    assert not {"carlsen", "rust"} & labels
+
+
+def test_nouns_ending_in_ly_and_plurals_before_of_head_their_phrases(tmp_path):
+    kg = build_text(tmp_path, "An outflow of that size would barely register in the money supply. Rubin measured "
+                              "the rotation curves of the nearby spiral galaxies in 1970, and the curves stayed flat.")
+    labels = concept_keys(kg)
+    assert {"money supply", "rotation curve"} <= labels
+
+
+def test_a_head_noun_alone_after_its_compound_is_that_compound(tmp_path):
+    kg = build_rows(tmp_path, thread("We moved the tokenizer cache to disk last week. Now the cache survives restarts.",
+                                     "Cities that dropped parking minimums got more housing.",
+                                     "Right, and dropping minimums also cut rents near the stations.",
+                                     "The expected utility is one thing; the utility of a single outcome is another."))
+    label_of = {m.surface: kg.entities[m.entity_id].label for m in kg.mentions if m.kind == "concept"}
+    assert label_of["cache"] == "tokenizer cache"
+    assert label_of["minimums"] == "parking minimums"
+    # an adjective makes a kind of the head, which stays a concept of its own
+    assert label_of.get("utility", "utility") == "utility"
+    assert "cache" not in {e.label for e in kg.entities_of("concept")}
+
+
+def test_a_common_name_before_a_rare_noun_names_a_kind(tmp_path):
+    kg = build_text(tmp_path, "Top players sidestep the Berlin endgame with 4.d3, and the Berlin Defence is still "
+                              "solid. I moved to Berlin last year.")
+    labels = concept_keys(kg)
+    assert {"berlin endgame", "berlin defence"} <= labels
+    assert "berlin" not in labels  # the city alone is no topic here
+
+
+def test_activity_compounds_eponyms_of_people_and_identifiers(tmp_path):
+    kg = build_rows(tmp_path, thread("Preregistration is mostly a guard against p-hacking, and that is time-consuming.",
+                                     "Frank Ramsey was twenty-five then. The Ramsey equation sets the discount rate.",
+                                     "That avoids the heap-allocated stacks kc_s describes."))
+    labels = concept_keys(kg)
+    assert {"p hacking", "ramsey equation", "heap allocated stack"} <= labels
+    assert not {k for k in labels if "time consuming" in k or ("stack" in k and "kc" in k)}
+    assert "Frank Ramsey" in {e.label for e in kg.entities_of("person")}

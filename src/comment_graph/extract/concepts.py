@@ -16,11 +16,12 @@ from collections.abc import Iterator
 
 from ..lexicon import zipf
 from ..models import Comment, Mention
-from ..text import concept_key, not_after, stopwords, token_columns
+from ..text import concept_key, stopwords, token_columns
 from . import Extractor, register
 from .context import Context
-from .names import Taken, sentence_initial
-from .tagging import ACRONYM_RE, _is_word, _tag, _tag_and_chunk, _word_tag, specificity
+from .names import Taken
+from .proper_terms import CORPUS_CHECKED, _proper_terms
+from .tagging import ACRONYM_RE, _is_word, _tag, _tag_and_chunk, _word_tag, sentence_openers, specificity
 from .recurrence import occurs_twice
 from .terms import PHRASAL_VERB, QUOTED_TERM, find_terms, particle_verb_phrases
 from .vocabulary import NAME, _vocab_matches
@@ -28,7 +29,6 @@ from .vocabulary import NAME, _vocab_matches
 NOUN_TAGS = {"NN", "NNS"}
 ABBR_DEF_RE = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,9}s?)\)")
 MAX_WORDS = 4
-CORPUS_CHECKED = 0.4  # the score of a lone everyday-ish noun, flagged `corpus_checked`: kept only if other comments use it too
 
 
 def _abbreviation_definitions(c: Comment, spans: Taken) -> Iterator[Mention]:
@@ -68,6 +68,9 @@ def _chunks(toks, tags, in_chunk) -> Iterator[list[int]]:
     """Maximal runs of modifier/noun tokens that end in a noun, cut at stop words."""
     run: list[int] = []
     for i, ok in enumerate(in_chunk):
+        if ok and run and "_" in toks[i][0]:  # a handle or identifier ("the stacks kc_s describes", "lru_cache")
+            yield from _trim(run, toks, tags)  # stands alone: it ends the phrase before it
+            run = []
         if ok:
             run.append(i)
         elif run:  # a possessive ends one noun phrase and starts the next, as does any other word
@@ -85,16 +88,35 @@ def _trim(run: list[int], toks, tags) -> Iterator[list[int]]:
     # "the article undersells the", "post links the": a plural-looking last word before a determiner,
     # pronoun or preposition is a verb in the present tense, not part of the noun phrase; after an
     # adjective it is the phrase's head ("alignment-relevant capabilities to consider"), as after a gerund
-    # no everyday verb shares ("castling rights after the trade")
+    # no everyday verb shares ("castling rights after the trade"); and before "of", which follows nouns,
+    # seldom verbs ("flat rotation curves of spiral galaxies")
     if len(run) > 1 and tags[run[-1]] == "NNS" and run[-1] + 1 < len(tags) and tags[run[-1] + 1] in VERB_CONTEXT_TAGS \
+            and toks[run[-1] + 1][0] != "of" \
             and tags[run[-2]] not in ("JJ", "VBN") \
             and not (tags[run[-2]] == "VBG" and zipf(toks[run[-2]][0].lower()) < GERUND_HEAD_MAX_ZIPF):
         run = run[:-1]
-    gerund_head = len(run) > 1 and tags[run[-1]] == "VBG" and _gerund_heads(run, toks, tags)
+    gerund_head = (len(run) > 1 and tags[run[-1]] == "VBG" and _gerund_heads(run, toks, tags)) \
+        or _activity_compound(run, toks, tags)
     while run and tags[run[-1]] not in NOUN_TAGS | {"NNP"} and not gerund_head:
         run = run[:-1]
     if run:
         yield run[-MAX_WORDS:]
+
+
+# what stands before an adjective said of something ("is time-consuming", "so mind-blowing", "seems far-reaching")
+PREDICATE_OPENERS = frozenset("is are was were be been being am seem seems seemed become becomes became look looks "
+                              "sound sounds feel feels get gets got".split())
+
+
+def _activity_compound(run: list[int], toks, tags) -> bool:
+    """'p-hacking', 'hill-climbing', 'streak-masking': a hyphen compound ending in a gerund, last in its
+    phrase, names an activity, except where it is said of something ("is time-consuming", "so eye-opening")."""
+    word = toks[run[-1]][0]
+    if tags[run[-1]] != "JJ" or "-" not in word or not word.endswith("ing"):
+        return False
+    before = run[0] - 1
+    return before < 0 or not (toks[before][0].lower() in PREDICATE_OPENERS or tags[before].startswith("RB")
+                              or toks[before][0].endswith(("'s", "’s")))
 
 
 OBJECT_OPENERS = {"DT", "PRP", "PRP$", "CD", "NNP"}
@@ -205,8 +227,6 @@ def _phrases(c: Comment, toks, tags, chunks: list[list[int]], spans: Taken, voca
 
 
 SET_PHRASE = "set phrase"
-PROPER_NAME = "proper name"
-NAMED_KIND = "named kind"
 CHECKED_SOURCES = frozenset({SET_PHRASE, PHRASAL_VERB})  # every candidate of these is `corpus_checked`
 SET_PHRASE_SPECIFICITY = 0.35  # as rare as a lone noun that the corpus check would keep ("registered reports")
 
@@ -266,44 +286,6 @@ def _quoted_terms(c: Comment, spans: Taken) -> Iterator[Mention]:
                           extractor=NAME, score=0.75, key=concept_key(m.group(1)), attrs={"source": QUOTED_TERM})
 
 
-# "(?<![\w@#’'-])([A-Z][a-z]+(?:[A-Z][a-z0-9]+)*|[A-Z][a-z]*[A-Z][A-Za-z0-9]*)(?![\w’'-])", with the capital
-# both branches open with taken out and written with not_after: the engine scans it fastest.
-PROPER_RE = re.compile("(" + not_after(r"[\w@#’'-]", "[A-Z]") + r"(?:[a-z]+(?:[A-Z][a-z0-9]+)*|[a-z]*[A-Z][A-Za-z0-9]*))"
-                       r"(?![\w’'-])")
-
-
-def _proper_terms(c: Comment, ctx: Context, spans: Taken) -> Iterator[Mention]:
-    """Named things that are topics, not people or organizations: "Kafka", "Raft", "RabbitMQ".
-    A capitalised word mid-sentence that no name list knows counts once other comments use it too."""
-    lex = ctx.lexicons
-    for m in PROPER_RE.finditer(c.text):
-        word, s, e = m.group(1), m.start(1), m.end(1)
-        if spans.covers(s, e) or sentence_initial(c.text, s) or word in lex.first_names or word in lex.people \
-                or word in lex.organizations or word in ctx.corpus_surnames or zipf(word.lower()) >= 4.0 \
-                or word.lower() in stopwords():  # chat abbreviations ("IMO", "IIUC") are no topics
-            continue
-        head = NAMED_KIND_RE.match(c.text, e)
-        if head and _word_tag(head.group(1), False) in NOUN_TAGS | {"NNP", "VBG"} and zipf(head.group(1).lower()) < 4.0 \
-                and not head.group(1).endswith(PROPERTY_ENDINGS):
-            # "the Ramsey equation", "Kahan summation", "Matryoshka SAEs": a name before a technical noun names
-            # a kind of thing (an eponym, a product's variant), a topic whether or not others name it; before
-            # an everyday noun ("Kafka clusters") or a property ("Postgres extensibility") an aspect of the thing
-            e = head.end(1)
-            spans.append((s, e))
-            yield Mention.found(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e, extractor=NAME,
-                                score=round(min(0.6 + 0.4 * specificity([word]), 0.95), 3),
-                                key=concept_key(c.text[s:e]), attrs={"source": NAMED_KIND})
-            continue
-        spans.append((s, e))
-        yield Mention.found(comment_id=c.id, kind="concept", surface=word, start=s, end=e, extractor=NAME,
-                      score=CORPUS_CHECKED, key=concept_key(word), attrs={"source": PROPER_NAME},
-                      corpus_checked=True)
-
-
-PROPERTY_ENDINGS = ("ity", "ness")
-NAMED_KIND_RE = re.compile(r" ([a-z][a-z]{3,}|[A-Z]{2,6}s?)(?![\w’'-])")  # one lower-case noun, or an acronym
-
-
 # Heads that count or partition what follows "of" ("a lot of people", "the kind of thing", "a piece
 # of code"): general English, so "N of N" phrases headed by them are no terms.
 PARTITIVE_HEADS = frozenset("""lot lots kind kinds sort sorts type types number numbers amount amounts bunch
@@ -338,7 +320,7 @@ def _of_phrases(c: Comment, toks, tags, chunks: list[list[int]], spans: Taken, v
 def find_concepts(c: Comment, ctx: Context) -> Iterator[Mention]:
     words, starts, ends = token_columns(c.text)
     toks = list(zip(words, starts, ends))
-    tags, in_chunk = _tag_and_chunk(words)
+    tags, in_chunk = sentence_openers(c.text, starts, *_tag_and_chunk(words), _name_test(ctx))
     spans = Taken(len(c.text))
     yield from _abbreviation_definitions(c, spans)
     vocab = [m for m in _vocab_matches(c, ctx) if not spans.covers(m.start, m.end)]
@@ -353,6 +335,13 @@ def find_concepts(c: Comment, ctx: Context) -> Iterator[Mention]:
     for m in vocab:
         taken.append((m.start, m.end))
     yield from _proper_terms(c, ctx, taken)
+
+
+def _name_test(ctx: Context):
+    """Whether a capitalised word is a name the lexicons or the page's full names hold."""
+    lex = ctx.lexicons
+    return lambda word: word in lex.first_names or word in lex.people or word in lex.organizations \
+        or word in ctx.corpus_surnames
 
 
 register(Extractor(NAME, ("concept",), find_concepts))

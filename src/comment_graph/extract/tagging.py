@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from pathlib import Path
 
@@ -86,6 +87,49 @@ def _participle_modifiers(words: list[str], tags: list[str], in_chunk: list[bool
     return tuple(tags), tuple(in_chunk)
 
 
+# The first word of a sentence, a line or a bracket (opening with a character class: scanned in C)
+SENTENCE_OPENER_RE = re.compile(r"[.!?:\n“\"(•—–][ \t\u00a0]*([A-Z][a-z]+(?:-[a-z]+)*)(?![\w’'])")
+# Endings English derives common nouns and adjectives with, and names seldom have ("Mercantilism",
+# "Stackless"): a capitalised word the lexicon lacks that ends so is a word, not a name
+DERIVED_ENDINGS = ("ism", "ity", "tion", "ness", "ment", "less", "ous", "ive", "able", "ible")
+
+
+def sentence_openers(text: str, starts: list[int], tags: tuple[str, ...], in_chunk: tuple[bool, ...],
+                     is_name) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """Tags and chunk flags with the capitalised first word of each sentence read as the word it
+    is ("Effect handlers make…", "One-shot continuations mean…", "Stackless coroutines buy…"): the
+    capital there is the sentence's, so the word may open a noun phrase, where elsewhere a capital
+    marks a name. A word the lexicon knows only with its capital, or that a name list or the page's
+    names hold (`is_name`), stays a name."""
+    fixed: dict[int, tuple[str, bool]] = {}
+    openings = [m for m in SENTENCE_OPENER_RE.finditer(text)]
+    first = re.match(r"[ \t]*([A-Z][a-z]+(?:-[a-z]+)*)(?![\w’'])", text)
+    for m in ([first] if first else []) + openings:
+        i = bisect_left(starts, m.start(1))
+        if i >= len(starts) or starts[i] != m.start(1) or in_chunk[i] or is_name(m.group(1)):
+            continue
+        word = m.group(1).lower()
+        # alone, a known word may still be a name ("Rust compiles", "(Turkey)"): it must open a phrase
+        opens_phrase = i + 1 < len(in_chunk) and in_chunk[i + 1] and starts[i + 1] == m.end(1) + 1
+        if (opens_phrase and _known_lower_case(word)) or (word not in pos_lexicon() and word.endswith(DERIVED_ENDINGS)):
+            tag = _word_tag(word, False)
+            if tag != "VBG":  # "Eliminating minimums cut rents": a gerund opening a sentence is its verb
+                fixed[i] = (tag, _in_chunk(word, tag))
+    if not fixed:
+        return tags, in_chunk
+    tags_, in_chunk_ = list(tags), list(in_chunk)
+    for i, (tag, ok) in fixed.items():
+        tags_[i], in_chunk_[i] = tag, ok
+    return tuple(tags_), tuple(in_chunk_)
+
+
+def _known_lower_case(word: str) -> bool:
+    """Whether English writes the word in lower case: the lexicon has it so, or the last part of a
+    compound ("multi-shot"), or it ends as derived common words do."""
+    lexicon = pos_lexicon()
+    return word in lexicon or ("-" in word and word.rsplit("-", 1)[1] in lexicon) or word.endswith(DERIVED_ENDINGS)
+
+
 @lru_cache(maxsize=1 << 17)
 def _token_info(token: str, first: bool) -> tuple[str, bool]:
     tag = _word_tag(token.replace("’", "'"), first)
@@ -137,7 +181,10 @@ def _suffix_tag(word: str) -> str:
 
 
 def _is_word(tok: str) -> bool:
-    return bool(WORD_RE.match(tok)) and not (tok.lower().endswith("ly") and len(tok) > 4)
+    """A word, and no adverb: "-ly" marks one ("really", "broadly") unless the lexicon knows the word
+    as a noun ("money supply", "a family", "an anomaly", "assembly language")."""
+    return bool(WORD_RE.match(tok)) and not (tok.lower().endswith("ly") and len(tok) > 4
+                                             and pos_lexicon().get(tok.lower()) not in ("NN", "NNS"))
 
 
 def specificity(words: list[str]) -> float:

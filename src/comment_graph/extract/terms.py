@@ -96,8 +96,9 @@ def _capitalised_compounds(c: Comment, ctx: Context, spans: Taken) -> Iterator[M
         if any(w in CAP_COMPOUND_BREAKS for w in words) or m.group(1) in lex.organizations \
                 or m.group(1) in lex.people or any(w in lex.people or w in lex.organizations for w in words):
             continue
-        last = words[-1].lower()
-        if pos_lexicon().get(last, pos_lexicon().get(last.rstrip("s"))) not in ("NN", "NNS"):
+        last, lexicon = words[-1].lower(), pos_lexicon()
+        # (the lexicon holds some British spellings capitalised only: "Defence")
+        if (lexicon.get(last) or lexicon.get(words[-1]) or lexicon.get(last.rstrip("s"))) not in ("NN", "NNS"):
             continue  # "Lost Harbour", "Kind Regards": a place, a name, a phrase
         spans.append((s, e))
         yield _concept(c, s, e, 0.7, "capitalised compound")

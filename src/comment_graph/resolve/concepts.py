@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from operator import itemgetter
 
-from ..extract.concepts import CHECKED_SOURCES, NAMED_KIND, PROPER_NAME, QUOTED_TERM, SET_PHRASE, _relational
+from ..extract.concepts import CHECKED_SOURCES, QUOTED_TERM, SET_PHRASE, _relational
+from ..extract.proper_terms import NAMED_KIND, PROPER_NAME
 from ..extract.tagging import _word_tag, pos_lexicon
 from ..lexicon import Lexicons, zipf
 from ..models import Entity, Mention
-from ..text import concept_key
+from ..text import concept_key, stopwords
 from .ids import LINK, _Ids
 
 
@@ -219,9 +220,10 @@ def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
     merges = _modifier_merge({k: _uses(v) for k, v in by_key.items()}, lex.concepts, short_forms)
     for form, base in sorted(merges.items(), key=lambda kv: -len(kv[0])):  # "a b c" into "b c" before "b c" into "c"
         by_key[base] += by_key.pop(form)
+    elliptic = _head_ellipsis(by_key, lex.concepts, {id(m): i for i, m in enumerate(mentions)})
     for key, ms in sorted(by_key.items()):
         vc = lex.concepts.get(key)
-        label = vc.pref if vc else _preferred_surface(ms, abbr)
+        label = vc.pref if vc else _preferred_surface([m for m in ms if id(m) not in elliptic] or ms, abbr)
         eid = ids.get("concept", label)
         ent = entities.setdefault(eid, Entity(id=eid, kind="concept", label=label))
         seen = {m.surface for m in ms} | ({*vc.alts} if vc else set())
@@ -230,6 +232,54 @@ def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
             ent.broader = list(vc.broader)  # vocabulary IRIs; mapped to entity ids later
         for m in ms:
             m.entity_id = eid
+
+
+def _head_ellipsis(by_key: dict[str, list[Mention]], vocabulary, order: dict[int, int]) -> set[int]:
+    """'the cache' after 'the tokenizer cache', 'minimums' after 'parking minimums': a writer who has
+    named a thing by a noun compound goes on by its head alone. A bare head moves to the compound
+    that names an instance of it by a noun ("tokenizer", "Starlink", "coin"), not a kind of it by an
+    adjective ("negative reward", "expected utility"): to the nearest one before it in its comment,
+    else to the page's only such compound where the page writes that compound before any bare head.
+    A head the vocabulary knows as a concept of its own ("reward") stays itself. (`order`: each
+    mention's place in the corpus.) Returns the ids of the mentions moved: they name no compound."""
+    moved: set[int] = set()
+    compounds: dict[str, list[str]] = defaultdict(list)
+    for key in by_key:
+        words = key.split()
+        if len(words) > 1 and _noun_modifier(words[-2]) and not stopwords().intersection(words):
+            compounds[words[-1]].append(key)
+    place = lambda m: order[id(m)]  # noqa: E731
+    for head, keys in sorted(compounds.items()):
+        bare = by_key.get(head)
+        if not bare or head in vocabulary or not head.isalpha():
+            continue
+        first_use = {k: min(map(place, by_key[k])) for k in keys}
+        only = keys[0] if len(keys) == 1 and first_use[keys[0]] < min(map(place, bare)) else None
+        # the head alone, or with an everyday adjective merged into it ("abolished minimums"); an aspect merged
+        # into it ("the handler idea") goes where the head goes in its comment
+        went: dict[str, str] = {}
+        for m in [m for m in bare if concept_key(m.surface).rpartition(" ")[2] == head]:
+            before = [(n.start, k) for k in keys for n in by_key[k] if n.comment_id == m.comment_id and n.start < m.start]
+            target = max(before)[1] if before else only
+            if target is not None:
+                went.setdefault(m.comment_id, target)
+                moved.add(id(m))
+        for m in [m for m in bare if m.comment_id in went]:
+            by_key[went[m.comment_id]].append(m)
+        bare[:] = [m for m in bare if m.comment_id not in went]
+        if not bare:
+            del by_key[head]
+    return moved
+
+
+ADJECTIVE_ENDINGS = ("ic", "al", "ous", "ive", "ful", "less", "able", "ible", "ary")
+
+
+def _noun_modifier(word: str) -> bool:
+    """A modifier that names an instance ("tokenizer", "parking"), not an adjective a suffix marks
+    ("algorithmic") nor a code ("e5")."""
+    return word.isalpha() and _word_tag(word, False) in ("NN", "NNS", "NNP") \
+        and (word in pos_lexicon() or not word.endswith(ADJECTIVE_ENDINGS))
 
 
 def _uses(ms: list[Mention]) -> int:
