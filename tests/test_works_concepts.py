@@ -592,3 +592,17 @@ def test_activity_compounds_eponyms_of_people_and_identifiers(tmp_path):
     assert {"p hacking", "ramsey equation", "heap allocated stack"} <= labels
     assert not {k for k in labels if "time consuming" in k or ("stack" in k and "kc" in k)}
     assert "Frank Ramsey" in {e.label for e in kg.entities_of("person")}
+
+
+def test_a_capital_the_mid_sentence_opens_a_title(tmp_path):
+    kg = build_text(tmp_path, "There is a good explanation of browning in The Food Lab, and I read The Selfish Gene "
+                              "last year. The Maillard reaction needs heat. We moved from The Netherlands, we give to The "
+                              "Humane League, and we grew up listening to The Rolling Stones.")
+    assert {"The Food Lab", "The Selfish Gene"} <= set(works(kg))
+    assert not {w for w in works(kg) if any(name in w for name in ("Maillard", "Netherlands", "League", "Stones"))}
+
+
+def test_a_title_after_in_the_where_someone_said_something(tmp_path):
+    kg = build_text(tmp_path, "Pliny famously complains in the Natural History that the East drains the Empire. "
+                              "She argued in the European Parliament that it fails, and we met in the United States.")
+    assert set(works(kg)) == {"Natural History"}

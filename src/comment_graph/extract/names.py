@@ -33,6 +33,8 @@ ORG_SUFFIXES = {
     "Department", "Ministry", "Office", "Board", "Committee", "Prize", "Award", "Street", "Road", "City",
     "County", "River", "Lake", "Mountain", "Park", "Hall", "House", "Press", "Times", "Post", "Journal",
     "Observatory", "Telescope", "Museum", "Library", "Laboratory", "Laboratories", "Institution", "Archive",
+    "Parliament", "Senate", "Congress", "Court", "Party", "Union", "Assembly", "League", "Alliance", "Coalition",
+    "Federation",
 }
 NOT_SURNAME = {
     "I", "The", "A", "An", "And", "Or", "But", "So", "If", "In", "On", "At", "To", "Of", "For", "As", "By",

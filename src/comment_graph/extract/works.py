@@ -23,7 +23,7 @@ from ..urls import classify
 from . import Extractor, register
 from .citations import citations
 from .context import Context
-from .names import MONTH_WORDS, covered, sentence_initial
+from .names import MONTH_WORDS, ORG_SUFFIXES, covered, sentence_initial
 from .titles import find_titled, is_date
 from .work_descriptions import topic_end, works_by, works_on
 from .work_names import (CAP, CAP_REST, NAME, NOT_YET_RE, WORK_NOUNS, _descriptor,
@@ -55,11 +55,18 @@ APPOSITION_RE = re.compile(rf"\s+({CAP}(?:\s(?:{SMALL}\s)*{CAP}){{0,9}})(?![\w�
 TITLE_AFTER_RE = re.compile("(" + not_after(r"\w", "i") + "n|" + not_after(r"\w", "o") + "n|" + not_after(r"\w", "r")
                             + "e(?:ad|read|-read|ading|reading)|"
                             + not_after(r"\w", "f") + "inished|" + not_after(r"\w", "r") + r"ecommend)\s+"
-                            rf"((?:The\s|A\s|An\s)?{CAP}(?:,?\s(?:(?:{SMALL}|into|about|without|not|under)\s)*{CAP}){{0,11}})"
+                            rf"((?:[Tt]he\s|A\s|An\s)?{CAP}(?:,?\s(?:(?:{SMALL}|into|about|without|not|under)\s)*{CAP}){{0,11}})"
                             # the clause ends after it, maybe after "too", or a "that" clause follows
                             r"(?=(?:\s+(?:too|also|as well))?\s*(?:[.:;!?)]|,\s|$|\n)|\s+that\s)")
 # a verb of saying or writing earlier in the sentence: "Forkish says this in Flour Water Salt Yeast",
 # "Henry George worked out in Progress and Poverty", "Leo explains it really well on The Perfect Loaf"
+PUBLICATION_NOUNS = {"Times", "Post", "Journal", "Press"}
+# what ends the names of bodies of people, never of books ("The Humane League"; "The Food Lab" is a book)
+INSTITUTION_NOUNS = {"League", "Alliance", "Coalition", "Federation", "Union", "Party", "Association", "Society",
+                     "Foundation", "Institute", "Council", "Commission", "Committee", "Agency", "Parliament", "Senate",
+                     "Congress", "Court", "Assembly", "Corporation", "Company", "University", "College"}
+# the word before a source: "in", "from", "read", "watched"
+SOURCE_WORD_RE = re.compile(r"\b(?:in|from|read|reading|reread|rereading|watched|watching|finished)\s+$")
 SAYING_BEFORE_RE = re.compile(r"\b(?:says?|said|argues|argued|writes|wrote|written|explains|explained|complains|"
                               r"complained|worked out|shows|showed|describes|described|makes (?:the|this|that) (?:case|point)|"
                               r"points out|pointed out|discusses|discussed|claims|claimed|notes|noted)\b[^.!?\n]{0,60}$")
@@ -141,6 +148,13 @@ def _titles_after_reading(c: Comment, ctx: Context, spans: list) -> Iterator[Men
     for m in TITLE_AFTER_RE.finditer(t):
         s, e = m.start(2), m.end(2)
         title = m.group(2)
+        # "complains in the Natural History": a title only where someone said it, and no institution ("argued in
+        # the European Parliament"); a newspaper is a publication
+        lower_the = title.startswith("the ")
+        if lower_the:
+            s, title = s + 4, title[4:]
+            if title.split()[-1] in ORG_SUFFIXES - PUBLICATION_NOUNS:
+                continue
         words = title.replace(",", "").split()
         big = [w for w in words if w[0].isupper() and w not in ("The", "A", "An")]
         if not big or covered(spans, s, e) or is_date(words) or title in ctx.lexicons.organizations \
@@ -150,10 +164,11 @@ def _titles_after_reading(c: Comment, ctx: Context, spans: list) -> Iterator[Men
         smalls = {w for w in words if not w[0].isupper()}
         article = words[0] in ("The", "A", "An")
         reading = m.group(1) not in ("in", "on")
-        said = (len(big) >= 2 or article) and SAYING_BEFORE_RE.search(t, max(0, m.start() - 80), m.start()) is not None
+        reach = 25 if lower_the else 80  # "complains in the …", "wrote this in the …": the verb right before
+        said = (len(big) >= 2 or article) and SAYING_BEFORE_RE.search(t, max(0, m.start() - reach), m.start()) is not None
         shaped = (smalls - {"and", "or"} or len(big) >= 4 or (len(big) >= 2 and big[0].endswith("ing"))
                   or (article and (reading or POSSESSIVE_BEFORE_RE.search(t, max(0, m.start() - 40), m.start(1)))))
-        if not (said or (shaped and m.group(1) != "on")):
+        if not (said or (shaped and m.group(1) != "on" and not lower_the)):
             continue  # "on" a name is where a thing happens ("on Twitter") unless someone said it there
         spans.append((s, e))
         yield _work(c, s, e, title, 0.6)
@@ -174,7 +189,13 @@ def _titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
         coordination = (len(caps) == 2 and smalls <= {"and", "or", "to", "vs", "vs.", "with", "from", "at", "on"}) \
             or smalls <= {"and", "or", "&"} or smalls == {"from", "to"}
         inner_small = smalls and not coordination and not sentence_initial(t, s)
-        if not (is_known or m.group(2) or inner_small) or _people_coordinated(m.group(1), ctx):
+        # "in The Food Lab", "read The Selfish Gene": a capital "The" mid-sentence belongs to a name, and after a
+        # word that takes a source before two more capitalised words most often to a title's ("listening to The
+        # Rolling Stones" is a band)
+        the_led = words[0] == "The" and len(caps) >= 3 and not sentence_initial(t, s) \
+            and SOURCE_WORD_RE.search(t, max(0, s - 12), s) is not None \
+            and m.group(1) not in ctx.lexicons.organizations and words[-1] not in INSTITUTION_NOUNS
+        if not (is_known or m.group(2) or inner_small or the_led) or _people_coordinated(m.group(1), ctx):
             continue  # a run of capitalised words alone may be a name, a place or an organization
         spans.append((s, e))
         creator = ctx.page_author if is_known else None
