@@ -234,7 +234,8 @@ def _context(comments: list[Comment], lex, page_author: str | None, page_titles:
         for c, found in zip(comments[start:end], names):
             ctx.surveyed_full_names[c.id] = found
             for _, _, name in found:
-                (ctx.corpus_full_names if " " in name else ctx.cued_names).add(name)
+                if name:  # (a cue's span whose word spreads nowhere has none)
+                    (ctx.corpus_full_names if " " in name else ctx.cued_names).add(name)
         start = end
         for i, found in quotes:
             comments[i].quotes = sorted(comments[i].quotes + found, key=lambda q: q.start)

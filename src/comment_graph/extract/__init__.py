@@ -25,8 +25,10 @@ class Extractor:
     """A named extractor: which kinds it may produce and the function that finds them.
 
     `survey`, when given, is run over every comment's text before any extraction: the
-    (start, end, name) of each full name in it. What the surveys find becomes the context's
-    `corpus_full_names` (names seen in full anywhere) and `surveyed_full_names` (per comment)."""
+    (start, end, name) of each full name in it, and of each word a cue marks as a name (its name ""
+    where the word is no name wherever the page writes it). What the surveys find becomes the
+    context's `corpus_full_names` (names seen in full anywhere), `cued_names` (the cued words) and
+    `surveyed_full_names` (per comment)."""
 
     name: str
     kinds: tuple[EntityKind, ...]

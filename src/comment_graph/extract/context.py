@@ -18,9 +18,9 @@ class Context:
     # single words a cue marks as a person's name somewhere in the corpus ("Kramnik's interview")
     cued_names: set[str] = field(default_factory=set)
     authors: set[str] = field(default_factory=set)
-    # comment id -> the (start, end, name) the extractors' survey hooks (`people.full_names`) found in
-    # it, kept from the corpus survey that collects `corpus_full_names`, so that extraction need not
-    # find them again
+    # comment id -> the (start, end, name) the extractors' survey hooks (`people.surveyed_names`: full
+    # names, and the words cues mark) found in it, kept from the corpus survey that collects
+    # `corpus_full_names` and `cued_names`, so that extraction need not find them again
     surveyed_full_names: dict[str, tuple[tuple[int, int, str], ...]] = field(default_factory=dict)
 
     @property

@@ -8,7 +8,7 @@ resolver later decides which person each refers to.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import chain
 
 from ..models import Comment, Mention
@@ -78,15 +78,17 @@ def surveyed_names(text: str, ctx: Context) -> Iterator[tuple[int, int, str]]:
     """The corpus survey: full names, and the single words a cue marks as a person's name ("Kramnik's
     interview", "Ioannidis showed", the "Pliny" of "Pliny the Elder"). A page names such a person by
     that word alone elsewhere too, where no cue stands ("Kramnik dug up the Berlin"): the survey makes
-    it one of the corpus's surnames, as the surname of a full name is."""
+    it one of the corpus's surnames, as the surname of a full name is. A cued word that does not spread
+    so (a first name, found alone anyway; a word English knows, which may be a product's name) comes
+    with the name "": extraction reads every cue's span from the survey instead of scanning again."""
     for s, e, name in full_names(text, ctx):
         yield s, e, name
         if name.endswith(EPITHETS):
             yield s, s + name.index(" "), name[:name.index(" ")]
     for s, e in chain(_surname_cue_spans(text, ctx), speech_cue_spans(text, ctx)):
-        word = text[s:e]  # a first name is found alone anyway; a word English knows may be a product's name
-        if word not in ctx.lexicons.first_names and _no_common_word(word) and not made_by_an_organization(text, e):
-            yield s, e, word
+        word = text[s:e]
+        spreads = word not in ctx.lexicons.first_names and _no_common_word(word) and not made_by_an_organization(text, e)
+        yield s, e, word if spreads else ""
 
 
 def _initials_names(text: str, ctx: Context) -> Iterator[tuple[int, int, str]]:
@@ -241,8 +243,8 @@ def _eponym(text: str, end: int) -> bool:
     return bool(after) and after.group(1) not in PERSONAL_NOUNS and after.group(1) not in stopwords()
 
 
-def _cued_surnames(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
-    for s, e in _surname_cue_spans(c.text, ctx):
+def _cued_surnames(c: Comment, cued: Iterable[tuple[int, int]], spans: list) -> Iterator[Mention]:
+    for s, e in cued:
         if not covered(spans, s, e):
             spans.append((s, e))
             yield _mention(c, s, e, "last", 0.8)
@@ -294,7 +296,9 @@ def find_people(c: Comment, ctx: Context) -> Iterator[Mention]:
             yield _mention(c, s, e, "full", 0.9)
     yield from _shared_surnames(c, ctx, spans)
     yield from _cited(c, ctx, spans)
-    for m in chain(cued_people(c, ctx, spans), _cued_surnames(c, ctx, spans)):
+    # the cues' spans as the survey found them (with those of the speech cue, which cued_people claims first)
+    cued = _surname_cue_spans(c.text, ctx) if surveyed is None else [(s, e) for s, e, name in surveyed if " " not in name]
+    for m in chain(cued_people(c, ctx, spans), _cued_surnames(c, cued, spans)):
         yield _with_unlisted_given_name(c, m, ctx)
     yield from _single_words(c, ctx, spans)
 
