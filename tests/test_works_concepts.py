@@ -606,3 +606,20 @@ def test_a_title_after_in_the_where_someone_said_something(tmp_path):
     kg = build_text(tmp_path, "Pliny famously complains in the Natural History that the East drains the Empire. "
                               "She argued in the European Parliament that it fails, and we met in the United States.")
     assert set(works(kg)) == {"Natural History"}
+
+
+def test_a_head_noun_follows_the_compound_the_page_wrote_first(tmp_path):
+    rows = thread(
+        "The chronic trade deficit with India worried the moralists, and the trade deficit grew under Nero.",
+        "I doubt the deficit was that large. What do the coin hoards found in the south show?",
+        "The hoards are mostly silver, valued as bullion by weight rather than as money.",
+        "The lru_cache decorator keys on the arguments. Rust has no effect handlers, but OCaml Rust bindings do.",
+        "Most of the sprockets wore out. The drive sprockets we fitted last winter held up.")
+    for row, later_first in zip(rows, "edcba"):  # ids that sort against the reading order, as a forum's may
+        row["id"] = later_first
+    kg = build_rows(tmp_path, rows)
+    label_of = {m.surface: kg.entities[m.entity_id].label for m in kg.mentions if m.kind == "concept"}
+    assert label_of["deficit"] == "trade deficit"  # "chronic trade deficit" extends it: the same thing
+    assert label_of["hoards"] == "coin hoards"  # read in order of the comments, whatever the extractors' order
+    assert label_of.get("sprockets", "sprockets") == "sprockets"  # written alone first: a thing of its own
+    assert label_of.get("Rust", "Rust") == "Rust"

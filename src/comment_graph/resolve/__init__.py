@@ -163,7 +163,8 @@ def resolve(comments: list[Comment], mentions: list[Mention], lex: Lexicons, *, 
     author_ids = _authors(comments, res, ids, entities)
     _organizations(by_kind["organization"], lex, ids, entities)
     _works(by_kind["work"], PeopleResolver(lex, page_author, full_names, authors), ids, entities)
-    _concept_entities(by_kind["concept"], lex, ids, entities)
+    position = {c.id: i for i, c in enumerate(comments)}
+    _concept_entities(by_kind["concept"], lex, ids, entities, position)
     resolved = [m for m in mentions if m.kind != "person"] + people
     words = {c.id: len(c.text.split()) for c in comments}  # read twice: 136 MB of text split once, not twice
     short = frozenset(cid for cid, n in words.items() if n <= SHORT_COMMENT_WORDS)

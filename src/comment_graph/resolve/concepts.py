@@ -195,7 +195,9 @@ def _everyday_adjective(word: str) -> bool:
 
 
 def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
-                      entities: dict[str, Entity]) -> None:
+                      entities: dict[str, Entity], position: dict[str, int]) -> None:
+    """Concept entities from concept mentions, merging spellings, inflections and ellipses of one
+    concept. (`position`: each comment's place in the corpus, for what a page wrote first.)"""
     abbr = _abbreviations(mentions, lex)
     defined_here = _defined_in_comment(mentions)
     defining = {cid for cid, _ in defined_here}  # few comments: the key of a surface is made only in them
@@ -220,7 +222,8 @@ def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
     merges = _modifier_merge({k: _uses(v) for k, v in by_key.items()}, lex.concepts, short_forms)
     for form, base in sorted(merges.items(), key=lambda kv: -len(kv[0])):  # "a b c" into "b c" before "b c" into "c"
         by_key[base] += by_key.pop(form)
-    elliptic = _head_ellipsis(by_key, lex.concepts, {id(m): i for i, m in enumerate(mentions)})
+    # the mentions come grouped by overlap resolution, not in reading order: place each where it is read
+    elliptic = _head_ellipsis(by_key, lex.concepts, {id(m): (position.get(m.comment_id, -1), m.start) for m in mentions})
     for key, ms in sorted(by_key.items()):
         vc = lex.concepts.get(key)
         label = vc.pref if vc else _preferred_surface([m for m in ms if id(m) not in elliptic] or ms, abbr)
@@ -234,19 +237,22 @@ def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
             m.entity_id = eid
 
 
-def _head_ellipsis(by_key: dict[str, list[Mention]], vocabulary, order: dict[int, int]) -> set[int]:
+def _head_ellipsis(by_key: dict[str, list[Mention]], vocabulary, order: dict[int, tuple[int, int]]) -> set[int]:
     """'the cache' after 'the tokenizer cache', 'minimums' after 'parking minimums': a writer who has
     named a thing by a noun compound goes on by its head alone. A bare head moves to the compound
     that names an instance of it by a noun ("tokenizer", "Starlink", "coin"), not a kind of it by an
     adjective ("negative reward", "expected utility"): to the nearest one before it in its comment,
-    else to the page's only such compound where the page writes that compound before any bare head.
-    A head the vocabulary knows as a concept of its own ("reward") stays itself. (`order`: each
-    mention's place in the corpus.) Returns the ids of the mentions moved: they name no compound."""
+    else to the page's only such compound where the page writes that compound before any bare head
+    (compounds that extend it, "chronic trade deficit" of "trade deficit", name kinds of the same thing).
+    An identifier ("lru_cache") is code, not a compound a writer shortens. A head the vocabulary knows
+    as a concept of its own ("reward") stays itself. (`order`: each mention's place in the corpus,
+    as comment and offset.) Returns the ids of the mentions moved: they name no compound."""
     moved: set[int] = set()
     compounds: dict[str, list[str]] = defaultdict(list)
     for key in by_key:
         words = key.split()
-        if len(words) > 1 and _noun_modifier(words[-2]) and not stopwords().intersection(words):
+        if len(words) > 1 and _noun_modifier(words[-2]) and not stopwords().intersection(words) \
+                and not all("_" in m.surface for m in by_key[key]):
             compounds[words[-1]].append(key)
     place = lambda m: order[id(m)]  # noqa: E731
     for head, keys in sorted(compounds.items()):
@@ -254,22 +260,35 @@ def _head_ellipsis(by_key: dict[str, list[Mention]], vocabulary, order: dict[int
         if not bare or head in vocabulary or not head.isalpha():
             continue
         first_use = {k: min(map(place, by_key[k])) for k in keys}
-        only = keys[0] if len(keys) == 1 and first_use[keys[0]] < min(map(place, bare)) else None
+        shortest = min(keys, key=len)
+        nested = all(k == shortest or k.endswith(" " + shortest) for k in keys)
+        only = shortest if nested and min(first_use.values()) < min(map(place, bare)) else None
         # the head alone, or with an everyday adjective merged into it ("abolished minimums"); an aspect merged
-        # into it ("the handler idea") goes where the head goes in its comment
-        went: dict[str, str] = {}
+        # into it ("the handler idea") goes where the head goes in its comment. From another comment, a head in
+        # lower case follows the page's compound: alone, or with an adjective where the page names that
+        # compound more than once ("abolished minimums" on a page about parking minimums; "dead rows" after one
+        # "business row" are other rows), and never a name ("Rust")
+        went: dict[str, tuple[str, bool]] = {}
         for m in [m for m in bare if concept_key(m.surface).rpartition(" ")[2] == head]:
             before = [(n.start, k) for k in keys for n in by_key[k] if n.comment_id == m.comment_id and n.start < m.start]
-            target = max(before)[1] if before else only
-            if target is not None:
-                went.setdefault(m.comment_id, target)
-                moved.add(id(m))
-        for m in [m for m in bare if m.comment_id in went]:
-            by_key[went[m.comment_id]].append(m)
-        bare[:] = [m for m in bare if m.comment_id not in went]
+            if before:
+                went.setdefault(m.comment_id, (max(before)[1], True))
+            elif only is not None and _plain_head(m, head, len(by_key[only]) > 1):
+                went.setdefault(m.comment_id, (only, False))
+        going = [m for m in bare if m.comment_id in went
+                 and (went[m.comment_id][1] or _plain_head(m, head, len(by_key[only]) > 1))]
+        for m in going:
+            by_key[went[m.comment_id][0]].append(m)
+            moved.add(id(m))
+        bare[:] = [m for m in bare if id(m) not in moved]
         if not bare:
             del by_key[head]
     return moved
+
+
+def _plain_head(m: Mention, head: str, modified: bool = False) -> bool:
+    """The head noun as a common noun (no capital): alone, or also with a modifier of its own."""
+    return m.surface[:1].islower() and (modified or concept_key(m.surface) == head)
 
 
 ADJECTIVE_ENDINGS = ("ic", "al", "ous", "ive", "ful", "less", "able", "ible", "ary")
