@@ -65,11 +65,13 @@ def _quotes_in_record(c: Comment) -> list[Quote]:
     """Quote detection still runs on structured records, by paragraph, where the markup marked none."""
     paras = split_paragraphs(c.text)
     found = []
+    if len(paras) < 2:
+        return found  # a record's one paragraph is its own words: nothing to weigh it against
     for i, p in enumerate(paras):
         if c.in_quote(p.start, p.end):
             continue
         p.quote, p.quote_reasons = quote_features(paras, i, None)
-        if p.quote >= 0.5 and len(paras) > 1:
+        if p.quote >= 0.5:
             found.append(Quote(start=p.start, end=p.end, text=p.text, score=min(1.0, p.quote),
                                reasons=p.quote_reasons))
     return found
