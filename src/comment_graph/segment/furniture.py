@@ -29,10 +29,12 @@ FURNITURE_RE = re.compile(
 )
 MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|" \
          "august|september|october|november|december"
+# a date's weekday, as forum software prints it ("Post by kestrel » Tue Mar 12, 2024 9:15 pm")
+WEEKDAYS = "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 # Tokens that make up karma, points, dates, ranks and navigation.
 META_TOKEN_RE = re.compile(
     rf"^([-+−]?[\d,]+(\.\d+)?k?|\d+(st|nd|rd|th)|\d+(s|m|h|d|w|y|mo|min|hr|hrs|yr|yrs)|#\d+|\[\d+\]|"
-    rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}:\d{{2}}(:\d{{2}})?|{MONTHS}|"
+    rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}:\d{{2}}(:\d{{2}})?|{MONTHS}|{WEEKDAYS}|"
     r"points?|karma|votes?|pts|ω|agreement|ago|seconds?|minutes?|hours?|days?|weeks?|months?|years?|"
     r"am|pm|utc|by|on|at|reply|replies|edited|score|parent|next|prev|root|flag|favorite|hide|past|context|"
     r"posts?:?|joined|member|members|newbie|jr\.?|sr\.?|full|hero|moderator|admin|rank|online|offline|"
