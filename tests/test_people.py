@@ -292,3 +292,25 @@ def test_possessives_before_a_title_name_their_writers(tmp_path):
                                      "Soltis's Pawn Structure Chess is still the best book on it."))
     named = {(m.comment_id, m.surface) for m in kg.mentions if m.kind == "person"}
     assert {("a", "Plotkin"), ("a", "Pretnar"), ("b", "Soltis")} <= named
+
+
+def test_forum_users_named_in_replies_meet_the_bylines_of_a_phpbb_page(tmp_path):
+    page = ("Re: Sourdough starter smells of acetone\n"
+            "Post by crumb_queen » Tue Mar 12, 2024 9:15 pm\n\n"
+            "Feed it twice a day for a week and the smell goes.\n\n"
+            "Re: Sourdough starter smells of acetone\n"
+            "Post by baker_dave » Wed Mar 13, 2024 7:02 am\n\n"
+            "crumb_queen wrote: ↑Tue Mar 12, 2024 9:15 pm\n"
+            "Feed it twice a day for a week and the smell goes.\n\n"
+            "Thanks crumb_queen, that worked. And pete, thanks for the rye tip.\n\n"
+            "Re: Sourdough starter smells of acetone\n"
+            "Post by flour_pete » Wed Mar 13, 2024 8:40 am\n\n"
+            "Glad it sorted itself out. Rye flour helps too.\n")
+    kg = build_text(tmp_path, page)
+    assert [c.author for c in kg.comments] == ["crumb_queen", "baker_dave", "flour_pete"]  # the weekday is the date's
+    reply = kg.comments[1]
+    handles = {reply.text[m.start:m.end]: kg.all_entities[m.entity_id] for m in kg.mentions_in(reply.id)
+               if m.kind == "person"}
+    # the handle in the reply and "pete" (a given name inside a handle) are users; the software's quote header is not
+    assert set(handles) == {"crumb_queen", "pete"}
+    assert handles["crumb_queen"].accounts == ["crumb_queen"] and handles["pete"].accounts == ["flour_pete"]

@@ -40,16 +40,21 @@ class Context:
 
     @property
     def author_forms(self) -> dict[str, str]:
-        """Forms a forum user may be named by: the handle, or its first part ("marisol" for marisol_fi)."""
+        """Forms a forum user may be named by: the handle, its first part ("marisol" for marisol_fi), or
+        a later part that is a given name ("pete" for pawnstorm_pete)."""
         if "_author_forms" not in self.__dict__:
             import re
 
             forms: dict[str, str] = {}
+            firsts = self.lexicons.first_names
             for a in sorted(self.authors):
                 forms[a] = a
-                head = re.split(r"[_.\d]", a)[0]
+                head, *rest = re.split(r"[_.\d]", a)
                 if len(head) >= 4 and head != a:
                     forms.setdefault(head, a)
+                for part in rest:
+                    if len(part) >= 3 and part.capitalize() in firsts:
+                        forms.setdefault(part, a)
             self.__dict__["_author_forms"] = forms
         return self.__dict__["_author_forms"]
 

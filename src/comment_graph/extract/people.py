@@ -250,12 +250,22 @@ def _cued_surnames(c: Comment, cued: Iterable[tuple[int, int]], spans: list) -> 
             yield _mention(c, s, e, "last", 0.8)
 
 
+QUOTE_HEADER_RE = re.compile(r"\s+wrote:")
+
+
+def _quote_header(text: str, start: int, end: int) -> bool:
+    """'knightmare64 wrote: ↑Tue Mar 12': the header forum software puts over a quote, at a line's
+    start; it names whose words follow, and the writer of the comment did not write it."""
+    return (start == 0 or text[start - 1] == "\n") and QUOTE_HEADER_RE.match(text, end) is not None
+
+
 def _author_handles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     """Forum users named by their handle, or the handle's first part ("marisol" for marisol_fi)."""
     forms, pattern = ctx.author_forms, ctx.author_form_pattern
     for m in pattern.finditer(c.text) if pattern else ():
         author = forms.get(m.group())
-        if author and not covered(spans, m.start(), m.end()) and (m.group() != m.group().lower() or "_" in author):
+        if author and not covered(spans, m.start(), m.end()) and (m.group() != m.group().lower() or "_" in author) \
+                and not _quote_header(c.text, m.start(), m.end()):
             spans.append((m.start(), m.end()))
             mention = _mention(c, m.start(), m.end(), "handle", 0.85)
             mention.key = author
