@@ -623,3 +623,9 @@ def test_a_head_noun_follows_the_compound_the_page_wrote_first(tmp_path):
     assert label_of["hoards"] == "coin hoards"  # read in order of the comments, whatever the extractors' order
     assert label_of.get("sprockets", "sprockets") == "sprockets"  # written alone first: a thing of its own
     assert label_of.get("Rust", "Rust") == "Rust"
+
+
+def test_a_weekday_and_a_month_after_on_are_a_date_not_a_title(tmp_path):
+    kg = build_text(tmp_path, "Posted by KestrelGrey on Monday June 23, 2025, and the thread ran for a week. "
+                              "I read it in Nature on Friday.")
+    assert not {w for w in works(kg) if "Monday" in w or "Friday" in w}

@@ -123,5 +123,9 @@ def find_titled(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
 
 
 def is_date(words: list[str]) -> bool:
-    """'Nature in January', 'Paris on Monday': capitalised words joined by a date, not a title."""
-    return words[-1] in MONTHS and len(words) >= 3 and words[-2] in {"in", "on", "of", "since", "until"}
+    """'Nature in January', 'Paris on Monday', 'BeauHD on Monday June': capitalised words joined by a
+    date (a weekday, a month or both), not a title."""
+    i = len(words)
+    while i > 0 and words[i - 1] in MONTHS:
+        i -= 1
+    return i < len(words) and i >= 2 and words[i - 1] in {"in", "on", "of", "since", "until"}
