@@ -314,3 +314,15 @@ def test_forum_users_named_in_replies_meet_the_bylines_of_a_phpbb_page(tmp_path)
     # the handle in the reply and "pete" (a given name inside a handle) are users; the software's quote header is not
     assert set(handles) == {"crumb_queen", "pete"}
     assert handles["crumb_queen"].accounts == ["crumb_queen"] and handles["pete"].accounts == ["flour_pete"]
+
+
+def test_a_surname_alone_is_the_body_named_after_the_person_where_the_page_names_it(tmp_path):
+    kg = build_rows(tmp_path, thread(
+        "The Ada M. Kowalczyk Observatory in Chile released its first images on Monday.",
+        "Every long exposure Kowalczyk takes will have satellite trails across it.",
+        "Ada Kowalczyk measured the rotation of the galaxy in 1970, and Kowalczyk never got a prize for it."))
+    kinds = {(m.comment_id, m.surface): (m.kind, m.entity_id) for m in kg.mentions}
+    assert kinds[("a", "Ada M. Kowalczyk Observatory")][0] == "organization"
+    assert kinds[("b", "Kowalczyk")] == kinds[("a", "Ada M. Kowalczyk Observatory")]  # the telescope, not her
+    assert kinds[("c", "Kowalczyk")] == ("person", "person/ada-kowalczyk")  # where she is named in full
+    assert "Kowalczyk" not in {m.surface for m in kg.mentions if m.comment_id == "a" and m.kind == "person"}

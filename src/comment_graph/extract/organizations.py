@@ -18,7 +18,9 @@ NAME = "organizations"
 SUFFIX_RE = re.compile(
     "(" + not_after(r"[\w-]", "[A-Z]") + r"[\w&’'.-]*\s+(?:[A-Z][\w&’'.-]*\s+){0,2}(?:Bank|Labs?|Institute|University|Foundation|Inc\.?|"
     r"Corp\.?|Corporation|Company|Fund|Capital|Partners|Association|Society|Council|Agency|"
-    r"Commission|College|Trust|Research|Bio|Technologies|Ltd\.?|LLC))(?![\w])")
+    r"Commission|College|Trust|Research|Bio|Technologies|Ltd\.?|LLC|"
+    # bodies of people and the buildings they work in: "Lowell Observatory", "the Humane League"
+    r"Observatory|Museum|Library|Laborator(?:y|ies)|Hospital|Academy|Institution|League|Alliance|Federation))(?![\w])")
 LIST_ITEM_RE = re.compile(r"(?:^|[,:;]\s*|\band\s+|\bor\s+)((?:[A-Z][\w&.-]*)(?:\s+[A-Z][\w&.-]*){0,2})"
                           r"(?=\s*(?:\(|,|$|\.|\band\b|\bor\b))")
 SENTENCE_RE = re.compile(r".+?(?:[.!?](?=\s|$)|$)", re.DOTALL)

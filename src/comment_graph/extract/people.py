@@ -214,8 +214,8 @@ def _single_words(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
             continue
         if is_date_month(c.text, s, e):
             continue  # "Jan 4, 2021": a date's month, not the first name Jan
-        if e < len(c.text) and c.text[e].isalnum():
-            continue
+        if e < len(c.text) and c.text[e].isalnum() or _names_a_body(c.text, e):
+            continue  # "the Vera C. Rubin Observatory": the name of a body called after the person
         in_compound = (s and c.text[s - 1] == "-") or (c.text[e:e + 1] == "-" and c.text[e + 1:e + 2].islower())
         before = DETERMINER_BEFORE_RE.search(c.text[max(0, s - 40):s])
         product_like = before and (word not in surnames or _eponym(c.text, e))
@@ -228,6 +228,15 @@ def _single_words(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
             # a word a cue elsewhere on the page marks as a name says so here too, opening a sentence or not
             sure = not initial or word in ctx.cued_names
             yield _mention(c, s, e, "first" if word in firsts else "last", 0.8 if sure else 0.6)
+
+
+SUFFIX_AFTER_RE = re.compile(r" ([A-Z][a-z]+)\b")
+
+
+def _names_a_body(text: str, end: int) -> bool:
+    """Whether the word ending at `end` opens the last word of an organization's name ("Rubin Observatory")."""
+    m = SUFFIX_AFTER_RE.match(text, end)
+    return m is not None and m.group(1) in ORG_SUFFIXES
 
 
 # What a person writes, says or leads: "the Hanson post", "the Miller critique" name the person

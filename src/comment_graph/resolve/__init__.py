@@ -21,6 +21,7 @@ from operator import itemgetter
 from ..lexicon import Lexicons
 from ..models import Comment, Entity, Mention, Subject
 from ..text import fold
+from ..extract.names import ORG_SUFFIXES
 from .concepts import SHORT_COMMENT_WORDS, _broader, _concept_entities, _corpus_checked
 from .ids import ENTITY, KIND_PRIORITY, LINK, NAMED, _Ids
 from .people import PeopleResolver, _authors, _people, _person
@@ -90,6 +91,29 @@ def _organizations(mentions: list[Mention], lex: Lexicons, ids: _Ids, entities: 
             if eid not in entities:
                 entities[eid] = Entity(id=eid, kind="organization", label=name)
         m.entity_id = eid
+
+
+def _eponymous_bodies(people: list[Mention], organizations: list[Mention]) -> list[Mention]:
+    """'Rubin takes two exposures' on a page about the Vera C. Rubin Observatory: a surname alone, in a
+    comment that does not name the person in full, is the short name of the body the page names after
+    them. Such mentions become the body's (their kind changes in place); the rest are returned."""
+    bodies: dict[str, str] = {}  # the word before the suffix -> the body's entity
+    for o in organizations:
+        words = o.surface.split()
+        if len(words) >= 2 and words[-1] in ORG_SUFFIXES and o.entity_id:
+            bodies.setdefault(words[-2], o.entity_id)
+    if not bodies:
+        return people
+    in_full = {(m.comment_id, m.entity_id) for m in people if " " in m.key}
+    kept = []
+    for m in people:
+        body = bodies.get(m.key) if " " not in m.key and m.attrs.get("form") == "last" else None
+        if body is None or (m.comment_id, m.entity_id) in in_full:
+            kept.append(m)
+            continue
+        m.kind, m.entity_id = "organization", body
+        m.attrs = {**m.attrs, "resolved_by": "a body this page names after the person"}
+    return kept
 
 
 def _works(mentions: list[Mention], people: PeopleResolver, ids: _Ids, entities: dict[str, Entity]) -> None:
@@ -162,6 +186,7 @@ def resolve(comments: list[Comment], mentions: list[Mention], lex: Lexicons, *, 
     people = _people(by_kind["person"], res, ids, entities)
     author_ids = _authors(comments, res, ids, entities)
     _organizations(by_kind["organization"], lex, ids, entities)
+    people = _eponymous_bodies(people, by_kind["organization"])
     _works(by_kind["work"], PeopleResolver(lex, page_author, full_names, authors), ids, entities)
     position = {c.id: i for i, c in enumerate(comments)}
     _concept_entities(by_kind["concept"], lex, ids, entities, position)
