@@ -629,3 +629,11 @@ def test_a_weekday_and_a_month_after_on_are_a_date_not_a_title(tmp_path):
     kg = build_text(tmp_path, "Posted by KestrelGrey on Monday June 23, 2025, and the thread ran for a week. "
                               "I read it in Nature on Friday.")
     assert not {w for w in works(kg) if "Monday" in w or "Friday" in w}
+
+
+def test_a_compound_on_each_side_of_of_makes_two_terms_and_a_plural_noun_keeps_its_place(tmp_path):
+    kg = build_text(tmp_path, "Two observers measured the flat rotation curves of spiral galaxies in the 1970s. "
+                              "You can gain economy of scale by hiring in batches.")
+    labels = concept_keys(kg)
+    assert {"rotation curve", "spiral galaxy", "economy of scale"} <= labels
+    assert not {k for k in labels if k.startswith("curve of")}

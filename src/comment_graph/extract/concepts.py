@@ -21,7 +21,8 @@ from . import Extractor, register
 from .context import Context
 from .names import Taken
 from .proper_terms import CORPUS_CHECKED, _proper_terms
-from .tagging import ACRONYM_RE, _is_word, _tag, _tag_and_chunk, _word_tag, sentence_openers, specificity
+from .tagging import (ACRONYM_RE, _is_word, _tag, _tag_and_chunk, _word_tag, pos_lexicon, sentence_openers,
+                      specificity)
 from .recurrence import occurs_twice
 from .terms import PHRASAL_VERB, QUOTED_TERM, find_terms, particle_verb_phrases
 from .vocabulary import NAME, _vocab_matches
@@ -81,6 +82,9 @@ def _chunks(toks, tags, in_chunk) -> Iterator[list[int]]:
 
 
 DETERMINER_TAGS = {"DT", "PRP$", "POS"}
+# prepositions of place and time, which attach to nouns as readily as to verbs ("galaxies in the 1970s");
+# not the subordinators tagged alike ("because", "if", "while"), which open a clause after a verb
+PLACE_PREPOSITIONS = frozenset("in on at from across over under around between within near".split())
 VERB_CONTEXT_TAGS = {"DT", "PRP", "PRP$", "IN", "RB", "TO", "RP", "JJ"}
 
 
@@ -89,9 +93,11 @@ def _trim(run: list[int], toks, tags) -> Iterator[list[int]]:
     # pronoun or preposition is a verb in the present tense, not part of the noun phrase; after an
     # adjective it is the phrase's head ("alignment-relevant capabilities to consider"), as after a gerund
     # no everyday verb shares ("castling rights after the trade"); and before "of", which follows nouns,
-    # seldom verbs ("flat rotation curves of spiral galaxies")
+    # seldom verbs ("flat rotation curves of spiral galaxies"), or before a preposition of place or time
+    # where the lexicon knows the word as a plural noun first ("spiral galaxies in the 1970s")
     if len(run) > 1 and tags[run[-1]] == "NNS" and run[-1] + 1 < len(tags) and tags[run[-1] + 1] in VERB_CONTEXT_TAGS \
             and toks[run[-1] + 1][0] != "of" \
+            and not (toks[run[-1] + 1][0] in PLACE_PREPOSITIONS and pos_lexicon().get(toks[run[-1]][0].lower()) == "NNS") \
             and tags[run[-2]] not in ("JJ", "VBN") \
             and not (tags[run[-2]] == "VBG" and zipf(toks[run[-2]][0].lower()) < GERUND_HEAD_MAX_ZIPF):
         run = run[:-1]
@@ -305,6 +311,8 @@ def _of_phrases(c: Comment, toks, tags, chunks: list[list[int]], spans: Taken, v
         head = a[-1]
         if b[0] != head + 2 or toks[head + 1][0] != "of" or len(b) > 2 or tags[head] not in NOUN_TAGS:
             continue
+        if len(a) > 1 and tags[a[-2]] in NOUN_TAGS and len(b) == 2:
+            continue  # "rotation curves of spiral galaxies": a compound on each side, two terms, not one
         words = [toks[head][0]] + [toks[i][0] for i in b]
         s, e = toks[head][1], toks[b[-1]][2]
         if words[0].lower() in PARTITIVE_HEADS or specificity(words) < OF_SPECIFICITY \
