@@ -334,3 +334,14 @@ def test_post_titles_in_sentence_case_over_karma_lines_are_titles(variant):
     assert [c.text.split()[0] for c in seg.comments] == ["The", "Bounded", "Congrats"]
     assert not any("karma" in c.text or "Reply" in c.text for c in seg.comments)
     assert seg.page_author == "Ines Varga"  # the heading names whose comments these are
+
+
+def test_a_posted_by_sentence_with_a_date_is_the_story_byline():
+    page = ("Lighthouse keepers and the long night\n\n"
+            "Posted by marlinspike on Friday March 7, 2025 @06:15AM from the fog-horn dept.\n\n"
+            "A reader writes: the last staffed lighthouse on the coast was automated this week.\n\n"
+            "Written by Alice on 3 occasions, and I stand by every word of the complaint.\n")
+    seg = segment_text(page)
+    assert seg.comments[0].author == "marlinspike"
+    assert not any("Posted by" in t for t in texts(seg))
+    assert any("Written by Alice on 3 occasions" in t for t in texts(seg))  # no date after "on": prose

@@ -90,9 +90,21 @@ def is_meta_line(s: str) -> bool:
     return any(ch.isdigit() for ch in s) and meta / len(toks) >= 0.6
 
 
+# a story's or post's byline as blogs and news sites print it, a sentence of its own: "Posted by BeauHD on
+# Monday June 23, 2025 @08:00PM from the point-and-shoot dept.", "Written by Jane Doe on 3 March 2024."
+POSTED_BY_RE = re.compile(r"(?:Posted|Submitted|Written|Published)\s+by\s+(@?[\w.-]+(?:\s[A-Z][\w.-]+){0,2})"
+                          rf"\s+on\s+(?:(?:{WEEKDAYS}|{MONTHS}),?\s+){{0,2}}"  # then a date: "23, 2025", "2024-03-03", "3 March"
+                          rf"(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}\s+(?:{MONTHS})\b)",
+                          re.IGNORECASE)
+PRONOUNS = {"me", "us", "him", "her", "them", "you", "it", "someone", "somebody", "everyone", "nobody"}
+
+
 def byline(s: str) -> str | None:
     """The author of a line like 'tptacek 3 hours ago | parent', '12 points by Jane Doe 2d',
-    or 'Started by kestrel_grey · February 11, 2024'."""
+    'Started by kestrel_grey · February 11, 2024' or 'Posted by Jane Doe on March 3, 2024 …'."""
+    posted = POSTED_BY_RE.match(s.strip())  # one sentence alone on its line: a second one makes it prose
+    if posted and not re.search(r"\n|[.!?]\s+[A-Z]", s.strip()) and posted.group(1).lower() not in PRONOUNS:
+        return posted.group(1).lstrip("@")
     if not any(map(str.isdigit, s)) or s.rstrip().endswith((".", "?", "!")):
         return None  # a byline carries a time, a date or a count
     toks = _tokens(s)
