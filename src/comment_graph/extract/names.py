@@ -19,7 +19,7 @@ LED_NAME_WORD = not_after(r"[\w@]", "[A-Z]") + NAME_WORD_REST
 FULL_NAME_RE = re.compile(rf"({LED_NAME_WORD})\s+(?:[A-Z]\.\s+)?({SURNAME_WORD})(?:\s+({NAME_WORD}))?(?![\w])")  # "John F. Kennedy"
 INITIAL_BEFORE_RE = re.compile(r"(?<![\w.])[A-Z]\.\s$")  # "J. Kenji López-Alt", "F. Scott Fitzgerald"
 # a given name written as two initials: "KC Sivaramakrishnan", "JK Rowling" (a rare surname after them)
-INITIALS_NAME_RE = re.compile(rf"(?<![\w@.-])([A-Z]{{2}})\s+([A-Z][{LOWER}]{{3,}})(?![\w’'-]|\s+[A-Z])")
+INITIALS_NAME_RE = re.compile("(" + not_after(r"[\w@.-]", "[A-Z]") + rf"[A-Z])\s+([A-Z][{LOWER}]{{3,}})(?![\w’'-]|\s+[A-Z])")
 # "@kestrel_grey", not the domain of "evan@gmail.com": an "@" after a word character is an email's
 HANDLE_RE = re.compile(r"(?<![\w.+-])@([A-Za-z][\w.-]*(?:\s[A-Z][\w-]*){0,2})")
 CAP_TOKEN_RE = re.compile(rf"(?<![\w’'])([A-Z][{LOWER}]+(?:[A-Z][{LOWER}]+)*)(?:[’']s)?(?![\w])")
