@@ -308,6 +308,17 @@ def test_a_one_off_everyday_adjective_on_a_concept_merges_into_it():
     assert _modifier_merge(counts, vocabulary={}) == {"deliberate obfuscation": "obfuscation"}
 
 
+def test_a_classifying_adjective_before_a_compound_the_page_names_alone_merges_into_it():
+    # "persistent budget deficit" once, "budget deficit" elsewhere: the adjective qualifies the compound
+    # ("persistent" or a classifying "federal" alike); before a single noun a classifying adjective
+    # keeps its kind ("federal budget" stays), and a phrase used twice is a term of its own
+    from comment_graph.resolve.concepts import _modifier_merge
+
+    counts = {"budget deficit": 2, "federal budget deficit": 1, "budget": 3, "federal budget": 1,
+              "municipal bond market": 2, "bond market": 1}
+    assert _modifier_merge(counts, vocabulary={}) == {"federal budget deficit": "budget deficit"}
+
+
 def test_noun_of_noun_terms_but_not_partitives(tmp_path):
     kg = build_text(tmp_path, "I expect the history of medicine was changed by it, and the speed of light is "
                               "fixed. A lot of people think a piece of code is the kind of thing that matters.")

@@ -153,7 +153,8 @@ def _modifier_merge(counts: dict[str, int], vocabulary, short_forms: dict[str, s
     for key in counts:
         first, _, head = key.replace("-", " ", 1).partition(" ")
         term = first if first in counts else (short_forms or {}).get(first)
-        if head in counts and counts[key] == 1 and key not in vocabulary and _everyday_adjective(first):
+        if head in counts and counts[key] == 1 and key not in vocabulary \
+                and (_everyday_adjective(first) or (" " in head and _qualifies_a_compound(first))):
             out[key] = head
         elif term in counts and key not in vocabulary and _an_aspect(first, head):
             out[key] = term
@@ -192,6 +193,13 @@ thinking intuition objection critique consideration worldview camp lens outlook"
 
 def _everyday_adjective(word: str) -> bool:
     return _word_tag(word, False) in ("JJ", "VB", "VBN") and zipf(word) >= 3.5 and not _relational(word, "JJ")
+
+
+def _qualifies_a_compound(word: str) -> bool:
+    """'chronic trade deficit', 'imperial money supply': an adjective English uses often before a noun
+    compound the page names on its own elsewhere qualifies that compound, classifying ending or not
+    (C-value over the page: the nested term recurs independently, the longer phrase once)."""
+    return _word_tag(word, False) in ("JJ", "VBN") and zipf(word) >= 3.5
 
 
 def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
