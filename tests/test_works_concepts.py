@@ -319,6 +319,16 @@ def test_a_classifying_adjective_before_a_compound_the_page_names_alone_merges_i
     assert _modifier_merge(counts, vocabulary={}) == {"federal budget deficit": "budget deficit"}
 
 
+def test_a_set_phrase_of_common_words_counts_where_two_comments_use_it(tmp_path):
+    # "dark energy": two words of everyday English; two comments naming it make it a term of the page,
+    # one comment alone does not ("dark corner" stays out)
+    kg = build_rows(tmp_path, thread("The survey maps how dark energy changed the expansion rate over billions of years.",
+                                     "I doubt the supernova data alone settles what dark energy is. They sat in a dark corner."))
+    labels = {e.label for e in kg.entities_of("concept")}
+    assert "dark energy" in labels
+    assert "dark corner" not in labels
+
+
 def test_noun_of_noun_terms_but_not_partitives(tmp_path):
     kg = build_text(tmp_path, "I expect the history of medicine was changed by it, and the speed of light is "
                               "fixed. A lot of people think a piece of code is the kind of thing that matters.")
