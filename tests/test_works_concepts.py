@@ -106,6 +106,22 @@ def test_quoted_title_after_a_work_noun_in_any_case(tmp_path):
     assert "why your house is a terrible investment" in works(kg)
 
 
+def test_quoted_title_after_a_work_noun_and_the_verb_naming_it(tmp_path):
+    kg = build_text(tmp_path, 'Her second book has a chapter called "Why the harbour silted up", and a paper '
+                              'titled “notes on tidal mills” followed it.')
+    assert {"Why the harbour silted up", "notes on tidal mills"} <= set(works(kg))
+
+
+def test_a_subtitle_is_title_case_and_a_colon_before_a_sentence_is_not_one(tmp_path):
+    # "Source: sentence": a story quoting its source, the sentence opening on a name with an initial
+    kg = build_text(tmp_path, "Tonight I rewatched Deep Harbour: The Lost Tapes with my brother.\n\n"
+                              "A reader quotes a report from Tidewater Weekly: The Ellen K. Marsh Museum opened "
+                              "its new wing on Friday, with two galleries of ship models.")
+    titles = works(kg)
+    assert "Deep Harbour: The Lost Tapes" in titles
+    assert not {t for t in titles if t.startswith("Tidewater Weekly")}
+
+
 def test_named_technologies_used_across_comments_are_concepts(tmp_path):
     kg = build_text(tmp_path, "I agree we should move the queue to Kafka eventually.\n\n"
                               "Thanks! At 200 messages a minute Kafka is overkill though.\n\n"

@@ -94,6 +94,9 @@ def _subtitled(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
         head = m.group(1).split()
         if head[0] in ctx.lexicons.first_names and len(head) == 2:
             continue  # "… Ada Lovelace: The Poet": a person introduced, not a title
+        if len(m.group(2).split()[-1]) == 1 and c.text[e:e + 1] == ".":
+            continue  # "a report from Science News: The Vera C. Rubin Observatory released…": cut at an initial, a
+            # name goes on, so the colon opens a sentence (what a story quotes), not a subtitle
         spans.append((s, e))
         yield _work(c, s, e, m.group(), 0.7)
 

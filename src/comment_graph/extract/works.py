@@ -233,13 +233,16 @@ def _possessive_titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mentio
                     or (creator and " " in creator) else None)
 
 
-NOUN_THEN_QUOTED_RE = re.compile(rf"\b(?:{WORK_NOUNS})\s+[“\"]([^”\"\n]{{3,150}})[”\"]")
-# Where a match's whitespace before the opening mark is: a work noun ends right before it (no noun
-# ends in whitespace, so the noun ends where the whole run of whitespace starts), at most
+# the noun and its title, perhaps with the verb that names it between ('a chapter called "Erosion of cities"',
+# 'a paper titled "…"'): one space before that verb, so that a match's width before its whitespace stays bounded
+NAMING_VERB = r"(?: (?:called|titled|entitled|named))?"
+NOUN_THEN_QUOTED_RE = re.compile(rf"\b(?:{WORK_NOUNS}){NAMING_VERB}\s+[“\"]([^”\"\n]{{3,150}})[”\"]")
+# Where a match's whitespace before the opening mark is: a work noun or its naming verb ends right
+# before it (neither ends in whitespace, so it ends where the whole run of whitespace starts), at most
 # LONGEST_WORK_NOUN characters after the match's start. The marks after a space are found first
 # (the engine skips to the marks in C), then the run of whitespace before each (str.isspace is \s).
 QUOTE_AFTER_SPACE_RE = re.compile(r"[“\"](?<=\s.)")
-LONGEST_WORK_NOUN = sre_parse.parse(WORK_NOUNS).getwidth()[1]
+LONGEST_WORK_NOUN = sre_parse.parse(f"(?:{WORK_NOUNS}){NAMING_VERB}").getwidth()[1]
 
 
 def _nouns_then_quoted(t: str) -> Iterator[re.Match]:
