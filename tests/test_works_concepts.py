@@ -345,6 +345,16 @@ def test_a_set_phrase_of_common_words_counts_where_two_comments_use_it(tmp_path)
     assert "dark corner" not in labels
 
 
+def test_a_noun_of_talk_after_a_topic_leaves_the_topic(tmp_path):
+    # "the hysteresis explanation", "the glaciation literature" talk about hysteresis and glaciation; an
+    # adjective before such a noun is no topic of its own ("the whole debate" gives no "whole")
+    kg = build_text(tmp_path, "I never bought the hysteresis explanation for the unemployment numbers, and the "
+                              "glaciation literature I read says little about it either. The whole debate stalled.")
+    labels = {e.label for e in kg.entities_of("concept")}
+    assert {"hysteresis", "glaciation"} <= labels
+    assert not labels & {"hysteresis explanation", "glaciation literature", "whole"}
+
+
 def test_noun_of_noun_terms_but_not_partitives(tmp_path):
     kg = build_text(tmp_path, "I expect the history of medicine was changed by it, and the speed of light is "
                               "fixed. A lot of people think a piece of code is the kind of thing that matters.")

@@ -207,10 +207,26 @@ def _recurring_tail(idx: list[int], toks, text: str) -> bool:
     return any(occurs_twice(text, [toks[i][0] for i in idx[k:]]) for k in range(len(idx) - 1))
 
 
+# Nouns of talk about a topic rather than of the topic: "the monopsony explanation", "the priming literature",
+# "the influence-seeking systems story", "the MOND people" discuss monopsony, priming, the systems, MOND
+DISCOURSE_HEADS = frozenset("""explanation explanations angle story idea literature debate discussion framing
+narrative crowd people folks camp""".split())
+MODIFIER_TAGS = NOUN_TAGS | {"NNP", "VBG"}
+
+
+def _topic_of_talk(idx: list[int], toks, tags) -> list[int] | None:
+    """The words before a noun of talk (`DISCOURSE_HEADS`) that end in a noun: the topic talked about."""
+    if len(idx) < 2 or toks[idx[-1]][0].lower() not in DISCOURSE_HEADS or tags[idx[-2]] not in MODIFIER_TAGS:
+        return None
+    return idx[:-1]
+
+
 def _phrases(c: Comment, toks, tags, chunks: list[list[int]], spans: Taken, vocab: list[Mention]) -> Iterator[Mention]:
     for idx in chunks:
         passed_over: list[list[int]] = []
-        best = _best_suffix(idx, toks, tags, c.text, passed_over)
+        topic = _topic_of_talk(idx, toks, tags)
+        best = (topic and _best_suffix(topic, toks, tags, c.text, passed_over)) \
+            or _best_suffix(idx, toks, tags, c.text, passed_over)
         if passed_over:
             yield from _set_phrase(c, toks, tags, passed_over[-1], spans, vocab)
         if not best:
