@@ -326,3 +326,15 @@ def test_a_surname_alone_is_the_body_named_after_the_person_where_the_page_names
     assert kinds[("b", "Kowalczyk")] == kinds[("a", "Ada M. Kowalczyk Observatory")]  # the telescope, not her
     assert kinds[("c", "Kowalczyk")] == ("person", "person/ada-kowalczyk")  # where she is named in full
     assert "Kowalczyk" not in {m.surface for m in kg.mentions if m.comment_id == "a" and m.kind == "person"}
+
+
+def test_a_record_signed_by_its_own_author_names_no_one_by_the_signature(tmp_path):
+    # Stack Exchange comments and forum posts exported as records keep their signature or byline in the text
+    rows = [{"id": "a", "author": "old_salt", "text": "The tide tables are for Brest, not Calais. – old_salt Mar 3, 2021 at 14:02"},
+            {"id": "b", "author": "deck_hand", "text": "deck_hand\nSee old_salt's note: the tables are for Brest."},
+            {"id": "c", "author": "bosun_bea", "text": "> deck_hand wrote: ↑Wed Mar 13, 2024 3:17 pm\n"
+                                                         "> See the note.\n\nAgreed, and old_salt is right."}]
+    kg = build_rows(tmp_path, rows)
+    named = {(m.comment_id, m.surface) for m in kg.mentions if m.kind == "person"}
+    # the signature, the byline line and a quote header (marked "> ") are no mentions; a name in the words is
+    assert named == {("b", "old_salt"), ("c", "old_salt")}

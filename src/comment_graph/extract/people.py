@@ -264,8 +264,10 @@ QUOTE_HEADER_RE = re.compile(r"\s+wrote:")
 
 def _quote_header(text: str, start: int, end: int) -> bool:
     """'knightmare64 wrote: ↑Tue Mar 12': the header forum software puts over a quote, at a line's
-    start; it names whose words follow, and the writer of the comment did not write it."""
-    return (start == 0 or text[start - 1] == "\n") and QUOTE_HEADER_RE.match(text, end) is not None
+    start (after the quote's own "> " marks, where the quote is marked so); it names whose words follow,
+    and the writer of the comment did not write it."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip("> \t") and QUOTE_HEADER_RE.match(text, end) is not None
 
 
 def _author_handles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
@@ -303,6 +305,24 @@ def _cited(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
 
 
 def find_people(c: Comment, ctx: Context) -> Iterator[Mention]:
+    own = handle_key(c.author) if c.author else None
+    for m in _people(c, ctx):
+        if not (own and handle_key(m.key) == own and _signature_place(c.text, m.start)):
+            yield m
+
+
+# what stands before a name that signs a comment on its line: nothing ("quintus_h" above an answer), or a
+# dash after a space ("…an economic estimate. – Tacitean Mar 3, 2021 at 14:02", Stack Exchange's comments)
+SIGNATURE_BEFORE_RE = re.compile(r"(?:^|\s)[–—~-]{1,2}\s?@?$|^\s*@?$", re.MULTILINE)
+
+
+def _signature_place(text: str, start: int) -> bool:
+    """Whether a name at `start` stands where a writer signs: opening its line, or after a dash."""
+    return SIGNATURE_BEFORE_RE.search(text, text.rfind("\n", 0, start) + 1, start) is not None
+
+
+def _people(c: Comment, ctx: Context) -> Iterator[Mention]:
+    """Every person the comment names, its own author signing it among them (see `find_people`)."""
     spans: list[tuple[int, int]] = []
     yield from _lexicon(c, ctx, spans)
     yield from _handles(c, ctx, spans)
