@@ -355,6 +355,12 @@ def test_a_noun_of_talk_after_a_topic_leaves_the_topic(tmp_path):
     assert not labels & {"hysteresis explanation", "glaciation literature", "whole"}
 
 
+def test_a_designation_keeps_the_noun_it_designates_by(tmp_path):
+    kg = build_text(tmp_path, "Most of the light curves we flagged were Type IIb supernovae, not the usual kind.")
+    labels = {e.label for e in kg.entities_of("concept")}
+    assert "Type IIb supernovae" in labels and "IIb supernovae" not in labels
+
+
 def test_noun_of_noun_terms_but_not_partitives(tmp_path):
     kg = build_text(tmp_path, "I expect the history of medicine was changed by it, and the speed of light is "
                               "fixed. A lot of people think a piece of code is the kind of thing that matters.")

@@ -12,7 +12,7 @@ from ..models import Comment, Mention
 from ..text import concept_key, not_after, stopwords
 from .context import Context
 from .names import Taken, sentence_initial
-from .tagging import _word_tag, specificity
+from .tagging import _word_tag, pos_lexicon, specificity
 from .vocabulary import NAME
 
 NOUN_TAGS = {"NN", "NNS"}
@@ -50,6 +50,7 @@ def _proper_terms(c: Comment, ctx: Context, spans: Taken) -> Iterator[Mention]:
             # a kind of thing (an eponym, a product's variant), a topic whether or not others name it; before
             # an everyday noun ("Kafka clusters") or a property ("Postgres extensibility") an aspect of the thing
             e = head.end(1)
+            s = _designation_start(c.text, s, word)
             spans.append((s, e))
             yield Mention.found(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e, extractor=NAME,
                                 score=round(min(0.6 + 0.4 * specificity([word]), 0.95), 3),
@@ -61,6 +62,22 @@ def _proper_terms(c: Comment, ctx: Context, spans: Taken) -> Iterator[Mention]:
         yield Mention.found(comment_id=c.id, kind="concept", surface=word, start=s, end=e, extractor=NAME,
                       score=CORPUS_CHECKED, key=concept_key(word), attrs={"source": PROPER_NAME},
                       corpus_checked=True)
+
+
+# a designation after the capitalised noun it designates by: "Type Ia", "Phase III", "Group Ib"
+DESIGNATION_RE = re.compile(r"[IVX]+[a-z]?|[A-Z][a-z]")
+CLASSIFIER_BEFORE_RE = re.compile(r"([A-Z][a-z]+) $")
+
+
+def _designation_start(text: str, s: int, word: str) -> int:
+    """Where a named kind starts whose name is a designation ("Type Ia supernovae", "Phase III trials"):
+    at the capitalised common noun before the designation, which is part of the name."""
+    if not DESIGNATION_RE.fullmatch(word):
+        return s
+    before = CLASSIFIER_BEFORE_RE.search(text, max(0, s - 20), s)
+    if before is None or pos_lexicon().get(before.group(1).lower()) not in ("NN", "NNS"):
+        return s
+    return before.start(1)
 
 
 PROPERTY_ENDINGS = ("ity", "ness")
