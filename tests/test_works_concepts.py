@@ -138,6 +138,15 @@ def test_acronym_with_possessive_is_found(tmp_path):
     assert ("LLM", "large language model") in found
 
 
+def test_a_word_with_a_noun_suffix_is_a_noun_where_the_lexicon_slips(tmp_path):
+    # TextBlob's lexicon tags "fermentation" and "regionalism" JJ; -tion, -sion, -ness, -ism make nouns only
+    from comment_graph.extract.tagging import _word_tag
+
+    assert [_word_tag(w, False) for w in ("fermentation", "regionalism", "vehement")] == ["NN", "NN", "JJ"]
+    kg = build_text(tmp_path, "Warmer brine and faster fermentation, so the pickles soured within a week.")
+    assert "fermentation" in {e.label for e in kg.entities_of("concept")}
+
+
 def test_the_part_of_speech_lexicon_and_suffix_rules_are_textblobs():
     """Tags come from TextBlob's lexicon file read directly (importing textblob pulls in nltk and
     scipy); the lexicon and the rules for unknown words must stay TextBlob's own."""

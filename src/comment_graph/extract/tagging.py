@@ -145,12 +145,17 @@ def _inner_token_info(token: str) -> tuple[str, bool]:
 NUMBER_RE = re.compile(r"^[0-9\-\,\.\:\/\%\$]+$")  # TextBlob's CD
 
 
+NOUN_SUFFIXES = ("tion", "sion", "ness", "ism")  # suffixes English makes nouns with, and nothing else
+
+
 @lru_cache(maxsize=1 << 17)
 def _word_tag(word: str, first: bool) -> str:
     # TextBlob's parser tags without context rules: the lexicon (lower-cased only for the first
     # word), then capitalisation, digits and suffix rules. The same steps, on one word, are cacheable.
     lexicon = pos_lexicon()
     tag = lexicon.get(word, first and lexicon.get(word.lower()) or None)
+    if tag == "JJ" and "-" not in word and word.endswith(NOUN_SUFFIXES):
+        return "NN"  # the lexicon's few slips ("fermentation", "regionalism"): English derives only nouns so
     if tag is not None:
         return tag
     if word.istitle():
