@@ -345,3 +345,18 @@ def test_a_posted_by_sentence_with_a_date_is_the_story_byline():
     assert seg.comments[0].author == "marlinspike"
     assert not any("Posted by" in t for t in texts(seg))
     assert any("Written by Alice on 3 occasions" in t for t in texts(seg))  # no date after "on": prose
+
+
+def test_a_comment_signed_at_its_end_has_its_signer_for_author(tmp_path):
+    # Stack Exchange comments carry no byline above them: the signature after the dash names the writer,
+    # who is then no person the comment mentions
+    import comment_graph
+
+    page = tmp_path / "page.txt"
+    page.write_text("The tide tables in that almanac are for Brest, not Calais, so the times are off by an hour. "
+                    "– old_salt Mar 3, 2021 at 14:02\n\n"
+                    "@old_salt true, and the 1911 edition corrected it in an erratum slip. – Mira Kovac Mar 3, 2021 at 15:10\n",
+                    encoding="utf-8")
+    kg = comment_graph.build(page)
+    assert [c.author for c in kg.comments] == ["old_salt", "Mira Kovac"]
+    assert {m.surface for m in kg.mentions if m.kind == "person"} == {"@old_salt"}

@@ -56,7 +56,8 @@ def full_names(text: str, ctx: Context) -> Iterator[tuple[int, int, str]]:
         if _common_word_then_noun(text, surname, m.end(2)) or _determiner_before(text, m.start()):
             continue  # "the Gemma Scope release": a product named like a person
         end = m.end(2)
-        if third and third not in NOT_SURNAME and third[0].isupper() and not sentence_initial(text, m.start(3)):
+        if third and third not in NOT_SURNAME and third[0].isupper() and not sentence_initial(text, m.start(3)) \
+                and not is_date_month(text, m.start(3), m.end(3)):  # "– Mira Kovac Mar 3, 2021": a signature's date
             end = m.end(3) if third not in ctx.lexicons.first_names else end
         start = m.start()
         if (initial := INITIAL_BEFORE_RE.search(text, max(0, start - 3), start)) is not None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ..models import Boundary, Comment, Quote
 from ..text import digest, unique_ids
-from .boundaries import _group
+from .boundaries import SIGNATURE_RE, _group
 from .engines import Layout, layout_for
 from .furniture import POST_TITLE_OVER_META, classify_furniture, is_delimited
 from .paragraphs import Paragraph, paragraph_unit, split_paragraphs
@@ -167,7 +167,14 @@ def _comment(text: str, group: list[Paragraph], index: int, source: str, meta: d
     quotes = [Quote(start=p.start - start, end=p.end - start, text=p.text, score=min(1.0, p.quote),
                     reasons=p.quote_reasons) for p in group if p.quote >= 0.5]
     return Comment(id="c-" + digest(body, 10), text=body, index=index, source=source,
-                   post_title=meta.get("title"), author=meta.get("author"), quotes=quotes)
+                   post_title=meta.get("title"), author=meta.get("author") or _signed_by(body), quotes=quotes)
+
+
+def _signed_by(body: str) -> str | None:
+    """Who signs a comment at its end, where no byline above it names its author: Stack Exchange
+    comments ("… – jdoe Jan 4, 2021 at 3:02"), wiki talk pages, guestbook entries."""
+    m = SIGNATURE_RE.search(body, max(0, len(body) - 120))
+    return m.group("name").strip() if m else None
 
 
 def _dedupe_ids(comments: list[Comment]) -> None:

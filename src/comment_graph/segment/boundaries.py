@@ -48,7 +48,7 @@ SEPARATOR_RE = re.compile(r"^[*⁂]( ?[*⁂])*$")  # an asterism: a section brea
 # A comment signed at its end with a dash, its author and a date: Stack Exchange comments
 # ("… – jdoe Jan 4, 2021 at 3:02"), wiki talk pages ("— Jdoe (talk) 12:03, 4 May 2021 (UTC)"),
 # mailing-list and guestbook entries. Whatever follows is another comment.
-SIGNATURE_RE = re.compile(r"\s[–—-]{1,2}\s?@?[\w.'’ ()-]{2,40}?\s+(\(talk\)\s*)?"
+SIGNATURE_RE = re.compile(r"\s[–—-]{1,2}\s?@?(?P<name>[\w.'’ ()-]{2,40}?)\s+(\(talk\)\s*)?"
                           r"([A-Z][a-z]{2,8}\.? \d{1,2}(, \d{4})?( at \d{1,2}:\d{2})?|\d{1,2}:\d{2}.{0,30}\(UTC\)|"
                           r"\d{4}-\d{2}-\d{2}( \d{1,2}:\d{2})?)\s*$")
 # A comment's closing move: an invitation to answer or to act, a wish that it helped. Replies end
