@@ -699,3 +699,35 @@ def test_a_compound_on_each_side_of_of_makes_two_terms_and_a_plural_noun_keeps_i
     labels = concept_keys(kg)
     assert {"rotation curve", "spiral galaxy", "economy of scale"} <= labels
     assert not {k for k in labels if k.startswith("curve of")}
+
+
+def test_a_description_keeps_its_topic_or_its_partner_after_the_or_a_conversation(tmp_path):
+    """'the Half Life Labs video on tidal locking': a description after "the" keeps its topic as a
+    possessive one does; an interview or podcast keeps who it was with."""
+    kg = build_text(tmp_path, "For pictures, the Half Life Labs video on tidal locking is ten good minutes. "
+                              "Osgood's long interview with Quanta is also worth reading for the history.")
+    assert {"Half Life Labs video on tidal locking", "Osgood's long interview with Quanta"} <= set(works(kg))
+
+
+def test_a_lower_case_handle_owning_a_work_is_its_maker(tmp_path):
+    """Forum handles are often written in lower case: 'quietfjord's video' names the user who made
+    the video; a possessive of an English word ('everyone's posts', 'Yesterday's post') names nobody."""
+    kg = build_text(tmp_path, "quietfjord's video on the Najdorf is a nice watch. I read everyone's posts, "
+                              "and Yesterday's post was long.")
+    w = works(kg)
+    assert set(w) == {"quietfjord's video on the Najdorf"}
+    assert kg.entities[w["quietfjord's video on the Najdorf"].creator].label == "quietfjord"
+
+
+def test_a_text_known_by_its_copy_is_a_work(tmp_path):
+    kg = build_text(tmp_path, "The best evidence is the Tebtunis papyrus, a tax register from the 1st century.")
+    assert "Tebtunis papyrus" in works(kg)
+
+
+def test_a_name_of_several_words_before_an_idea_noun_is_a_concept_not_a_title(tmp_path):
+    """'Okonjo's Blue Shift hypothesis': the capitalised words before "hypothesis" name an idea, whole
+    ("Blue Shift hypothesis", not "Shift hypothesis"), and no title the owner wrote."""
+    kg = build_text(tmp_path, "Dana Okonjo's Blue Shift hypothesis predicts a cold companion past the belt.")
+    labels = {e.label for e in kg.entities_of("concept")}
+    assert "Blue Shift hypothesis" in labels and "Shift hypothesis" not in labels
+    assert not works(kg)

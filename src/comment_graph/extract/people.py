@@ -21,6 +21,7 @@ from .names import (EPITHET_NAME_RE, EPITHETS, FULL_NAME_RE, HANDLE_RE, INITIAL_
 from .person_cues import (_no_common_word, _rare_capitalised, _surname_cue_spans, cued_people, made_by_an_organization,
                           speech_cue_spans)
 from .citations import citations
+from .work_names import handle_possessives
 from ..lexicon import zipf
 from .tagging import _word_tag, pos_lexicon
 
@@ -284,6 +285,14 @@ def _author_handles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
             yield mention
 
 
+def _handles_owning_works(c: Comment, spans: list) -> Iterator[Mention]:
+    """A handle in lower case that owns a work ("agadmator's video") is the user who made it."""
+    for s, e, _ in handle_possessives(c.text):
+        if not covered(spans, s, e):
+            spans.append((s, e))
+            yield _mention(c, s, e, "handle", 0.8)
+
+
 def _cited(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     """The authors of a citation ("Bills et al.", "Card and Krueger found"), and the full name of one of
     them written elsewhere in the comment with a first name no list knows ("Arindrajit Dube has")."""
@@ -329,6 +338,7 @@ def _people(c: Comment, ctx: Context) -> Iterator[Mention]:
     yield from _handles(c, ctx, spans)
     yield from _site_users(c, spans)
     yield from _author_handles(c, ctx, spans)
+    yield from _handles_owning_works(c, spans)
     surveyed = ctx.surveyed_full_names.get(c.id)
     for s, e, name in full_names(c.text, ctx) if surveyed is None else surveyed:
         if " " in name and not covered(spans, s, e):  # (a cued word alone is found with its cue below)

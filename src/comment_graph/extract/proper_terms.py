@@ -43,14 +43,12 @@ def _proper_terms(c: Comment, ctx: Context, spans: Taken) -> Iterator[Mention]:
         eponym = head is not None and EPONYM_BEFORE_RE.search(c.text, max(0, s - 5), s) is not None
         if (word in lex.people or word in ctx.corpus_surnames) and not eponym:
             continue
-        if head and _word_tag(head.group(1), False) in NOUN_TAGS | {"NNP", "VBG"} \
-                and zipf(head.group(1).lower()) < (EPONYM_HEAD_MAX_ZIPF if eponym else 4.0) \
-                and not head.group(1).endswith(PROPERTY_ENDINGS):
+        if head and kind_noun(head.group(1), EPONYM_HEAD_MAX_ZIPF if eponym else KIND_NOUN_MAX_ZIPF):
             # "the Ramsey equation", "Kahan summation", "Matryoshka SAEs": a name before a technical noun names
             # a kind of thing (an eponym, a product's variant), a topic whether or not others name it; before
             # an everyday noun ("Kafka clusters") or a property ("Postgres extensibility") an aspect of the thing
             e = head.end(1)
-            s = _designation_start(c.text, s, word)
+            s = _name_start(c.text, s, spans)
             spans.append((s, e))
             yield Mention.found(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e, extractor=NAME,
                                 score=round(min(0.6 + 0.4 * specificity([word]), 0.95), 3),
@@ -64,23 +62,44 @@ def _proper_terms(c: Comment, ctx: Context, spans: Taken) -> Iterator[Mention]:
                       corpus_checked=True)
 
 
-# a designation after the capitalised noun it designates by: "Type Ia", "Phase III", "Group Ib"
-DESIGNATION_RE = re.compile(r"[IVX]+[a-z]?|[A-Z][a-z]")
-CLASSIFIER_BEFORE_RE = re.compile(r"([A-Z][a-z]+) $")
+# the capitalised word right before a name: "Planet" of "the Planet Nine hypothesis", "Type" of "Type Ia supernovae"
+NAME_WORD_BEFORE_RE = re.compile(r"(?<![\w’'-])([A-Z][A-Za-z]*) $")
+MAX_NAME_WORDS = 3
 
 
-def _designation_start(text: str, s: int, word: str) -> int:
-    """Where a named kind starts whose name is a designation ("Type Ia supernovae", "Phase III trials"):
-    at the capitalised common noun before the designation, which is part of the name."""
-    if not DESIGNATION_RE.fullmatch(word):
-        return s
-    before = CLASSIFIER_BEFORE_RE.search(text, max(0, s - 20), s)
-    if before is None or pos_lexicon().get(before.group(1).lower()) not in ("NN", "NNS"):
-        return s
-    return before.start(1)
+def _name_start(text: str, s: int, spans: Taken) -> int:
+    """Where the name of a named kind starts: a name of several capitalised words is all of it ("the
+    Planet Nine hypothesis", "the Monty Hall problem", "Type Ia supernovae"), not its last word. A
+    sentence's first word joins it only where it is a noun or a rare word ("Type Ia supernovae are…",
+    not "Using Kahan summation…"); function words ("In", "The") never do."""
+    for _ in range(MAX_NAME_WORDS - 1):
+        before = NAME_WORD_BEFORE_RE.search(text, max(0, s - 25), s)
+        if before is None:
+            break
+        word, start = before.group(1), before.start(1)
+        lower = word.lower()
+        if lower in stopwords() or spans.covers(start, s - 1) or (
+                sentence_initial(text, start) and pos_lexicon().get(lower) not in ("NN", "NNS", None)):
+            break
+        s = start
+    return s
 
 
 PROPERTY_ENDINGS = ("ity", "ness")
+KIND_NOUN_MAX_ZIPF = 4.0
+
+
+def kind_noun(word: str, max_zipf: float = KIND_NOUN_MAX_ZIPF) -> bool:
+    """A noun that, after a name, makes the two a named kind of thing: technical (rarer than `max_zipf`),
+    not a property ("Postgres extensibility" is an aspect of Postgres)."""
+    return _word_tag(word, False) in NOUN_TAGS | {"NNP", "VBG"} and zipf(word.lower()) < max_zipf \
+        and not word.endswith(PROPERTY_ENDINGS)
+
+
+def kind_noun_end(text: str, end: int) -> int | None:
+    """Where the kind noun right after a name ending at `end` ends, if one follows."""
+    head = NAMED_KIND_RE.match(text, end)
+    return head.end(1) if head is not None and kind_noun(head.group(1)) else None
 EPONYM_BEFORE_RE = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+$")
 EPONYM_HEAD_MAX_ZIPF = 4.5  # "equation" (4.0), "principle" (4.3); not "test" (5.2), "distribution" (4.6)
 # a name before a rare noun names a kind of thing even where the name itself is a common word: "the

@@ -24,6 +24,7 @@ from ..models import Comment, Mention
 from ..text import concept_key, not_after, stopwords
 from .context import Context
 from .names import Taken, sentence_initial
+from .proper_terms import kind_noun_end
 from .tagging import pos_lexicon
 
 NAME = "concepts"
@@ -100,6 +101,7 @@ def _capitalised_compounds(c: Comment, ctx: Context, spans: Taken) -> Iterator[M
         # (the lexicon holds some British spellings capitalised only: "Defence")
         if (lexicon.get(last) or lexicon.get(words[-1]) or lexicon.get(last.rstrip("s"))) not in ("NN", "NNS"):
             continue  # "Lost Harbour", "Kind Regards": a place, a name, a phrase
+        e = kind_noun_end(c.text, e) or e  # "the Blue Shift hypothesis": the kind is part of the name
         spans.append((s, e))
         yield _concept(c, s, e, 0.7, "capitalised compound")
 

@@ -19,6 +19,9 @@ from .tagging import _word_tag
 from .work_names import CAP, NOT_YET_RE, PERSON, WORK_NOUNS, _descriptor, _function_word_inside, _work
 
 TOPIC_OPEN_RE = re.compile(r"\s+(?:on|about)\s+")
+# a conversation's other party belongs to its name as a topic does: "Kramnik's interview with ChessBase"
+PARTNER_OPEN_RE = re.compile(r"\s+with\s+")
+CONVERSATION_NOUNS = ("interview", "interviews", "podcast", "episode", "debate")
 TOPIC_WORD_RE = re.compile(r"([\w’'-]+)( ?)")
 # words a topic's noun phrase holds inside it ("the most likely path to transformative AI")
 TOPIC_INNER = frozenset("the a an our their his her its my your this of to for and in most".split())
@@ -31,6 +34,8 @@ def topic_end(t: str, end: int) -> int:
     concede"): at punctuation, at a function word or verb that opens the clause, or at a lower-case
     word after a name ("X's papers on Koka show"); `end` itself when no topic follows."""
     opener = TOPIC_OPEN_RE.match(t, end)
+    if opener is None and t.endswith(CONVERSATION_NOUNS, 0, end):
+        opener = PARTNER_OPEN_RE.match(t, end)
     if opener is None:
         return end
     pos, last, named = opener.end(), end, False

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ..models import Comment, Mention
-from ..text import concept_key
+from ..lexicon import zipf
+from ..text import concept_key, stopwords
+from .tagging import pos_lexicon
 
 NAME = "works"
 WORK_NOUNS = (r"lecture notes|(?:blog |wiki )?posts?|papers?|essays?|articles?|books?|sequences?|series|videos?|talks?|podcasts?|"
               r"explainers?|reports?|reviews?|interviews?|lectures?|newsletters?|preprints?|study|studies|"
               r"surveys?|agenda|course|tutorials?|playlist|analys[ie]s|release|episodes?|chapter|textbook|"
               r"slides|notebook|write-?up|wiki(?: page)?|handbook|guide|report card|follow-up|(?:problem )?profile|"
-              r"primer|overview|piece|FAQ|blogs?|biography|memoir|novels?")
+              r"primer|overview|piece|FAQ|blogs?|biography|memoir|novels?|"
+              r"papyrus|papyri|codex|manuscripts?")  # a text known by its copy: "the Muziris papyrus"
 CAP_REST = r"[\w]*(?:[-‐][\w]+)*"  # after the capital
 CAP = "[A-Z]" + CAP_REST
 PERSON = rf"{CAP}(?:\s{CAP}){{0,2}}"
@@ -45,3 +49,24 @@ def _function_word_inside(description: str) -> bool:
 
 FUNCTION_WORDS = {"the", "a", "an", "into", "in", "on", "of", "to", "for", "with", "and", "or", "that", "this", "is",
                   "was", "from", "at", "by", "as"}
+
+
+# A forum user's handle written in lower case before a work it made: "agadmator's video", "gwern's essay
+# on spaced repetition". The possessive and the work noun are found first (a literal the engine skips
+# to), then the word before them; the word is a handle where English has no such word.
+HANDLE_WORK_REST_RE = re.compile(rf"[’']s\s+(?:[\w-]+\s){{0,2}}?(?:{WORK_NOUNS})\b(?!-)")
+HANDLE_BEFORE_RE = re.compile(r"(?<![\w@.’'-])([a-z][a-z0-9_]*[a-z0-9])$")
+HANDLE_MAX_ZIPF = 2.0  # no word of English at all: "agadmator" (0), not "today" or "everyone"
+
+
+def handle_possessives(text: str) -> Iterator[tuple[int, int, int]]:
+    """(start, end) of each lower-case handle owning a work, and where the work noun ends."""
+    for m in HANDLE_WORK_REST_RE.finditer(text) if ("'s " in text or "’s " in text) else ():
+        before = HANDLE_BEFORE_RE.search(text, max(0, m.start() - 40), m.start())
+        if before is None:
+            continue
+        word = before.group(1)
+        if "_" in word or any(ch.isdigit() for ch in word) or (
+                len(word) >= 4 and zipf(word) < HANDLE_MAX_ZIPF and pos_lexicon().get(word) is None
+                and word not in stopwords()):
+            yield before.start(1), before.end(1), m.end()

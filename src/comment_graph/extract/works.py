@@ -27,7 +27,7 @@ from .names import MONTH_WORDS, ORG_SUFFIXES, covered, sentence_initial
 from .titles import find_titled, is_date
 from .work_descriptions import topic_end, works_by, works_on
 from .work_names import (CAP, CAP_REST, NAME, NOT_YET_RE, WORK_NOUNS, _descriptor,
-                         _function_word_inside, _work)
+                         _function_word_inside, _work, handle_possessives)
 
 # The scans below open with a CAP (or "the") not after a word character, written with not_after:
 # the engine scans them fastest. LED_* is that opening; the character class says what may not precede.
@@ -87,6 +87,10 @@ def _has_apostrophe(text: str) -> bool:
 
 
 
+# capitalised words before "'s post" that own no work: determiners, pronouns, and days ("Yesterday's post")
+NOT_OWNERS = frozenset("The This That My Your It I Yesterday Today Tonight Tomorrow Everyone Someone Anyone".split())
+
+
 def _patterns(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     t = c.text
     # each scan below is skipped where the text lacks what every match holds (an apostrophe, a noun)
@@ -94,7 +98,7 @@ def _patterns(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
         words = m.group(1).split()
         while len(words) > 1 and words[0] not in ctx.lexicons.first_names:
             words = words[1:]  # "See Geoffrey Miller’s post": the sentence's verb is not the author
-        if words[0] in {"The", "This", "That", "My", "Your", "It", "I"} or NOT_YET_RE.search(m.group(2)) \
+        if words[0] in NOT_OWNERS or NOT_YET_RE.search(m.group(2)) \
                 or _function_word_inside(m.group(2)):
             continue
         start = m.start(1) + m.group(1).rindex(" ".join(words))
@@ -110,6 +114,11 @@ def _patterns(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
         end = topic_end(t, m.end())  # "Scott Alexander's post on our paper": the topic belongs to the name
         spans.append((start, end))
         yield _descriptor(_work(c, start, end, t[start:end], 0.85, creator=" ".join(words)))
+    for s, e, noun_end in handle_possessives(t):
+        end = topic_end(t, noun_end)  # "agadmator's video on game 1 of London 2000"
+        if not covered(spans, s, end):
+            spans.append((s, end))
+            yield _descriptor(_work(c, s, end, t[s:end], 0.8, creator=t[s:e]))
     for m in AUTHOR_WORK_RE.finditer(t) if any(noun in t for noun in AUTHOR_WORK_NOUNS) else ():
         if not covered(spans, m.start(), m.end()) and m.group(1).split()[0] in ctx.lexicons.first_names:
             spans.append((m.start(), m.end()))
@@ -118,9 +127,10 @@ def _patterns(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
         inner = m.group(1).split()[1:-1]
         if any(w.lower() in ("the", "a", "an", "this", "that", "of") for w in inner):
             continue  # "the AGI outputs the textbook": a clause, not a name
-        if not covered(spans, m.start(1), m.end(1)):
-            spans.append((m.start(1), m.end(1)))
-            yield _descriptor(_work(c, m.start(1), m.end(1), m.group(1), 0.75))
+        end = topic_end(t, m.end(1))  # "the Not Just Bikes video on parking minimums"
+        if not covered(spans, m.start(1), end):
+            spans.append((m.start(1), end))
+            yield _descriptor(_work(c, m.start(1), end, t[m.start(1):end], 0.75))
 
 
 QUOTED_AFTER_RE = re.compile(r"\s+[“\"]")
@@ -216,6 +226,10 @@ def _people_coordinated(run: str, ctx: Context) -> bool:
 
 
 POSSESSIVE_TITLE_RE = re.compile(rf"({LED_PERSON})[’']s?\s+({CAP}(?:\s(?:{SMALL}\s)*{CAP}){{0,11}})(?![\w’'])")
+# "Batygin's Planet Nine hypothesis", "Hubbert's Peak Oil theory": a capitalised name before one of these
+# nouns names an idea (a concept the noun classifies), not a title the possessive's owner wrote
+IDEA_NOUN_AFTER_RE = re.compile(r"\s+(?:hypothes[ie]s|theory|theories|theorem|conjecture|paradox|principle|problem|"
+                                r"effect|equation|law|fallacy|dilemma|thesis)\b")
 
 
 def _possessive_titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
@@ -224,7 +238,7 @@ def _possessive_titles(c: Comment, ctx: Context, spans: list) -> Iterator[Mentio
         s, e = m.start(2), m.end(2)
         title = m.group(2)
         if covered(spans, s, e) or title.split()[0] in ctx.lexicons.first_names or title in ctx.lexicons.people \
-                or title in ctx.lexicons.organizations or title.isupper():
+                or title in ctx.lexicons.organizations or title.isupper() or IDEA_NOUN_AFTER_RE.match(c.text, e):
             continue
         owner = m.group(1).split()[-1]
         creator = m.group(1) if owner not in ctx.lexicons.organizations and m.group(1)[0].isupper() else None
