@@ -731,3 +731,13 @@ def test_a_name_of_several_words_before_an_idea_noun_is_a_concept_not_a_title(tm
     labels = {e.label for e in kg.entities_of("concept")}
     assert "Blue Shift hypothesis" in labels and "Shift hypothesis" not in labels
     assert not works(kg)
+
+
+def test_a_title_after_in_may_end_a_phrase_before_the_verb(tmp_path):
+    """'Lena Ruiz's estimate in The Long Quiet is…', 'what Marr promoted in Seeing, Fast and Slow
+    faded': a title can close the phrase before the sentence's verb; a place followed by a word that
+    is no verb ("in New Jersey today") is still no title, nor is a place after "in" with no cue."""
+    kg = build_text(tmp_path, "Lena Ruiz's estimate in The Long Quiet is about one in ten. The effect that Marr "
+                              "promoted in Seeing, Fast and Slow faded before anyone checked. The law was tried in "
+                              "New Jersey today. It rained in Port Talbot all week.")
+    assert set(works(kg)) == {"The Long Quiet", "Seeing, Fast and Slow"}

@@ -24,6 +24,7 @@ from . import Extractor, register
 from .citations import citations
 from .context import Context
 from .names import MONTH_WORDS, ORG_SUFFIXES, covered, sentence_initial
+from .tagging import _word_tag
 from .titles import find_titled, is_date
 from .work_descriptions import topic_end, works_by, works_on
 from .work_names import (CAP, CAP_REST, NAME, NOT_YET_RE, WORK_NOUNS, _descriptor,
@@ -56,8 +57,12 @@ TITLE_AFTER_RE = re.compile("(" + not_after(r"\w", "i") + "n|" + not_after(r"\w"
                             + "e(?:ad|read|-read|ading|reading)|"
                             + not_after(r"\w", "f") + "inished|" + not_after(r"\w", "r") + r"ecommend)\s+"
                             rf"((?:[Tt]he\s|A\s|An\s)?{CAP}(?:,?\s(?:(?:{SMALL}|into|about|without|not|under)\s)*{CAP}){{0,11}})"
-                            # the clause ends after it, maybe after "too", or a "that" clause follows
-                            r"(?=(?:\s+(?:too|also|as well))?\s*(?:[.:;!?)]|,\s|$|\n)|\s+that\s)")
+                            # the clause ends after it, maybe after "too", or a "that" clause follows, or
+                            # the title ends a phrase before the sentence's verb (checked in Python: VERB_AFTER_RE)
+                            r"(?=(?:\s+(?:too|also|as well))?\s*(?:[.:;!?)]|,\s|$|\n)|\s+that\s|\s+[a-z])")
+# "the estimate in The Precipice is about…", "what Kahneman promoted in Thinking, Fast and Slow collapsed"
+VERB_AFTER_RE = re.compile(r"\s+([a-z]+)\b")
+CLAUSE_END_WORDS = ("too", "also", "as", "that")  # what the pattern lets follow the title besides a verb
 # a verb of saying or writing earlier in the sentence: "Forkish says this in Flour Water Salt Yeast",
 # "Henry George worked out in Progress and Poverty", "Leo explains it really well on The Perfect Loaf"
 PUBLICATION_NOUNS = {"Times", "Post", "Journal", "Press"}
@@ -158,6 +163,9 @@ def _titles_after_reading(c: Comment, ctx: Context, spans: list) -> Iterator[Men
     for m in TITLE_AFTER_RE.finditer(t):
         s, e = m.start(2), m.end(2)
         title = m.group(2)
+        verb = VERB_AFTER_RE.match(t, e)
+        if verb and verb.group(1) not in CLAUSE_END_WORDS and not _word_tag(verb.group(1), False).startswith(("VB", "MD")):
+            continue  # "in New Jersey today": a lower-case word after the run that is no verb goes on with the phrase
         # "complains in the Natural History": a title only where someone said it, and no institution ("argued in
         # the European Parliament"); a newspaper is a publication
         lower_the = title.startswith("the ")
@@ -177,7 +185,7 @@ def _titles_after_reading(c: Comment, ctx: Context, spans: list) -> Iterator[Men
         reach = 25 if lower_the else 80  # "complains in the …", "wrote this in the …": the verb right before
         said = (len(big) >= 2 or article) and SAYING_BEFORE_RE.search(t, max(0, m.start() - reach), m.start()) is not None
         shaped = (smalls - {"and", "or"} or len(big) >= 4 or (len(big) >= 2 and big[0].endswith("ing"))
-                  or (article and (reading or POSSESSIVE_BEFORE_RE.search(t, max(0, m.start() - 40), m.start(1)))))
+                  or (article and (reading or POSSESSIVE_BEFORE_RE.search(t, max(0, m.start() - 40), m.start(2)))))
         if not (said or (shaped and m.group(1) != "on" and not lower_the)):
             continue  # "on" a name is where a thing happens ("on Twitter") unless someone said it there
         spans.append((s, e))
