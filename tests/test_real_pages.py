@@ -28,14 +28,15 @@ FOLDER_FLOORS = {
     "people_f1": 1.0,
     "works_f1": 1.0,
     # 0.8 until 7 December: phrases a sentence opens ("Wholesomeness, clarity…") and activity compounds
-    # ("sane-itizing") now compete for the fifteen subjects of one long comment, and two gold terms lose
-    "concepts_recall": 0.779,
+    # ("sane-itizing") compete for the fifteen subjects of one long comment, and two gold terms lost;
+    # 0.779 -> 0.789 when a hyphenated compound before "step", "process", "effort" became the topic
+    "concepts_recall": 0.789,
 }
 # duplicates: four gold concepts list a narrower or sibling term among their aliases ("benchmark" for
 # "benchmark score", "rabbit hunt" for "stag hunt"), which the graph keeps as concepts of their own
 FOLDER_CEILINGS = {"chrome_leaked": 0, "duplicates": 2, "concepts_junk": 0.05}
 # Extraction alone, the gold comments given (score_entities.py).
-ENTITY_FLOORS = {"people_f1": 1.0, "works_f1": 1.0, "concepts_recall": 0.779}
+ENTITY_FLOORS = {"people_f1": 1.0, "works_f1": 1.0, "concepts_recall": 0.789}
 
 pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason=f"no real pages to score at {REAL}")
 

@@ -741,3 +741,13 @@ def test_a_title_after_in_may_end_a_phrase_before_the_verb(tmp_path):
                               "promoted in Seeing, Fast and Slow faded before anyone checked. The law was tried in "
                               "New Jersey today. It rained in Port Talbot all week.")
     assert set(works(kg)) == {"The Long Quiet", "Seeing, Fast and Slow"}
+
+
+def test_a_hyphenated_compound_before_a_noun_of_process_is_the_topic(tmp_path):
+    """'the dust-masking step', 'a greedy hill-climbing process': the compound names the process; the
+    generic noun after it ("step", "process", "effort") adds nothing. A plain noun before one keeps it."""
+    kg = build_text(tmp_path, "The dust-masking step runs before stacking, a greedy hill-climbing process tunes "
+                              "the weights, and the review process takes a week.")
+    labels = {e.label for e in kg.entities_of("concept")}
+    assert {"dust-masking", "greedy hill-climbing", "review process"} <= labels
+    assert not any(label.endswith(("step", "hill-climbing process")) for label in labels)

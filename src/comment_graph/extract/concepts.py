@@ -214,11 +214,22 @@ narrative crowd people folks camp""".split())
 MODIFIER_TAGS = NOUN_TAGS | {"NNP", "VBG"}
 
 
+# Nouns of a generic stage or undertaking: after a hyphenated compound ("the streak-masking step", "a local
+# hill-climbing process", "the whole maybe-async effort") the compound names the process, which is the topic
+PROCESS_HEADS = frozenset("step steps process processes stage phase effort efforts procedure".split())
+
+
 def _topic_of_talk(idx: list[int], toks, tags) -> list[int] | None:
-    """The words before a noun of talk (`DISCOURSE_HEADS`) that end in a noun: the topic talked about."""
-    if len(idx) < 2 or toks[idx[-1]][0].lower() not in DISCOURSE_HEADS or tags[idx[-2]] not in MODIFIER_TAGS:
+    """The words before a noun of talk (`DISCOURSE_HEADS`) that end in a noun: the topic talked about;
+    or the hyphenated compound before a noun of process (`PROCESS_HEADS`)."""
+    if len(idx) < 2:
         return None
-    return idx[:-1]
+    head, before = toks[idx[-1]][0].lower(), toks[idx[-2]][0]
+    if head in DISCOURSE_HEADS and tags[idx[-2]] in MODIFIER_TAGS:
+        return idx[:-1]
+    if head in PROCESS_HEADS and "-" in before.strip("-"):
+        return idx[:-1]
+    return None
 
 
 def _phrases(c: Comment, toks, tags, chunks: list[list[int]], spans: Taken, vocab: list[Mention]) -> Iterator[Mention]:
