@@ -751,3 +751,12 @@ def test_a_hyphenated_compound_before_a_noun_of_process_is_the_topic(tmp_path):
     labels = {e.label for e in kg.entities_of("concept")}
     assert {"dust-masking", "greedy hill-climbing", "review process"} <= labels
     assert not any(label.endswith(("step", "hill-climbing process")) for label in labels)
+
+
+def test_a_quoted_predicate_is_no_term_but_its_noun_may_be(tmp_path):
+    """'Does "priced as scrap" mean…': a comment quoting a verb and its phrase discusses the noun in it;
+    a quoted noun phrase ("theory of mind") is still a term."""
+    kg = build_text(tmp_path, 'Does "priced as scrap" mean the hulls were stripped first? '
+                              'Their "salvage auction" figures look odd.')
+    labels = {e.label for e in kg.entities_of("concept")}
+    assert "scrap" in labels and "priced as scrap" not in labels and "salvage auction" in labels

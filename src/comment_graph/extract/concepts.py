@@ -315,7 +315,10 @@ def _quoted_terms(c: Comment, spans: Taken) -> Iterator[Mention]:
         inner_ok = all(w not in stop or (0 < i < len(words) - 1 and w in INNER_PREPOSITIONS)
                        for i, w in enumerate(words))
         tags = _tag([(w, 0, 0) for w in words])
-        if inner_ok and tags[-1] in NOUN_TAGS and all(_is_word(w) for w in words):
+        # a participle and its phrase is a predicate ('does "valued as bullion" mean'); a gerund names an
+        # activity ("learning from scratch")
+        predicate = tags[0] in ("VBN", "VBD") and words[1] in INNER_PREPOSITIONS
+        if inner_ok and not predicate and tags[-1] in NOUN_TAGS and all(_is_word(w) for w in words):
             spans.append((m.start(1), m.end(1)))
             yield Mention.found(comment_id=c.id, kind="concept", surface=m.group(1), start=m.start(1), end=m.end(1),
                           extractor=NAME, score=0.75, key=concept_key(m.group(1)), attrs={"source": QUOTED_TERM})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ..models import Comment, Mention
 from ..lexicon import zipf
@@ -59,9 +60,14 @@ HANDLE_BEFORE_RE = re.compile(r"(?<![\w@.’'-])([a-z][a-z0-9_]*[a-z0-9])$")
 HANDLE_MAX_ZIPF = 2.0  # no word of English at all: "agadmator" (0), not "today" or "everyone"
 
 
-def handle_possessives(text: str) -> Iterator[tuple[int, int, int]]:
+@lru_cache(maxsize=4)  # the people and the works extractors both ask, of the same comment's text
+def handle_possessives(text: str) -> tuple[tuple[int, int, int], ...]:
     """(start, end) of each lower-case handle owning a work, and where the work noun ends."""
-    for m in HANDLE_WORK_REST_RE.finditer(text) if ("'s " in text or "’s " in text) else ():
+    return tuple(_handle_possessives(text)) if ("'s " in text or "’s " in text) else ()
+
+
+def _handle_possessives(text: str) -> Iterator[tuple[int, int, int]]:
+    for m in HANDLE_WORK_REST_RE.finditer(text):
         before = HANDLE_BEFORE_RE.search(text, max(0, m.start() - 40), m.start())
         if before is None:
             continue
