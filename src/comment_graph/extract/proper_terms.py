@@ -48,7 +48,7 @@ def _proper_terms(c: Comment, ctx: Context, spans: Taken) -> Iterator[Mention]:
             # a kind of thing (an eponym, a product's variant), a topic whether or not others name it; before
             # an everyday noun ("Kafka clusters") or a property ("Postgres extensibility") an aspect of the thing
             e = head.end(1)
-            s = _name_start(c.text, s, spans)
+            s = _name_start(c.text, s, spans, lex)
             spans.append((s, e))
             yield Mention.found(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e, extractor=NAME,
                                 score=round(min(0.6 + 0.4 * specificity([word]), 0.95), 3),
@@ -67,18 +67,20 @@ NAME_WORD_BEFORE_RE = re.compile(r"(?<![\w’'-])([A-Z][A-Za-z]*) $")
 MAX_NAME_WORDS = 3
 
 
-def _name_start(text: str, s: int, spans: Taken) -> int:
+def _name_start(text: str, s: int, spans: Taken, lex) -> int:
     """Where the name of a named kind starts: a name of several capitalised words is all of it ("the
     Planet Nine hypothesis", "the Monty Hall problem", "Type Ia supernovae"), not its last word. A
     sentence's first word joins it only where it is a noun or a rare word ("Type Ia supernovae are…",
-    not "Using Kahan summation…"); function words ("In", "The") never do."""
+    not "Using Kahan summation…"); function words ("In", "The") and names the lexicons know (a first
+    name, an organization: "the Google Kahan summation talk") never do."""
     for _ in range(MAX_NAME_WORDS - 1):
         before = NAME_WORD_BEFORE_RE.search(text, max(0, s - 25), s)
         if before is None:
             break
         word, start = before.group(1), before.start(1)
         lower = word.lower()
-        if lower in stopwords() or spans.covers(start, s - 1) or (
+        if lower in stopwords() or spans.covers(start, s - 1) or word in lex.first_names \
+                or word in lex.organizations or word in lex.people or (
                 sentence_initial(text, start) and pos_lexicon().get(lower) not in ("NN", "NNS", None)):
             break
         s = start

@@ -20,7 +20,7 @@ from .work_names import CAP, NOT_YET_RE, PERSON, WORK_NOUNS, _descriptor, _funct
 
 TOPIC_OPEN_RE = re.compile(r"\s+(?:on|about)\s+")
 # a conversation's other party belongs to its name as a topic does: "Kramnik's interview with ChessBase"
-PARTNER_OPEN_RE = re.compile(r"\s+with\s+")
+PARTNER_OPEN_RE = re.compile(r"\s+with\s+(?=[A-Z@])")  # a name: not "an interview with great interest"
 CONVERSATION_NOUNS = ("interview", "interviews", "podcast", "episode", "debate")
 TOPIC_WORD_RE = re.compile(r"([\w’'-]+)( ?)")
 # words a topic's noun phrase holds inside it ("the most likely path to transformative AI")
@@ -30,7 +30,7 @@ CLAUSE_TAGS = frozenset("IN CC WDT WP WRB PRP PRP$ MD EX TO DT".split())  # what
 
 
 def topic_end(t: str, end: int) -> int:
-    """Where a work's topic after "on"/"about" ends ("X's posts on keyword generics more or less
+    """Where a work's topic after "on"/"about" (or a conversation's partner after "with") ends ("X's posts on keyword generics more or less
     concede"): at punctuation, at a function word or verb that opens the clause, or at a lower-case
     word after a name ("X's papers on Koka show"); `end` itself when no topic follows."""
     opener = TOPIC_OPEN_RE.match(t, end)

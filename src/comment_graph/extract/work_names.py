@@ -63,7 +63,7 @@ HANDLE_MAX_ZIPF = 2.0  # no word of English at all: "agadmator" (0), not "today"
 @lru_cache(maxsize=4)  # the people and the works extractors both ask, of the same comment's text
 def handle_possessives(text: str) -> tuple[tuple[int, int, int], ...]:
     """(start, end) of each lower-case handle owning a work, and where the work noun ends."""
-    return tuple(_handle_possessives(text)) if ("'s " in text or "’s " in text) else ()
+    return tuple(_handle_possessives(text)) if ("'s" in text or "’s" in text) else ()
 
 
 def _handle_possessives(text: str) -> Iterator[tuple[int, int, int]]:
@@ -72,6 +72,10 @@ def _handle_possessives(text: str) -> Iterator[tuple[int, int, int]]:
         if before is None:
             continue
         word = before.group(1)
+        between = m.group()[2:].split()[:-1]  # the words between the possessive and the work noun
+        if NOT_YET_RE.search(m.group()) or _function_word_inside(" ".join(between + ["x"])) \
+                or (between and between[0] in ("been", "got", "had", "gone")):
+            continue  # "gwern's next essay", "gwern's been writing posts" (has, not a possessive)
         if "_" in word or any(ch.isdigit() for ch in word) or (
                 len(word) >= 4 and zipf(word) < HANDLE_MAX_ZIPF and pos_lexicon().get(word) is None
                 and word not in stopwords()):

@@ -61,7 +61,7 @@ TITLE_AFTER_RE = re.compile("(" + not_after(r"\w", "i") + "n|" + not_after(r"\w"
                             # the title ends a phrase before the sentence's verb (checked in Python: VERB_AFTER_RE)
                             r"(?=(?:\s+(?:too|also|as well))?\s*(?:[.:;!?)]|,\s|$|\n)|\s+that\s|\s+[a-z])")
 # "the estimate in The Precipice is about…", "what Kahneman promoted in Thinking, Fast and Slow collapsed"
-VERB_AFTER_RE = re.compile(r"\s+([a-z]+)\b")
+VERB_AFTER_RE = re.compile(r"[ \t]+([a-z]+)([’']t)?\b")  # on the title's line; "doesn't" is a verb
 CLAUSE_END_WORDS = ("too", "also", "as", "that")  # what the pattern lets follow the title besides a verb
 # a verb of saying or writing earlier in the sentence: "Forkish says this in Flour Water Salt Yeast",
 # "Henry George worked out in Progress and Poverty", "Leo explains it really well on The Perfect Loaf"
@@ -75,7 +75,7 @@ SOURCE_WORD_RE = re.compile(r"\b(?:in|from|read|reading|reread|rereading|watched
 SAYING_BEFORE_RE = re.compile(r"\b(?:says?|said|argues|argued|writes|wrote|written|explains|explained|complains|"
                               r"complained|worked out|shows|showed|describes|described|makes (?:the|this|that) (?:case|point)|"
                               r"points out|pointed out|discusses|discussed|claims|claimed|notes|noted)\b[^.!?\n]{0,60}$")
-POSSESSIVE_BEFORE_RE = re.compile(r"[’']s\s+[a-z]+\s+in\s+$|[’']s\s+$")
+POSSESSIVE_BEFORE_RE = re.compile(r"[’']s\s+(?:[a-z]+\s+)?$")  # before "in": "Ord's estimate in The Precipice"
 URL_RE = re.compile(r"https?://[^\s<>\"“”)\]]+[^\s<>\"“”)\].,;:!?’']")
 
 
@@ -164,7 +164,8 @@ def _titles_after_reading(c: Comment, ctx: Context, spans: list) -> Iterator[Men
         s, e = m.start(2), m.end(2)
         title = m.group(2)
         verb = VERB_AFTER_RE.match(t, e)
-        if verb and verb.group(1) not in CLAUSE_END_WORDS and not _word_tag(verb.group(1), False).startswith(("VB", "MD")):
+        if verb and not verb.group(2) and verb.group(1) not in CLAUSE_END_WORDS \
+                and not _word_tag(verb.group(1), False).startswith(("VB", "MD")):
             continue  # "in New Jersey today": a lower-case word after the run that is no verb goes on with the phrase
         # "complains in the Natural History": a title only where someone said it, and no institution ("argued in
         # the European Parliament"); a newspaper is a publication
@@ -185,7 +186,7 @@ def _titles_after_reading(c: Comment, ctx: Context, spans: list) -> Iterator[Men
         reach = 25 if lower_the else 80  # "complains in the …", "wrote this in the …": the verb right before
         said = (len(big) >= 2 or article) and SAYING_BEFORE_RE.search(t, max(0, m.start() - reach), m.start()) is not None
         shaped = (smalls - {"and", "or"} or len(big) >= 4 or (len(big) >= 2 and big[0].endswith("ing"))
-                  or (article and (reading or POSSESSIVE_BEFORE_RE.search(t, max(0, m.start() - 40), m.start(2)))))
+                  or (article and (reading or POSSESSIVE_BEFORE_RE.search(t, max(0, m.start() - 40), m.start(1)))))
         if not (said or (shaped and m.group(1) != "on" and not lower_the)):
             continue  # "on" a name is where a thing happens ("on Twitter") unless someone said it there
         spans.append((s, e))
