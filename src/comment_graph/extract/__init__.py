@@ -96,6 +96,6 @@ def run_extractors(comment: Comment, names: list[str], ctx: Context) -> list[Men
                 raise ExtractorError(f"extractor '{name}' returned kind '{m.kind}'; it declares {ex.kinds}")
             if not 0.0 <= m.score <= 1.0:
                 raise ExtractorError(f"extractor '{name}' returned score {m.score} for {m.surface!r}; scores are 0..1")
-            m.in_quote = comment.in_quote(m.start, m.end)
+            m.in_quote = bool(comment.quotes) and comment.in_quote(m.start, m.end)
             out.append(m)
     return out

@@ -25,7 +25,7 @@ from .tagging import (ACRONYM_RE, _is_word, _tag, _tag_and_chunk, _word_tag, pos
                       specificity)
 from .recurrence import occurs_twice
 from .terms import PHRASAL_VERB, QUOTED_TERM, find_terms, particle_verb_phrases
-from .vocabulary import NAME, _vocab_matches
+from .vocabulary import NAME, _vocab_matches, overlapping_matches
 
 NOUN_TAGS = {"NN", "NNS"}
 ABBR_DEF_RE = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,9}s?)\)")
@@ -154,9 +154,9 @@ def _best_suffix(idx: list[int], toks, tags, text: str, passed_over: list[list[i
     unless the whole phrase recurs ("negative reward" four times is a term; "different slices" is not).
     A two-word suffix dropped only because it does not recur in this comment goes to `passed_over`:
     the corpus may show it recurs ("minimum wage" once here, in other comments too)."""
+    phrase = [toks[i][0] for i in idx]
     for k in range(len(idx)):
-        sub = idx[k:]
-        words = [toks[i][0] for i in sub]
+        sub, words = idx[k:], phrase[k:]
         first, first_tag = words[0], tags[sub[0]]
         if len(sub) > 1:
             if first_tag == "VBG" and k == 0 and not (sub[0] > 0 and tags[sub[0] - 1] in DETERMINER_TAGS) \
@@ -172,7 +172,7 @@ def _best_suffix(idx: list[int], toks, tags, text: str, passed_over: list[list[i
                     if passed_over is not None and len(sub) == 2:
                         passed_over.append(sub)
                     continue
-            if (len(sub) > 3 or _recurring_tail(idx[k + 1:], toks, text)) \
+            if (len(sub) > 3 or _recurring_tail(phrase[k + 1:], text)) \
                     and not (occurs_twice(text, words) if recurs is None else recurs):
                 continue  # prefer the nested phrase that recurs on its own (C-value), and at most 3 words
             score = 0.5 + 0.4 * specificity(words) + 0.05 * min(len(sub), 3)
@@ -202,9 +202,10 @@ def _relational(word: str, tag: str) -> bool:
     return tag == "JJ" and len(word) >= 6 and word.endswith(("al", "ic")) and word not in NOT_RELATIONAL
 
 
-def _recurring_tail(idx: list[int], toks, text: str) -> bool:
-    """Whether a shorter multi-word ending of the phrase occurs at least twice in the text."""
-    return any(occurs_twice(text, [toks[i][0] for i in idx[k:]]) for k in range(len(idx) - 1))
+def _recurring_tail(words: list[str], text: str) -> bool:
+    """Whether a shorter multi-word ending of the phrase (`words`, its first dropped) occurs at least
+    twice in the text."""
+    return any(occurs_twice(text, words[k:]) for k in range(len(words) - 1))
 
 
 # Nouns of talk about a topic rather than of the topic: "the monopsony explanation", "the priming literature",
@@ -233,20 +234,21 @@ def _topic_of_talk(idx: list[int], toks, tags) -> list[int] | None:
 
 
 def _phrases(c: Comment, toks, tags, chunks: list[list[int]], spans: Taken, vocab: list[Mention]) -> Iterator[Mention]:
+    ends = [v.end for v in vocab]
     for idx in chunks:
         passed_over: list[list[int]] = []
         topic = _topic_of_talk(idx, toks, tags)
         best = (topic and _best_suffix(topic, toks, tags, c.text, passed_over)) \
             or _best_suffix(idx, toks, tags, c.text, passed_over)
         if passed_over:
-            yield from _set_phrase(c, toks, tags, passed_over[-1], spans, vocab)
+            yield from _set_phrase(c, toks, tags, passed_over[-1], spans, vocab, ends)
         if not best:
             continue
         sub, score = best
         s, e = toks[sub[0]][1], toks[sub[-1]][2]
         if spans.covers(s, e):
             continue
-        overlapping = [v for v in vocab if v.start < e and s < v.end]
+        overlapping = overlapping_matches(vocab, ends, s, e)
         if overlapping and (any(v.start < s or v.end > e for v in overlapping)
                             or not _extends_term(c.text, s, e, overlapping, [toks[i][0] for i in sub])):
             continue  # a vocabulary term crosses the phrase's edge, or the phrase adds nothing to it
@@ -266,7 +268,8 @@ CHECKED_SOURCES = frozenset({SET_PHRASE, PHRASAL_VERB})  # every candidate of th
 SET_PHRASE_SPECIFICITY = 0.22
 
 
-def _set_phrase(c: Comment, toks, tags, sub: list[int], spans: Taken, vocab: list[Mention]) -> Iterator[Mention]:
+def _set_phrase(c: Comment, toks, tags, sub: list[int], spans: Taken, vocab: list[Mention], ends: list[int]
+                ) -> Iterator[Mention]:
     """An everyday adjective and a noun used once in this comment ("a moderate minimum wage", "the
     registered reports") are a set phrase where other comments use them too: the corpus decides, as
     C-value over a corpus would (Frantzi et al.), so the comment keeps "minimum wage", not "wage".
@@ -274,7 +277,7 @@ def _set_phrase(c: Comment, toks, tags, sub: list[int], spans: Taken, vocab: lis
     words = [toks[i][0] for i in sub]
     s, e = toks[sub[0]][1], toks[sub[-1]][2]
     if tags[sub[-1]] not in NOUN_TAGS or specificity(words) < SET_PHRASE_SPECIFICITY or spans.covers(s, e) \
-            or any(v.start < e and s < v.end for v in vocab):
+            or overlapping_matches(vocab, ends, s, e):
         return
     surface = c.text[s:e]
     yield Mention.found(comment_id=c.id, kind="concept", surface=surface, start=s, end=e, extractor=NAME,
@@ -339,6 +342,7 @@ def _of_phrases(c: Comment, toks, tags, chunks: list[list[int]], spans: Taken, v
                 ) -> Iterator[Mention]:
     """'history of medicine', 'theory of mind', 'economies of scale': a noun, "of" and a short noun
     phrase with no determiner between them name one thing (Justeson and Katz's N-P-N term pattern)."""
+    ends = [v.end for v in vocab]
     for a, b in zip(chunks, chunks[1:]):
         head = a[-1]
         if b[0] != head + 2 or toks[head + 1][0] != "of" or len(b) > 2 or tags[head] not in NOUN_TAGS:
@@ -348,7 +352,7 @@ def _of_phrases(c: Comment, toks, tags, chunks: list[list[int]], spans: Taken, v
         words = [toks[head][0]] + [toks[i][0] for i in b]
         s, e = toks[head][1], toks[b[-1]][2]
         if words[0].lower() in PARTITIVE_HEADS or specificity(words) < OF_SPECIFICITY \
-                or any(v.start < e and s < v.end for v in vocab) or spans.covers(s, e):
+                or overlapping_matches(vocab, ends, s, e) or spans.covers(s, e):
             continue
         spans.append((s, e))
         surface = c.text[s:e]

@@ -12,12 +12,22 @@ from ..text import singular
 
 def occurs_twice(text: str, words: list[str]) -> bool:
     """Whether a phrase occurs at least twice in a text, ignoring case, hyphens and a final plural."""
-    low = _lower(text)
     lowered = [w.lower() for w in words]
     # most phrases occur once: a word that is not even twice a substring settles it without a scan
-    if any(low.count(w) < 2 for w in lowered[:-1]) or low.count(singular(lowered[-1])) < 2:
-        return False
+    # (each word's count taken once per text: the phrases of a comment share their words)
+    counts = _substring_counts(text)
+    for w in lowered[:-1] + [singular(lowered[-1])]:
+        n = counts.get(w)
+        if n is None:
+            n = counts[w] = _lower(text).count(w)
+        if n < 2:
+            return False
     return _count(text, tuple(lowered)) >= 2
+
+
+@lru_cache(maxsize=16)  # keyed by the comment's text: filled as its phrases are checked
+def _substring_counts(text: str) -> dict[str, int]:
+    return {}
 
 
 @lru_cache(maxsize=1024)  # keyed by the comment's text: it only ever hits within one comment

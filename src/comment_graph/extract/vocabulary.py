@@ -4,9 +4,10 @@ comment's tokens, longest first, with hyphen compounds checked at their edges.""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
-from itertools import compress, count
+from itertools import compress, count, islice
 from operator import itemgetter
 
 from ..models import Comment, Mention
@@ -86,12 +87,16 @@ def _vocab_matches(c: Comment, ctx: Context) -> Iterator[Mention]:
     for i in starts:
         if i < free:
             continue
+        token = toks[i][0]
+        acronym_form = token in acronyms or token[:-1] in acronyms or (
+            token.endswith(("'s", "’s")) and words[i] in first_words and _acronym_form(token, acronyms))
+        entry = trie.get(words[i])
+        if not acronym_form and (entry is None or not entry[0] and (i + 1 == len(words) or words[i + 1] not in entry[1])):
+            continue  # most starts open only longer keys, which the next word does not go on with
         # the full check (gaps, compounds, the key of the exact surface) only where the words spell a
         # key, longest first, then for one word where it may be an acronym ("RL's", "LLMs")
         tries = _key_lengths(trie, words, i)
-        token = toks[i][0]
-        if (words[i] in first_words and _acronym_form(token, acronyms)) or token in acronyms \
-                or token[:-1] in acronyms:
+        if acronym_form:
             tries.append(1)
         hit = None
         for n in tries:
@@ -116,3 +121,14 @@ def _key_lengths(trie: dict[str, list], words: list[str], i: int) -> list[int]:
             break
         entry, n = entry[1].get(words[i + n]), n + 1
     return ends[::-1]
+
+
+def overlapping_matches(vocab: list[Mention], ends: list[int], s: int, e: int) -> list[Mention]:
+    """The vocabulary matches overlapping s:e. `vocab` is in text order and its matches do not
+    overlap, so their ends (`ends`) are in order too: a bisection finds the first, not a scan."""
+    out = []
+    for v in islice(vocab, bisect_right(ends, s), None):
+        if v.start >= e:
+            break
+        out.append(v)
+    return out
