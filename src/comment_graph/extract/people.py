@@ -149,11 +149,11 @@ def _determiner_before(text: str, end: int) -> bool:
 
 
 def _common_word_then_noun(text: str, surname: str, end: int) -> bool:
-    from ..lexicon import zipf
-
+    if zipf(surname.lower()) < 4.3:
+        return False
     nxt = NEXT_WORD_RE.match(text, end)
     # "the Gemma Scope release" goes on with a noun; "Henry George worked", "Kent Ford measured" with a verb
-    return bool(nxt) and zipf(surname.lower()) >= 4.3 and nxt.group(1) not in stopwords() \
+    return bool(nxt) and nxt.group(1) not in stopwords() \
         and not _word_tag(nxt.group(1), False).startswith("VB")
 
 

@@ -201,11 +201,24 @@ def _rare_capitalised(word: str, ctx: Context) -> bool:
     return rare and word not in lex.organizations and word not in lex.acronyms and lower not in lex.concepts
 
 
+APOSTROPHE_RE = re.compile("[’']")
+# the rests that open on an apostrophe (a possessive): they can only match where one stands
+OPEN_ON_APOSTROPHE = {rest for rest in CUE_RESTS.values() if re.match(r"\[’\\?'\]", rest.pattern)}
+
+
 def _surname_cue_spans(text: str, ctx: Context) -> Iterator[tuple[int, int]]:
     """Where a surname cue marks a rare capitalised word as a person's surname."""
+    apostrophes = None  # where the rests that open on an apostrophe can match: found once, if asked
     for pattern, every, some in SURNAME_CUES:
-        if not (all(w in text for w in every) and any(w in text for w in some)) \
-                or (pattern in CUE_RESTS and CUE_RESTS[pattern].search(text) is None):
+        if not (all(w in text for w in every) and any(w in text for w in some)):
+            continue
+        rest = CUE_RESTS.get(pattern)
+        if rest in OPEN_ON_APOSTROPHE:
+            if apostrophes is None:
+                apostrophes = [m.start() for m in APOSTROPHE_RE.finditer(text)]
+            if not any(rest.match(text, i) for i in apostrophes):
+                continue  # a match only at an apostrophe: a few anchored tries, not a scan of the text
+        elif rest is not None and rest.search(text) is None:
             continue
         for m in pattern.finditer(text):
             for g in range(1, (m.lastindex or 0) + 1):
