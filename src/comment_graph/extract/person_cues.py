@@ -43,6 +43,11 @@ SPEECH_RE = re.compile("(" + not_after(r"[\w@’'-]", "[A-Z]") + rf"{WORD[5:]})(
                        rf"explicitly|already|recently|once)\s+){{0,2}}(?:{SAY_VERBS})\b")
 ADDRESS_RE = re.compile(rf"(?:^|[\n.!?]\s*|\()(?:[Hh]i|[Hh]ey|[Hh]ello|[Tt]hanks|[Tt]hank you|[Cc]c|[Dd]ear)[,:]?\s+"
                         rf"({WORD})\b(?![ \t]+[A-Z])")
+# ADDRESS_RE without the text's start as an opening, each other opening written to open on a literal:
+# then the engine skips in C to the characters they open with, where "^" has it try every position
+GREETING = rf"(?:[Hh]i|[Hh]ey|[Hh]ello|[Tt]hanks|[Tt]hank you|[Cc]c|[Dd]ear)[,:]?\s+({WORD})\b(?![ \t]+[A-Z])"
+GREETING_RE = re.compile(GREETING)
+ADDRESS_AFTER_OPENING_RE = re.compile(rf"(?:\n\s*|\.\s*|!\s*|\?\s*|\(){GREETING}")
 COAUTHOR_RE = re.compile(rf"(?<![\w’'-])({WORD})\s+(?:and|&)\s+(?:his |her |their )?(?:colleagues|coauthors|"
                          rf"co-authors|collaborators|coworkers|co-workers)\b")
 # vocative: a reply opening on the name of whom it answers, "Greg, the estimator was…" (first names only:
@@ -88,6 +93,16 @@ def _vocatives(text: str) -> Iterator[re.Match]:
             pos = m.start() + 1
 
 
+def _addresses(text: str) -> Iterator[re.Match]:
+    """The matches of ADDRESS_RE.finditer(text) (their group 1 the same): a greeting opening the text,
+    then the matches after an opening from where that one ends."""
+    pos = 0
+    if (m := GREETING_RE.match(text)) is not None:
+        yield m
+        pos = m.end()
+    yield from ADDRESS_AFTER_OPENING_RE.finditer(text, pos)
+
+
 # a word after one of these is the object of a phrase inside the subject: in "the post on Litestream
 # explains" or "the paper by Okafor argues" the post or the paper speaks, not the named word
 PHRASE_OPENERS = frozenset("on of about in for from by with at into than like".split())
@@ -116,7 +131,9 @@ def cued_people(c: Comment, ctx: Context, spans: list) -> Iterator[Mention]:
     for pattern, why in CUES:
         if pattern is COAUTHOR_RE and not any(w in c.text for w in ("colleag", "author", "collabor", "worker")):
             continue  # most comments cite no one with coauthors: skip the scan
-        for m in _vocatives(c.text) if pattern is VOCATIVE_RE else pattern.finditer(c.text):
+        matches = _vocatives(c.text) if pattern is VOCATIVE_RE else _addresses(c.text) if pattern is ADDRESS_RE \
+            else pattern.finditer(c.text)
+        for m in matches:
             s, e = m.span(1)
             if covered(spans, s, e) or not _personal(m.group(1), ctx):
                 continue
