@@ -367,7 +367,7 @@ def find_concepts(c: Comment, ctx: Context) -> Iterator[Mention]:
     tags, in_chunk = sentence_openers(c.text, starts, *_tag_and_chunk(words), _name_test(ctx))
     spans = Taken(len(c.text))
     yield from _abbreviation_definitions(c, spans)
-    vocab = [m for m in _vocab_matches(c, ctx) if not spans.covers(m.start, m.end)]
+    vocab = [m for m in _vocab_matches(c, ctx, (words, starts, ends)) if not spans.covers(m.start, m.end)]
     yield from vocab
     yield from _quoted_terms(c, spans)
     yield from find_terms(c, ctx, spans)

@@ -71,9 +71,13 @@ def _acronym_form(token: str, acronyms) -> bool:
     return surface in acronyms or (surface.endswith("s") and surface[:-1] in acronyms)
 
 
-def _vocab_matches(c: Comment, ctx: Context) -> Iterator[Mention]:
-    """Longest vocabulary match at each position, over words and the parts of hyphen compounds."""
-    strings, token_starts, token_ends = token_columns(c.text, FINE_TOKEN_RE)  # hyphen compounds in parts
+def _vocab_matches(c: Comment, ctx: Context, columns: tuple[list[str], list[int], list[int]] | None = None
+                   ) -> Iterator[Mention]:
+    """Longest vocabulary match at each position, over words and the parts of hyphen compounds.
+    `columns`, if given, are the comment's `token_columns`, which the parts are read from."""
+    # hyphen compounds in parts
+    strings, token_starts, token_ends = token_columns(c.text, FINE_TOKEN_RE) if columns is None \
+        else fine_columns(*columns)
     toks = list(zip(strings, token_starts, token_ends))
     lex = ctx.lexicons
     words = list(map(_vocab_word, strings))
@@ -108,6 +112,36 @@ def _vocab_matches(c: Comment, ctx: Context) -> Iterator[Mention]:
             yield Mention.found(comment_id=c.id, kind="concept", surface=c.text[s:e], start=s, end=e,
                                 extractor=NAME, score=1.0, key=concept_key(pref), attrs={"source": "vocabulary"})
             free = i + n
+
+
+JOINER_RE = re.compile(r"[-/]")
+
+
+def fine_columns(words: list[str], starts: list[int], ends: list[int]) -> tuple[list[str], list[int], list[int]]:
+    """What `token_columns(text, FINE_TOKEN_RE)` gives, read from `token_columns(text)`: the word
+    tokens, an "@" or "#" before one dropped, split at the hyphens and slashes that join their parts
+    (TOKEN_RE takes those as joiners only before a letter or digit, so every part is a fine token);
+    the other tokens are punctuation, which FINE_TOKEN_RE skips. One pass over tokens the caller
+    has anyway costs half a second scan of the text."""
+    fine_words: list[str] = []
+    fine_starts: list[int] = []
+    fine_ends: list[int] = []
+    for word, s, e in zip(words, starts, ends):
+        if not word[0].isalnum():  # str.isalnum: the characters [^\W_] matches
+            if len(word) == 1 or word[0] not in "@#":
+                continue
+            word, s = word[1:], s + 1
+        if "-" in word or "/" in word:
+            for part in JOINER_RE.split(word):
+                fine_words.append(part)
+                fine_starts.append(s)
+                fine_ends.append(s + len(part))
+                s += len(part) + 1
+        else:
+            fine_words.append(word)
+            fine_starts.append(s)
+            fine_ends.append(e)
+    return fine_words, fine_starts, fine_ends
 
 
 def _key_lengths(trie: dict[str, list], words: list[str], i: int) -> list[int]:
