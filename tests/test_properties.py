@@ -291,3 +291,43 @@ def test_unique_ids_are_distinct_and_keep_every_first_use(ids):
     firsts = {i: n for n, i in reversed(list(enumerate(ids)))}
     assert all(out[n] == i for i, n in firsts.items())  # the first use of an id keeps it
     assert all(new == old or new.startswith(old + "-") for old, new in zip(ids, out))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(TEXT, st.text(alphabet="aZ_9-'’.&/+@# \n²½é\u0301", max_size=60)))
+def test_fine_tokens_read_from_the_tokens_are_the_fine_patterns_matches(text):
+    """The vocabulary reads the parts of hyphen compounds from the comment's tokens instead of a
+    second scan: they must be exactly what FINE_TOKEN_RE finds."""
+    from comment_graph.extract.vocabulary import FINE_TOKEN_RE, fine_columns
+    from comment_graph.text import token_columns
+
+    assert fine_columns(*token_columns(text)) == token_columns(text, FINE_TOKEN_RE)
+
+
+GREETING_TEXT = st.lists(st.tuples(st.sampled_from(["Hi", "hi", "Hey", "Hello", "Thanks", "Thank you", "cc", "Dear", "Bob",
+                                                    "bob", "Alice", "Al Bo", "x", "(", ".", "!", "?", ",", ":"]),
+                                   st.sampled_from(["", " ", "  ", "\n", "\t", ", ", "\u00a0"])),
+                         min_size=1, max_size=12).map(lambda parts: "".join(w + sep for w, sep in parts))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(GREETING_TEXT, TEXT))
+def test_addresses_are_the_address_patterns_matches(text):
+    """The address cue is searched from its openings (the text's start tried once): the names it
+    finds must be those ADDRESS_RE finds at every position."""
+    from comment_graph.extract.person_cues import ADDRESS_RE, _addresses
+
+    assert [m.span(1) for m in _addresses(text)] == [m.span(1) for m in ADDRESS_RE.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(NAME_TEXT, TEXT))
+def test_surname_cues_tried_at_apostrophes_find_what_a_scan_finds(text):
+    """Rests of the surname cues that open on an apostrophe are tried only where one stands: a
+    cue is skipped exactly when a search of the whole text would find no rest either."""
+    from comment_graph.extract.person_cues import APOSTROPHE_RE, OPEN_ON_APOSTROPHE
+
+    assert len(OPEN_ON_APOSTROPHE) == 3
+    at = [m.start() for m in APOSTROPHE_RE.finditer(text)]
+    for rest in OPEN_ON_APOSTROPHE:
+        assert any(rest.match(text, i) for i in at) == (rest.search(text) is not None)
