@@ -121,8 +121,8 @@ def fine_columns(words: list[str], starts: list[int], ends: list[int]) -> tuple[
     """What `token_columns(text, FINE_TOKEN_RE)` gives, read from `token_columns(text)`: the word
     tokens, an "@" or "#" before one dropped, split at the hyphens and slashes that join their parts
     (TOKEN_RE takes those as joiners only before a letter or digit, so every part is a fine token);
-    the other tokens are punctuation, which FINE_TOKEN_RE skips. One pass over tokens the caller
-    has anyway costs half a second scan of the text."""
+    the other tokens are punctuation, which FINE_TOKEN_RE skips. One pass over the tokens the
+    caller has anyway costs about half what a second scan of the text would."""
     fine_words: list[str] = []
     fine_starts: list[int] = []
     fine_ends: list[int] = []
