@@ -338,3 +338,16 @@ def test_a_record_signed_by_its_own_author_names_no_one_by_the_signature(tmp_pat
     named = {(m.comment_id, m.surface) for m in kg.mentions if m.kind == "person"}
     # the signature, the byline line and a quote header (marked "> ") are no mentions; a name in the words is
     assert named == {("b", "old_salt"), ("c", "old_salt")}
+
+
+def test_a_fediverse_reply_handle_is_the_author_the_card_names(tmp_path):
+    page = ("Mastodon\nIdris Kagame\n@idrisk@fosstodon.example\n1h\nDid you publish DMARC records from day one?\n"
+            "↩ 1 ⇄ 0 ★ 4\nMaren Holt\n@maren@scholar.example\n40m\n"
+            "@idrisk yes, and a strict policy only after a month of reports.\n↩ 0 ⇄ 1 ★ 6\n")
+    kg = build_text(tmp_path, page)
+    people = {e.label: e for e in kg.all_entities.values() if e.kind == "person"}
+    # '@idrisk' on the server's page is idrisk@fosstodon.example, named as the card names him
+    assert set(people) == {"Idris Kagame", "Maren Holt"}
+    assert people["Idris Kagame"].accounts == ["idrisk@fosstodon.example"]
+    handle = next(m for m in kg.mentions if m.surface == "@idrisk")
+    assert kg.all_entities[handle.entity_id] is people["Idris Kagame"]

@@ -360,3 +360,90 @@ def test_a_comment_signed_at_its_end_has_its_signer_for_author(tmp_path):
     kg = comment_graph.build(page)
     assert [c.author for c in kg.comments] == ["old_salt", "Mira Kovac"]
     assert {m.surface for m in kg.mentions if m.kind == "person"} == {"@old_salt"}
+
+
+FEDIVERSE_THREAD = """scholar.example is part of the decentralized social network powered by Mastodon.
+Dr. Maren Holt
+@maren@scholar.example
+Thread: what a year of running our lab's own mail server taught us. 🧵
+Spam filtering was the easy part; deliverability to the big providers was not.
+Jan 3, 2025, 09:40 · Web · 12 boosts · 30 favourites
+Idris Kagame
+@idrisk@fosstodon.example
+1h
+@maren did you end up publishing SPF and DMARC records from day one?
+↩ 1 ⇄ 0 ★ 4
+Dr. Maren Holt
+@maren@scholar.example
+40m
+@idrisk yes, and a strict policy only after a month of reports.
+↩ 0 ⇄ 1 ★ 6
+"""
+
+
+def test_a_fediverse_byline_stays_one_when_its_author_writes_twice_and_keeps_the_display_name():
+    # the handle line repeats word for word, as buttons do; it is still each post's byline
+    seg = segment_text(FEDIVERSE_THREAD)
+    assert seg.engine == "fediverse"
+    assert [c.author for c in seg.comments] == ["maren@scholar.example", "idrisk@fosstodon.example",
+                                                "maren@scholar.example"]
+    # the name the card prints over the handle, honorific dropped
+    assert [c.extra.get("author_name") for c in seg.comments] == ["Maren Holt", "Idris Kagame", "Maren Holt"]
+    assert texts(seg)[2] == "@idrisk yes, and a strict policy only after a month of reports."
+
+
+SUBSTACK_COMMENTS = """The Quiet Harbour
+Subscribe
+Sign in
+Why ferries lose money
+Dana Ortiz
+Mar 2, 2024
+88
+14
+Share
+Discussion about this post
+Comments
+Restacks
+Write a comment...
+Top
+Latest
+Discussion
+Olu Bamidele
+Mar 2
+The fuel numbers surprised me more than the wages.
+Like (9)
+Reply
+Share
+1 reply by Dana Ortiz
+Dana Ortiz
+Mar 3
+Author
+Fuel is a third of the cost on the long routes, less on the short ones.
+Like (4)
+Reply
+Share
+Pia M.
+Mar 3
+Our island's ferry went electric last year and the fuel line vanished.
+Like (2)
+Reply
+Share
+Dana Ortiz
+Mar 4
+Author
+Pia, that is the case I want to write about next.
+Like (1)
+Reply
+Share
+12 more comments...
+Get the app
+Substack is the home for great culture
+"""
+
+
+def test_substack_cards_name_each_author_and_leave_the_interface_out():
+    seg = segment_text(SUBSTACK_COMMENTS)
+    assert seg.engine == "substack"
+    # the post's author writes twice (a repeated name line, yet a byline); "Pia M." ends in an initial
+    assert [c.author for c in seg.comments] == ["Olu Bamidele", "Dana Ortiz", "Pia M.", "Dana Ortiz"]
+    assert all(c.text.count(".") == 1 and "\n" not in c.text for c in seg.comments)

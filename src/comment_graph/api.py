@@ -244,7 +244,8 @@ def _context(comments: list[Comment], lex, page_author: str | None, page_titles:
         if progress:
             progress("survey", end, len(comments))
     ctx.authors = {c.author for c in comments if c.author}
-    ctx.corpus_full_names |= {a for a in ctx.authors if " " in a and a[0].isupper()}
+    names = {*ctx.authors, *(c.extra["author_name"] for c in comments if c.extra.get("author_name"))}
+    ctx.corpus_full_names |= {a for a in names if " " in a and a[0].isupper()}
     return ctx
 
 

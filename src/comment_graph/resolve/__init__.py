@@ -24,7 +24,7 @@ from ..text import fold
 from ..extract.names import ORG_SUFFIXES
 from .concepts import SHORT_COMMENT_WORDS, _broader, _concept_entities, _corpus_checked
 from .ids import ENTITY, KIND_PRIORITY, LINK, NAMED, _Ids
-from .people import PeopleResolver, _authors, _people, _person
+from .people import PeopleResolver, _authors, _people, _person, author_names
 from .ranking import rank_concepts
 
 __all__ = ["PeopleResolver", "Resolution", "drop_overlaps", "rank_concepts", "resolve"]
@@ -182,12 +182,13 @@ def resolve(comments: list[Comment], mentions: list[Mention], lex: Lexicons, *, 
     for m in mentions:
         by_kind[m.kind].append(m)
     authors = {c.author for c in comments if c.author}
-    res = PeopleResolver(lex, page_author, full_names, authors)
+    names = author_names(comments)
+    res = PeopleResolver(lex, page_author, full_names, authors, names)
     people = _people(by_kind["person"], res, ids, entities)
     author_ids = _authors(comments, res, ids, entities)
     _organizations(by_kind["organization"], lex, ids, entities)
     people = _eponymous_bodies(people, by_kind["organization"])
-    _works(by_kind["work"], PeopleResolver(lex, page_author, full_names, authors), ids, entities)
+    _works(by_kind["work"], PeopleResolver(lex, page_author, full_names, authors, names), ids, entities)
     position = {c.id: i for i, c in enumerate(comments)}
     _concept_entities(by_kind["concept"], lex, ids, entities, position)
     resolved = [m for m in mentions if m.kind != "person"] + people

@@ -9,6 +9,7 @@ which the RDF export writes on the evidence annotation."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from ..lexicon import Lexicons
@@ -17,11 +18,23 @@ from ..urls import handle_key
 from .ids import _Ids
 
 
+FEDIVERSE_ACCOUNT_RE = re.compile(r"[\w.]+@[\w-]+(\.[\w-]+)+")
+
+
+def author_names(comments: list[Comment]) -> dict[str, str]:
+    """account -> the person's name, where a comment card prints one over the account's handle."""
+    return {c.author: c.extra["author_name"] for c in comments if c.author and c.extra.get("author_name")}
+
+
 class PeopleResolver:
     def __init__(self, lex: Lexicons, page_author: str | None, full_names: set[str],
-                 authors: set[str] = frozenset()) -> None:
+                 authors: set[str] = frozenset(), author_names: dict[str, str] | None = None) -> None:
         self.lex, self.page_author = lex, page_author
+        self.author_names = author_names or {}  # account -> the name its cards print ('treyes@…' -> 'Tomás Reyes')
         self.handles = {handle_key(a): a for a in sorted(authors)}  # '@quintin_pope' -> 'Quintin Pope'
+        for a in sorted(authors):
+            if FEDIVERSE_ACCOUNT_RE.fullmatch(a):  # '@treyes' on the server's page means treyes@fediscience.org
+                self.handles.setdefault(handle_key(a.split("@")[0]), a)
         self._memo: dict[str, str] = {}
         self._by_surname: dict[str, list[str]] = defaultdict(list)
         for entry in {id(e): e for e in lex.people.values()}.values():
@@ -35,7 +48,7 @@ class PeopleResolver:
             self._by_part[words[-1]].add(n)
         # comment authors by the first name of their display name: "thanks, Alex" on a thread Alex Chen wrote in
         self._author_by_first: dict[str, set[str]] = defaultdict(set)
-        for a in authors:
+        for a in {*authors, *self.author_names.values()}:
             if " " in a.strip() and a[:1].isupper():
                 self._author_by_first[a.split()[0]].add(self.canonical_full(a))
         self._lexicon_by_first: dict[str, list] = defaultdict(list)  # first name -> lexicon entries
@@ -109,6 +122,7 @@ class PeopleResolver:
 
     def author(self, name: str) -> str:
         """The person behind a comment author's name (a display name or a handle)."""
+        name = self.author_names.get(name, name)
         return self.canonical_full(name) if " " in name.strip() and name[:1].isupper() else name
 
     def resolve(self, m: Mention, near: frozenset[str] = frozenset()) -> tuple[str, bool, str]:

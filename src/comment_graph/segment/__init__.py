@@ -23,7 +23,7 @@ from .boundaries import SIGNATURE_RE, _group
 from .engines import Layout, layout_for
 from .furniture import POST_TITLE_OVER_META, classify_furniture, is_delimited
 from .paragraphs import Paragraph, paragraph_unit, split_paragraphs
-from .profile import mark_header
+from .profile import mark_header, profile_owner
 from .quotes import find_repeats, quote_features
 
 __all__ = ["Paragraph", "Segmentation", "segment_text", "split_paragraphs"]
@@ -52,7 +52,8 @@ def segment_text(text: str, source: str = "", *, strategy: str = "auto",
     layout, votes = layout_for(text)
     unit = paragraph_unit(text)
     paras = _unglue_bylines(text, split_paragraphs(text, unit), layout)
-    found_author = classify_furniture(paras, layout)
+    classify_furniture(paras, layout)
+    found_author = profile_owner(paras)
     mark_header(paras, layout)
     author = page_author or found_author
     body_runs = _runs(paras)
@@ -152,6 +153,8 @@ def _runs_in_context(paras: list[Paragraph]) -> list[tuple[dict, list[Paragraph]
             meta = {**meta, "title": p.title, "over_meta": p.why == POST_TITLE_OVER_META}
         if p.byline:
             meta = {**meta, "author": p.byline}
+            if p.display_name:
+                meta["author_name"] = p.display_name
     if current:
         runs.append((meta, current))
     if runs and paras[0].role == "author" and not runs[0][0].get("over_meta"):
@@ -167,7 +170,8 @@ def _comment(text: str, group: list[Paragraph], index: int, source: str, meta: d
     quotes = [Quote(start=p.start - start, end=p.end - start, text=p.text, score=min(1.0, p.quote),
                     reasons=p.quote_reasons) for p in group if p.quote >= 0.5]
     return Comment(id="c-" + digest(body, 10), text=body, index=index, source=source,
-                   post_title=meta.get("title"), author=meta.get("author") or _signed_by(body), quotes=quotes)
+                   post_title=meta.get("title"), author=meta.get("author") or _signed_by(body), quotes=quotes,
+                   extra={"author_name": meta["author_name"]} if meta.get("author_name") else {})
 
 
 def _signed_by(body: str) -> str | None:

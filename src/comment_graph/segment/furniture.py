@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..text import data_lines
 from .engines import Layout
+from .cards import INITIAL_RE, PERSON_NAME_RE, SYMBOLS_AFTER_RE, bare_name, names_handle, under_byline
 from .paragraphs import Paragraph
 
 FURNITURE_RE = re.compile(
@@ -229,15 +230,16 @@ def _line_kind(line: str, layout: Layout | None = None) -> tuple[str | None, str
 # ---- page furniture among paragraphs -------------------------------------------
 
 
-def classify_furniture(paras: list[Paragraph], layout: Layout | None = None) -> str | None:
-    """Mark furniture paragraphs in place (with why); return the page author's name if the header gives one."""
+def classify_furniture(paras: list[Paragraph], layout: Layout | None = None) -> None:
+    """Mark furniture paragraphs in place (with why); `profile.profile_owner` then reads the header."""
     seen_body = False
     repeated = _repeated_interface_lines(paras)
     for p in paras:
-        if p.text.strip() in repeated:
-            p.role, p.why = "furniture", "a short line the page repeats word for word (its interface)"
-            continue
         info = classify_block(p.text, at_page_start=not seen_body, layout=layout)
+        if p.text.strip() in repeated and not (info and info.role == "byline"):
+            # a byline stays one however often its author writes ("@ines@scholar.social" over each post)
+            p.role, p.why = "furniture", REPEATED_LINE
+            continue
         if info is None:
             seen_body = True
             continue
@@ -245,10 +247,10 @@ def classify_furniture(paras: list[Paragraph], layout: Layout | None = None) -> 
     _name_over_byline(paras)
     _page_title_before_meta(paras)
     _lone_titles_are_text(paras)
-    return _profile_header(paras)
 
 
 INTERFACE_LINE_WORDS = 6
+REPEATED_LINE = "a short line the page repeats word for word (its interface)"
 
 
 def _repeated_interface_lines(paras: list[Paragraph]) -> set[str]:
@@ -263,16 +265,25 @@ def _name_over_byline(paras: list[Paragraph]) -> None:
     """Fediverse and forum cards put a display name on its own line right above the byline (a handle,
     a date): a short line without a sentence end there is part of the byline, not a comment."""
     for i, (a, b) in enumerate(zip(paras, paras[1:])):
-        if b.role not in ("byline", "furniture") or a.role not in ("body", "title") or "\n" in a.text \
-                or len(words_of(a.text, limit=6)) > 5 \
-                or a.text.endswith((".", "?", "!", ":", ",")):
+        name = a.text.strip()
+        # an author who writes twice prints the same name line twice: repeated, yet no button
+        shown = SYMBOLS_AFTER_RE.sub("", name)  # 'Kasia 🔬': the name, not the emoji after it
+        # a name over a handle's byline is the handle's owner; over a date, it must read as a name
+        repeated_name = a.why == REPEATED_LINE and bool(PERSON_NAME_RE.fullmatch(shown)) and (
+            names_handle(shown, b.byline or "") if b.role == "byline" else looks_like_name(INITIAL_RE.sub("", bare_name(shown))))
+        if b.role not in ("byline", "furniture") or (a.role not in ("body", "title") and not repeated_name) \
+                or "\n" in name or len(words_of(name, limit=6)) > 5 \
+                or (name.endswith((".", "?", "!", ":", ",")) and not PERSON_NAME_RE.fullmatch(name)):
             continue
         # a bare handle or name over date/karma lines ("18h", "•", "Mar 3") is a byline split over
         # several lines (Discourse, GreaterWrong, new Reddit, Substack, modern ForumMagnum)
-        dated = b.role == "furniture" and _dated_furniture(paras[i + 1:i + 4]) and _name_shaped(a.text.strip())
+        dated = b.role == "furniture" and _dated_furniture(paras[i + 1:i + 4]) and (
+            name_shaped(name) or bool(PERSON_NAME_RE.fullmatch(name)))
         if b.role == "byline" or dated:
             a.role, a.why = "byline" if dated else "furniture", "display name above a byline"
-            a.byline = a.text.strip().lstrip("@") if dated else None
+            a.byline = bare_name(name.lstrip("@")) if dated else None
+            if b.role == "byline" and b.byline and names_handle(shown, b.byline):
+                b.display_name = bare_name(shown)  # the handle's owner: the comment's author by name
 
 
 def _dated_furniture(following: list[Paragraph]) -> bool:
@@ -285,7 +296,7 @@ def _dated_furniture(following: list[Paragraph]) -> bool:
     return False
 
 
-def _name_shaped(s: str) -> bool:
+def name_shaped(s: str) -> bool:
     """A handle ('kestrel_grey', '@jun') or a name of up to four capitalised words."""
     words = s.split()
     return bool(HANDLE_RE.match(s)) or looks_like_name(s) or (
@@ -323,7 +334,10 @@ def _page_title_before_meta(paras: list[Paragraph]) -> None:
     # right after a comment's text (no "Reply" between) a short line over a karma line may be the
     # comment's last line: a title only where the page does so again, at least twice
     after_text = sum(before.role == "body" for before, _ in over_meta)
+    below_bylines = under_byline(paras)
     for before, p in over_meta:
+        if id(p) in below_bylines:
+            continue  # a line right under a byline (and its age) is the text; a post's title sits above one
         if before.role in ("furniture", "title", "author") or (before.role == "body" and after_text >= 2):
             p.role, p.title, p.why = "title", p.text.strip(), POST_TITLE_OVER_META
 
@@ -335,52 +349,6 @@ def _title_shaped(p: Paragraph) -> bool:
 
 
 SENTENCE_BREAK_RE = re.compile(r"[.!?][\"”’)]?\s+[A-Z\"“‘(]")
-
-
-# a page heading that names whose comments these are: "Comments by Ines Varga", "Ines Varga's comments"
-OWNER_HEADING_RE = re.compile(r"(?:(?:comments|posts|answers|replies|activity) (?:by|of|from) (?P<a>.+)"
-                              r"|(?P<b>.+?)[’']s? (?:comments|posts|answers|replies|activity))", re.IGNORECASE)
-
-
-def _profile_header(paras: list[Paragraph]) -> str | None:
-    """A profile page opens with its owner's name, maybe a bio, then navigation."""
-    heading = OWNER_HEADING_RE.fullmatch(paras[0].text.strip()) if paras else None
-    owner = heading and (heading["a"] or heading["b"]).strip()
-    if owner and _name_shaped(owner):
-        paras[0].role, paras[0].title, paras[0].why = "author", None, "heading naming the profile's owner"
-        return owner
-    if paras and paras[0].role == "body":
-        return _owner_card(paras)
-    if not paras or paras[0].role == "byline":
-        return None
-    first_line = paras[0].text.strip().split("\n")[0]
-    if not looks_like_name(first_line):
-        return _owner_card(paras)
-    paras[0].role, paras[0].why = "author", "profile owner's name"
-    for k in (1, 2):  # a bio: prose right under the name, closed by more header lines
-        if k + 1 < len(paras) and paras[k].role == "body" and paras[k + 1].role != "body":
-            paras[k].role, paras[k].why = "bio", "prose under the profile name, closed by header lines"
-            break
-        if k < len(paras) and paras[k].role == "body":
-            break
-    return first_line
-
-
-def _owner_card(paras: list[Paragraph]) -> str | None:
-    """Below the site's navigation, a profile card: the owner's name or handle alone on a line, right
-    above their karma, reputation or join date (GreaterWrong, Discourse and Reddit user pages)."""
-    for k in range(min(4, len(paras) - 1)):
-        p, stats = paras[k], paras[k + 1]
-        if p.role == "body" and "\n" not in p.text.strip() and _name_shaped(p.text.strip()) \
-                and len(stats.text.split()) <= 8 and PROFILE_STATS_RE.search(stats.text):
-            if all(q.role not in ("body", "byline") for q in paras[:k]):
-                p.role, p.why = "author", "profile owner's name, above their profile's statistics"
-                if stats.role == "body":
-                    stats.role, stats.why = "furniture", "the profile's statistics (karma, join date)"
-                return p.text.strip()
-        if p.role in ("body", "byline"):
-            return None
-    return None
 
 
 def is_delimited(paras: list[Paragraph]) -> bool:

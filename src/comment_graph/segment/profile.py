@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 
 from .engines import Layout
-from .furniture import HANDLE_RE, MONTHS, PROFILE_STATS_RE, looks_like_name, words_of
 from .paragraphs import Paragraph
+from .furniture import HANDLE_RE, MONTHS, PROFILE_STATS_RE, looks_like_name, name_shaped, words_of
 
 TOP = 15              # a header sits within the page's first paragraphs
 MAX_BIO_WORDS = 120   # a header paragraph longer than this is a comment, whatever surrounds it
@@ -101,3 +101,49 @@ def _before_recurring_titles(paras: list[Paragraph]) -> tuple[int | None, str]:
     if all("\n" not in p.text and _words(p) <= 25 for p in paras[:titles[0]]):
         return titles[0], "tagline above the first post title"
     return None, ""
+
+
+# a page heading that names whose comments these are: "Comments by Ines Varga", "Ines Varga's comments"
+OWNER_HEADING_RE = re.compile(r"(?:(?:comments|posts|answers|replies|activity) (?:by|of|from) (?P<a>.+)"
+                              r"|(?P<b>.+?)[’']s? (?:comments|posts|answers|replies|activity))", re.IGNORECASE)
+
+
+def profile_owner(paras: list[Paragraph]) -> str | None:
+    """A profile page opens with its owner's name, maybe a bio, then navigation."""
+    heading = OWNER_HEADING_RE.fullmatch(paras[0].text.strip()) if paras else None
+    owner = heading and (heading["a"] or heading["b"]).strip()
+    if owner and name_shaped(owner):
+        paras[0].role, paras[0].title, paras[0].why = "author", None, "heading naming the profile's owner"
+        return owner
+    if paras and paras[0].role == "body":
+        return _owner_card(paras)
+    if not paras or paras[0].role == "byline":
+        return None
+    first_line = paras[0].text.strip().split("\n")[0]
+    if not looks_like_name(first_line):
+        return _owner_card(paras)
+    paras[0].role, paras[0].why = "author", "profile owner's name"
+    for k in (1, 2):  # a bio: prose right under the name, closed by more header lines
+        if k + 1 < len(paras) and paras[k].role == "body" and paras[k + 1].role != "body":
+            paras[k].role, paras[k].why = "bio", "prose under the profile name, closed by header lines"
+            break
+        if k < len(paras) and paras[k].role == "body":
+            break
+    return first_line
+
+
+def _owner_card(paras: list[Paragraph]) -> str | None:
+    """Below the site's navigation, a profile card: the owner's name or handle alone on a line, right
+    above their karma, reputation or join date (GreaterWrong, Discourse and Reddit user pages)."""
+    for k in range(min(4, len(paras) - 1)):
+        p, stats = paras[k], paras[k + 1]
+        if p.role == "body" and "\n" not in p.text.strip() and name_shaped(p.text.strip()) \
+                and len(stats.text.split()) <= 8 and PROFILE_STATS_RE.search(stats.text):
+            if all(q.role not in ("body", "byline") for q in paras[:k]):
+                p.role, p.why = "author", "profile owner's name, above their profile's statistics"
+                if stats.role == "body":
+                    stats.role, stats.why = "furniture", "the profile's statistics (karma, join date)"
+                return p.text.strip()
+        if p.role in ("body", "byline"):
+            return None
+    return None
