@@ -65,6 +65,15 @@ def test_filter_drops_fragments_and_generic_words(tmp_path):
     assert "gradient descent" in labels
 
 
+def test_an_adjective_before_a_noun_compound_leaves_the_compound_a_concept_too(tmp_path):
+    kg = build_text(tmp_path, "The harbour town ran a chronic trade deficit for decades, yet the outflow barely "
+                              "dented the regional money supply.")
+    labels = {e.label.lower() for e in kg.entities_of("concept")}
+    assert {"trade deficit", "money supply"} <= labels
+    compound = next(m for m in kg.mentions if m.surface == "money supply")
+    assert compound.attrs["source"] == "head compound"
+
+
 def test_concept_keys():
     assert concept_key("Reward-Shaping") == concept_key("reward shapings") == "reward shaping"
     assert concept_key("large language models") == "large language model"

@@ -25,6 +25,7 @@ from .tagging import (ACRONYM_RE, _is_word, _tag, _tag_and_chunk, _word_tag, pos
                       specificity)
 from .recurrence import occurs_twice
 from .terms import PHRASAL_VERB, QUOTED_TERM, find_terms, particle_verb_phrases
+from .topics import topic_of_talk
 from .vocabulary import NAME, _vocab_matches, overlapping_matches
 
 NOUN_TAGS = {"NN", "NNS"}
@@ -208,36 +209,11 @@ def _recurring_tail(words: list[str], text: str) -> bool:
     return any(occurs_twice(text, words[k:]) for k in range(len(words) - 1))
 
 
-# Nouns of talk about a topic rather than of the topic: "the monopsony explanation", "the priming literature",
-# "the influence-seeking systems story", "the MOND people" discuss monopsony, priming, the systems, MOND
-DISCOURSE_HEADS = frozenset("""explanation explanations angle story idea literature debate discussion framing
-narrative crowd people folks camp""".split())
-MODIFIER_TAGS = NOUN_TAGS | {"NNP", "VBG"}
-
-
-# Nouns of a generic stage or undertaking: after a hyphenated compound ("the streak-masking step", "a local
-# hill-climbing process", "the whole maybe-async effort") the compound names the process, which is the topic
-PROCESS_HEADS = frozenset("step steps process processes stage phase effort efforts procedure".split())
-
-
-def _topic_of_talk(idx: list[int], toks, tags) -> list[int] | None:
-    """The words before a noun of talk (`DISCOURSE_HEADS`) that end in a noun: the topic talked about;
-    or the hyphenated compound before a noun of process (`PROCESS_HEADS`)."""
-    if len(idx) < 2:
-        return None
-    head, before = toks[idx[-1]][0].lower(), toks[idx[-2]][0]
-    if head in DISCOURSE_HEADS and tags[idx[-2]] in MODIFIER_TAGS:
-        return idx[:-1]
-    if head in PROCESS_HEADS and "-" in before.strip("-"):
-        return idx[:-1]
-    return None
-
-
 def _phrases(c: Comment, toks, tags, chunks: list[list[int]], spans: Taken, vocab: list[Mention]) -> Iterator[Mention]:
     ends = [v.end for v in vocab]
     for idx in chunks:
         passed_over: list[list[int]] = []
-        topic = _topic_of_talk(idx, toks, tags)
+        topic = topic_of_talk(idx, toks, tags)
         best = (topic and _best_suffix(topic, toks, tags, c.text, passed_over)) \
             or _best_suffix(idx, toks, tags, c.text, passed_over)
         if passed_over:
@@ -259,6 +235,21 @@ def _phrases(c: Comment, toks, tags, chunks: list[list[int]], spans: Taken, voca
         yield Mention.found(comment_id=c.id, kind="concept", surface=surface, start=s, end=e, extractor=NAME,
                       score=score, key=concept_key(surface), attrs={"source": "noun phrase"},
                       corpus_checked=score == CORPUS_CHECKED)
+        yield from _head_compound(c, toks, tags, sub, score)
+
+
+def _head_compound(c: Comment, toks, tags, sub: list[int], score: float) -> Iterator[Mention]:
+    """The compound of two common nouns that heads a phrase an adjective opens ("the imperial money
+    supply", "a chronic trade deficit"): the term the phrase is an instance of, and the node other
+    comments that use the term meet (C-value's nested term, Frantzi et al.)."""
+    if len(sub) != 3 or tags[sub[0]] != "JJ" or "-" in toks[sub[0]][0] \
+            or tags[sub[1]] not in NOUN_TAGS or tags[sub[2]] not in NOUN_TAGS:
+        return
+    s, e = toks[sub[1]][1], toks[sub[2]][2]
+    surface = c.text[s:e]
+    yield Mention.found(comment_id=c.id, kind="concept", surface=surface, start=s, end=e, extractor=NAME,
+                        score=round(max(score - 0.05, 0.45), 3), key=concept_key(surface),
+                        attrs={"source": "head compound"})
 
 
 SET_PHRASE = "set phrase"
