@@ -447,3 +447,69 @@ def test_substack_cards_name_each_author_and_leave_the_interface_out():
     # the post's author writes twice (a repeated name line, yet a byline); "Pia M." ends in an initial
     assert [c.author for c in seg.comments] == ["Olu Bamidele", "Dana Ortiz", "Pia M.", "Dana Ortiz"]
     assert all(c.text.count(".") == 1 and "\n" not in c.text for c in seg.comments)
+
+
+PHPBB_TOPIC = """Harbour Anglers Board
+Skip to content
+Quick links
+FAQ
+Login
+
+Board index ‹ Tackle ‹ Reels
+
+Spinning or baitcasting for a first reel?
+
+Post Reply
+3 posts • Page 1 of 1
+
+Spinning or baitcasting for a first reel?
+Post by reel_rosa » Mon Apr 1, 2024 7:02 pm
+
+I fish from the pier mostly and keep tangling my line. Is a baitcaster worth learning?
+
+Tight lines, Rosa
+Member since the old board
+
+Top
+
+Re: Spinning or baitcasting for a first reel?
+Post by gil_w » Mon Apr 1, 2024 8:30 pm
+
+Stay with spinning until the pier gets boring. Baitcasters punish a bad cast.
+
+Top
+
+Re: Spinning or baitcasting for a first reel?
+Post by reel_rosa » Tue Apr 2, 2024 6:15 am
+
+Fair enough, I will keep the spinning reel for this season.
+
+Tight lines, Rosa
+Member since the old board
+
+Top
+
+Post Reply
+3 posts • Page 1 of 1
+Return to “Reels”
+Who is online
+Users browsing this forum: No registered users and 2 guests
+Powered by phpBB® Forum Software © phpBB Limited
+"""
+
+
+def test_phpbb_topic_keeps_its_posts_and_drops_board_chrome_and_signatures():
+    seg = segment_text(PHPBB_TOPIC)
+    assert seg.engine == "phpbb"
+    assert [c.author for c in seg.comments] == ["reel_rosa", "gil_w", "reel_rosa"]
+    # the closing lines reel_rosa's posts repeat word for word are her signature, not her text
+    assert [c.text.count("\n") for c in seg.comments] == [0, 0, 0]
+    assert any("signature" in k for b in seg.boundaries for k in b.features)
+
+
+def test_a_closing_line_that_ends_one_post_only_stays_in_it():
+    page = PHPBB_TOPIC.replace("Fair enough, I will keep the spinning reel for this season.\n\n"
+                               "Tight lines, Rosa\nMember since the old board\n",
+                               "Fair enough, I will keep the spinning reel for this season.\n")
+    seg = segment_text(page)
+    assert seg.comments[0].text.endswith("Member since the old board")

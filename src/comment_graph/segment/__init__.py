@@ -14,6 +14,7 @@ bylines and titles, line by line and among paragraphs), `quotes.py` (quoted pass
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -76,6 +77,7 @@ def segment_text(text: str, source: str = "", *, strategy: str = "auto",
         groups += [(g, meta) for g in _group(run, author, strategy, boundaries, position, threshold, prior)]
         if progress:
             progress("segment", run[-1].end, len(text))
+    groups = _without_signatures(groups)
     comments = [_comment(text, g, i, source, meta) for i, (g, meta) in enumerate(groups)]
     _dedupe_ids(comments)
     _link_quote_sources(groups, comments)
@@ -86,6 +88,22 @@ def segment_text(text: str, source: str = "", *, strategy: str = "auto",
     if progress:
         progress("segment", len(text), len(text))
     return Segmentation(comments, boundaries, author, titles, furniture, layout.name, unit)
+
+
+SIGNATURE = "signature: the closing lines its author's posts repeat word for word"
+
+
+def _without_signatures(groups: list[tuple[list[Paragraph], dict]]) -> list[tuple[list[Paragraph], dict]]:
+    """Forum signatures (phpBB, vBulletin, mailing-list archives): a last paragraph that ends two or
+    more of one author's comments word for word is their signature, not part of what they wrote."""
+    closing = Counter((meta.get("author"), ' '.join(g[-1].text.split())) for g, meta in groups if len(g) > 1 and meta.get("author"))
+    out = []
+    for g, meta in groups:
+        if len(g) > 1 and closing[meta.get("author"), ' '.join(g[-1].text.split())] >= 2:
+            g[-1].role, g[-1].why, g[-1].quote = "furniture", SIGNATURE, 0.0
+            g = g[:-1]
+        out.append((g, meta))
+    return out
 
 
 def _page_record(paras: list[Paragraph], layout: Layout, votes: int, unit: str) -> Boundary:

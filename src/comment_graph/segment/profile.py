@@ -50,7 +50,9 @@ def _after_section(paras: list[Paragraph], layout: Layout | None) -> tuple[int |
     for k in reversed(heads):
         above = paras[:k]
         if _dated_post_above(above):
-            return None, ""  # a thread page: what stands above its replies is the opening post
+            # a thread page: what stands above its replies is the opening post; a heading higher up
+            # may still close a header ("Post Reply" over a phpBB topic and again under a short one)
+            continue
         furniture = sum(p.role != "body" for p in above)
         opens_with_chrome = bool(above) and above[0].role != "body"
         if all(_words(p) <= MAX_BIO_WORDS for p in above) and (k <= 3 or opens_with_chrome or 3 * furniture >= len(above)):
