@@ -513,3 +513,51 @@ def test_a_closing_line_that_ends_one_post_only_stays_in_it():
                                "Fair enough, I will keep the spinning reel for this season.\n")
     seg = segment_text(page)
     assert seg.comments[0].text.endswith("Member since the old board")
+
+
+STACK_EXCHANGE_QUESTION = """Gardening Stack Exchange
+Products
+Log in
+
+Why do my tomato leaves curl upward in July?
+
+Asked 2 years, 1 month ago
+Modified 2 years ago
+Viewed 3k times
+
+14
+
+The top leaves roll inward on hot afternoons and flatten again overnight. Is this a disease or heat stress?
+
+share improve this question follow
+
+asked Jul 9, 2022 at 16:20
+pip_sow
+1,204 3 11
+
+2 Answers
+
+Heat stress. Leaf roll on the upper canopy that recovers by morning is physiological, not viral.
+
+share improve this answer follow
+
+answered Jul 9, 2022 at 18:02
+loam_lore
+8,410 2 30 51
+
+Hot Network Questions
+Can I compost oak leaves without shredding them?
+How deep should garlic cloves be planted in clay?
+Why does my basil bolt so early?
+
+Question feed
+"""
+
+
+def test_stack_exchange_question_title_counts_and_link_lists_are_not_comments():
+    seg = segment_text(STACK_EXCHANGE_QUESTION)
+    assert seg.engine == "stackexchange"
+    assert [c.text.split()[0] for c in seg.comments] == ["The", "Heat"]
+    assert seg.comments[0].post_title == "Why do my tomato leaves curl upward in July?"
+    assert seg.comments[0].author != "Modified"  # "Modified 2 years ago" is a date line, no byline
+    assert not any("compost" in c.text or "Hot Network" in c.text for c in seg.comments)

@@ -165,6 +165,7 @@ def classify_block(text: str, at_page_start: bool = False, layout: Layout | None
     found = [_line_kind(ln, layout) for ln in lines]
     kinds = [k for k, _, _ in found]
     _menu_items(lines, kinds)
+    _links_under_heading(lines, kinds)
     if len(lines) > 1 and kinds[0] is None and all(k in ("meta", "byline") for k in kinds[1:]):
         # a handle or a title over metadata lines: "kestrel_grey / Newbie · Posts: 12 / Reply #4 on: …"
         if HANDLE_RE.match(lines[0]) or looks_like_name(lines[0]):
@@ -196,6 +197,16 @@ def _menu_items(lines: list[str], kinds: list[str | None]) -> None:
     if all(len(ln.split()) <= MENU_ITEM_WORDS and not ln.endswith((".", "?", "!")) for ln in lines):
         for i, k in enumerate(kinds):
             kinds[i] = k or "meta"
+
+
+def _links_under_heading(lines: list[str], kinds: list[str | None]) -> None:
+    """A furniture heading over a list of one-line titles ("Hot Network Questions", "Related",
+    "Linked" over the questions they link to): the titles are links, not a comment."""
+    if len(lines) < 3 or kinds[0] is None or any(k is not None for k in kinds[1:]):
+        return
+    if all(len(words_of(ln, limit=16)) <= 15 and not ln.endswith(".") and not SENTENCE_BREAK_RE.search(ln)
+           for ln in lines[1:]):
+        kinds[1:] = ["meta"] * (len(lines) - 1)
 
 
 def _titles_among_furniture(lines: list[str], kinds: list[str | None]) -> None:
@@ -340,6 +351,12 @@ def _page_title_before_meta(paras: list[Paragraph]) -> None:
             continue  # a line right under a byline (and its age) is the text; a post's title sits above one
         if before.role in ("furniture", "title", "author") or (before.role == "body" and after_text >= 2):
             p.role, p.title, p.why = "title", p.text.strip(), POST_TITLE_OVER_META
+    first = next((i for i, p in enumerate(paras) if p.role == "body"), len(paras))
+    if 0 < first < len(paras) - 1 and _title_shaped(paras[first]) and paras[first + 1].role == "furniture" \
+            and any(ch.isdigit() for ch in paras[first + 1].text) and id(paras[first]) not in below_bylines:
+        # under the site's navigation, the page's title over its dates and counts ("Asked 4 years ago
+        # / Viewed 11k times"): a question's or story's title, not a comment
+        paras[first].role, paras[first].title = "title", paras[first].text.strip()
 
 
 def _title_shaped(p: Paragraph) -> bool:
