@@ -172,6 +172,18 @@ def test_pasted_label_list_stays_one_comment():
     ("github", "oliveira-r commented on Feb 2, 2024\n\nThe crash happens only with the debug build.\n\n"
                "👍 2\n\nmkessler commented on Feb 3, 2024 Member\n\nFixed in the next release.\n",
      ["oliveira-r", "mkessler"]),
+    ("lobsters", "Active Recent Comments Search\n\n12\nWhy build systems rot\nprogramming\nbuild-notes.example\n"
+                 "authored by ada_k 5 hours ago | suggest | flag | hide | 2 comments\n\n"
+                 "4\nrui_m 4 hours ago | link | flag\n\nHermetic builds slow the rot more than any linter.\n\n"
+                 "2\nada_k 3 hours ago | link | flag\n\nAgreed, though hermeticity has its own upkeep.\n",
+     ["rui_m", "ada_k"]),
+    ("slashdot", "Tides Shift Earlier Along the Coast\n\nPosted by msmash on Monday May 5, 2025 @10:00AM from the "
+                 "wet-feet dept.\n\nA reader shares a report on the new tide tables.\n\n"
+                 "The Fine Print: The following comments are owned by whoever posted them.\n\n"
+                 "Not new (Score:4, Informative)\nby harbor_rat ( 1203 ) on Monday May 5, 2025 @10:22AM (#6120)\n\n"
+                 "The survey data showed this a decade ago.\n\n"
+                 "Slashdot Top Deals\nA ship in harbor is safe, but that is not what ships are for. -- John Shedd\n",
+     ["msmash", "harbor_rat"]),
     ("blog", "3 Comments\n\nHelen Brandt says:\n\nMay 4, 2023 at 9:15 am\n\nLovely photos of the coast.\n\n"
              "Reply\n\nSam Okafor says:\n\nMay 5, 2023 at 6:02 pm\n\nWhich lens did you use for these?\n\nReply\n",
      ["Helen Brandt", "Sam Okafor"]),
@@ -206,8 +218,8 @@ def test_every_engine_in_the_table_says_what_it_serves():
     from comment_graph.segment.engines import engines
 
     table = engines()
-    assert {"forummagnum", "greaterwrong", "oldlesswrong", "hackernews", "reddit", "fediverse", "discourse",
-            "stackexchange", "github", "blog", "generic"} <= {e.name for e in table}
+    assert {"forummagnum", "greaterwrong", "oldlesswrong", "hackernews", "lobsters", "slashdot", "reddit", "fediverse",
+            "discourse", "stackexchange", "github", "phpbb", "substack", "blog", "generic"} <= {e.name for e in table}
     assert all(e.serves and (e.furniture or e.bylines) for e in table)
 
 
