@@ -573,3 +573,12 @@ def test_stack_exchange_question_title_counts_and_link_lists_are_not_comments():
     assert seg.comments[0].post_title == "Why do my tomato leaves curl upward in July?"
     assert seg.comments[0].author != "Modified"  # "Modified 2 years ago" is a date line, no byline
     assert not any("compost" in c.text or "Hot Network" in c.text for c in seg.comments)
+
+
+def test_a_handle_over_an_age_line_names_its_author_each_time_they_write():
+    # YouTube-style comments scraped one line a paragraph, no page header; @oat_lea writes twice
+    page = ("@oat_lea\n3 years ago\nSoaking the oats overnight changes the texture completely.\n41\nReply\n"
+            "@millwright\n2 years ago\n@oat_lea does that work with steel-cut oats too?\n7\nReply\n"
+            "@oat_lea\n2 years ago\n@millwright yes, give them a few more hours.\n12\nReply\n")
+    seg = segment_text(page)
+    assert [c.author for c in seg.comments] == ["oat_lea", "millwright", "oat_lea"]

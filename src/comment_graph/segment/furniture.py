@@ -280,8 +280,9 @@ def _name_over_byline(paras: list[Paragraph]) -> None:
         # an author who writes twice prints the same name line twice: repeated, yet no button
         shown = SYMBOLS_AFTER_RE.sub("", name)  # 'Kasia 🔬': the name, not the emoji after it
         # a name over a handle's byline is the handle's owner; over a date, it must read as a name
-        repeated_name = a.why == REPEATED_LINE and bool(PERSON_NAME_RE.fullmatch(shown)) and (
+        repeated_name = a.why == REPEATED_LINE and (bool(PERSON_NAME_RE.fullmatch(shown)) and (
             names_handle(shown, b.byline or "") if b.role == "byline" else looks_like_name(INITIAL_RE.sub("", bare_name(shown))))
+            or b.role == "furniture" and shown.startswith("@") and bool(HANDLE_RE.match(shown)))  # '@kev' over '2 years ago'
         if b.role not in ("byline", "furniture") or (a.role not in ("body", "title") and not repeated_name) \
                 or "\n" in name or len(words_of(name, limit=6)) > 5 \
                 or (name.endswith((".", "?", "!", ":", ",")) and not PERSON_NAME_RE.fullmatch(name)):
