@@ -571,7 +571,9 @@ def test_stack_exchange_question_title_counts_and_link_lists_are_not_comments():
     assert seg.engine == "stackexchange"
     assert [c.text.split()[0] for c in seg.comments] == ["The", "Heat"]
     assert seg.comments[0].post_title == "Why do my tomato leaves curl upward in July?"
-    assert seg.comments[0].author != "Modified"  # "Modified 2 years ago" is a date line, no byline
+    # "Modified 2 years ago" is a date line, no byline; the card under each post names its author
+    assert [c.author for c in seg.comments] == ["pip_sow", "loam_lore"]
+    assert seg.comments[1].post_title is None  # the asker's handle over the answer is no post title
     assert not any("compost" in c.text or "Hot Network" in c.text for c in seg.comments)
 
 

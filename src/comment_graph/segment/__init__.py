@@ -167,6 +167,10 @@ def _runs_in_context(paras: list[Paragraph]) -> list[tuple[dict, list[Paragraph]
         if current:
             runs.append((meta, current))
             current, meta = [], {}
+        if p.byline_below:  # the card under a post names the post's author, not the next one's
+            if runs and not runs[-1][0].get("author"):
+                runs[-1] = ({**runs[-1][0], "author": p.byline}, runs[-1][1])
+            continue
         if p.title:
             meta = {**meta, "title": p.title, "over_meta": p.why == POST_TITLE_OVER_META}
         if p.byline:

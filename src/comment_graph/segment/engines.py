@@ -28,6 +28,7 @@ class Engine:
     bylines: tuple[re.Pattern, ...]
     section: re.Pattern | None
     glued: bool
+    author_below: re.Pattern | None = None  # the line under which a post's author card names its author
 
 
 def _any(patterns: list[str]) -> re.Pattern | None:
@@ -39,7 +40,7 @@ def engines() -> tuple[Engine, ...]:
     raw = tomllib.loads(resources.files("comment_graph.data").joinpath("engines.toml").read_text(encoding="utf-8"))
     return tuple(Engine(e["name"], e["serves"], _any(e["detect"]), _any(e["furniture"]),
                         tuple(re.compile(p, re.IGNORECASE) for p in e["byline"]), _any(e["section"]),
-                        bool(e.get("glued", False))) for e in raw["engine"])
+                        bool(e.get("glued", False)), _any(e.get("author_below", []))) for e in raw["engine"])
 
 
 def detect_engine(lines: list[str]) -> tuple[str, int]:

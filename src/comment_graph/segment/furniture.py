@@ -155,6 +155,7 @@ class BlockInfo:
     title: str | None = None
     author: str | None = None
     why: str = ""
+    below: bool = False  # the author's card under their post, not a byline over the next one
 
 
 def classify_block(text: str, at_page_start: bool = False, layout: Layout | None = None) -> BlockInfo | None:
@@ -172,6 +173,7 @@ def classify_block(text: str, at_page_start: bool = False, layout: Layout | None
             kinds[0] = "handle"
         elif len(lines[0].split()) <= 30 and (at_page_start or not lines[0].endswith(".")):
             kinds[0] = "title"
+    below = _author_below(lines, kinds, layout)
     _titles_among_furniture(lines, kinds)
     if any(k is None for k in kinds):
         return None
@@ -182,7 +184,18 @@ def classify_block(text: str, at_page_start: bool = False, layout: Layout | None
         title = TITLE_PREFIX_RE.sub("", title).strip()
     role = "byline" if author else ("title" if title and len(lines) == 1 else "furniture")
     why = "; ".join(dict.fromkeys(w for _, _, w in found if w)) or role
-    return BlockInfo(role, title if (title and (len(lines) > 1 or role == "title")) else None, author, why)
+    return BlockInfo(role, title if (title and (len(lines) > 1 or role == "title")) else None, author, why,
+                     below and role == "byline")
+
+
+def _author_below(lines: list[str], kinds: list[str | None], layout: Layout | None) -> bool:
+    """The name under the first line of an author's card printed below the post (Stack Exchange)."""
+    opener = layout.engine.author_below if layout else None
+    found = [i for i in range(1, len(lines)) if opener and kinds[i] in (None, "title") and opener.fullmatch(lines[i - 1])
+             and (HANDLE_RE.match(lines[i]) or looks_like_name(lines[i]))]
+    for i in found:
+        kinds[i] = "handle"
+    return bool(found)
 
 
 MENU_ITEM_WORDS = 3
@@ -255,6 +268,7 @@ def classify_furniture(paras: list[Paragraph], layout: Layout | None = None) -> 
             seen_body = True
             continue
         p.role, p.title, p.byline, p.why = info.role, info.title, info.author, info.why
+        p.byline_below = info.below
     _name_over_byline(paras)
     _page_title_before_meta(paras)
     _lone_titles_are_text(paras)

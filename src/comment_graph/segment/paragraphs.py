@@ -21,6 +21,7 @@ class Paragraph:
     quote_source: Paragraph | None = None  # the paragraph it repeats word for word, if any
     trailing_space: bool = False
     byline: str | None = None
+    byline_below: bool = False  # the byline is a card under its post (Stack Exchange), not over the next one
     display_name: str | None = None  # the name a card prints over its byline's handle ("Tomás Reyes" over "@treyes@…")
     title: str | None = None
     opens_comment: bool = False
