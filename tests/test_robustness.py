@@ -328,17 +328,6 @@ def _write(f, data):
     f.write(data)
 
 
-def test_one_writer_or_several_give_the_same_bytes(tmp_path, monkeypatch):
-    import comment_graph.runtime as runtime
-
-    kg = comment_graph.build(jobs=2)
-    forked = comment_graph.write(kg, tmp_path / "forked", ("ttl", "nt"))
-    monkeypatch.setattr(runtime, "available_memory", lambda: 0)
-    monkeypatch.setattr(runtime, "FORK_COPY_BUDGET_MB", 0)  # as on a machine short of memory
-    alone = comment_graph.write(kg, tmp_path / "alone", ("ttl", "nt"))
-    assert {k: p.read_bytes() for k, p in forked.items()} == {k: p.read_bytes() for k, p in alone.items()}
-
-
 @pytest.mark.parametrize("broken, complaint", [
     (dict(start=0, end=4, surface="nope"), "returned span 0:4"),
     (dict(start=0, end=4, surface="Some", kind="organization"), "returned kind 'organization'"),

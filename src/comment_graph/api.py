@@ -303,10 +303,12 @@ def _resolved(comments: list[Comment], raw: list, lex, ctx: Context, config: Bui
 
     if progress:
         progress("resolve", 0, 1)
-    # resolution runs on one core: the other makes related()'s TF-IDF matrix meanwhile, which
-    # needs only the comments (6 s of the index writer's 26 at 100,000 comments)
+    # resolution runs on one core: on a Dask build, a forked process makes related()'s TF-IDF matrix
+    # meanwhile, which needs only the comments (6 s of the index writer's 26 at 100,000 comments). A
+    # local build's helper processes make it while the outputs are written, sharing none of this
+    # process's pages: forked here, it copied some 600 MB of them while resolution ran (docs/scale.md)
     text = Prefetched(functools.partial(text_matrix, comments)) \
-        if config.jobs > 1 and len(comments) >= PARALLEL_MIN and can_fork() else None
+        if config.engine != "local" and config.jobs > 1 and len(comments) >= PARALLEL_MIN and can_fork() else None
     res = resolve(comments, raw, lex, page_author=ctx.page_author, full_names=ctx.corpus_full_names,
                   max_concepts=config.max_concepts_per_comment, in_place=True)  # the rows are the build's own
     if progress:

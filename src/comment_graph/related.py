@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from itertools import chain, takewhile
-
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -109,17 +110,54 @@ def _concept_links(entities: dict[str, Entity], col: dict[str, int]) -> sparse.c
 
 
 def text_matrix(comments: list[Comment]) -> sparse.csr_matrix:
+    return text_matrix_of(_own_text(c) for c in comments)
+
+
+def text_matrix_of(texts: Iterable[str]) -> sparse.csr_matrix:
+    """TF-IDF of the texts (comments without their quotes), read once: a helper process reads them
+    from a file (`text_matrix_from_file`) instead of holding them all."""
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    own = [_own_text(c) for c in comments]
-    if not any(t.strip() for t in own):
-        return sparse.csr_matrix((len(comments), 1))
+    counted = _Counted(texts)
     vec = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1, token_pattern=r"(?u)\b[a-zA-Z][\w-]+\b")
     try:
-        return vec.fit_transform(own).tocsr()
-    except ValueError:  # every word was a stop word
-        return sparse.csr_matrix((len(comments), 1))
+        return vec.fit_transform(counted).tocsr()
+    except ValueError:  # no word at all, or every word a stop word
+        return sparse.csr_matrix((counted.n, 1))
+
+
+class _Counted:
+    """The texts, counted as they are read. A failure to read them is raised as a RuntimeError: as
+    a ValueError (a JSON line cut short), it would pass for "no word at all" above."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.texts, self.n = texts, 0
+
+    def __iter__(self) -> Iterator[str]:
+        try:
+            for text in self.texts:
+                self.n += 1
+                yield text
+        except Exception as e:
+            raise RuntimeError(f"cannot read the comments' texts: {e}") from e
+
+
+def write_own_texts(comments: list[Comment], path: Path) -> None:
+    """Each comment's own words (quotes left out), a JSON string a line, for `text_matrix_from_file`."""
+    import json
+
+    with open(path, "w", encoding="ascii") as f:
+        for c in comments:
+            f.write(json.dumps(_own_text(c)) + "\n")
+
+
+def text_matrix_from_file(path: str) -> sparse.csr_matrix:
+    """`text_matrix` of the comments `write_own_texts` wrote to `path`."""
+    import json
+
+    with open(path, encoding="ascii") as f:
+        return text_matrix_of(json.loads(line) for line in f)
 
 
 def _own_text(c: Comment) -> str:

@@ -13,6 +13,8 @@ be module-level functions (they are pickled by reference) and must not change th
 
 - `local` (the default): in this process, or in `--jobs` processes forked from it, which inherit
   the comments instead of receiving them (runtime.forked_map).
+- the write stage of a local build with `--jobs` > 1 has helper processes of its own
+  (`helpers.py`): fresh interpreters that share no page with the build, sent what they write.
 - `dask`: a Dask cluster (`pip install 'comment-graph[dask]'`): the scheduler at `--scheduler`,
   or a local cluster of worker processes started for the build and stopped after it.
 """

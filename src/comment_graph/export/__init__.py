@@ -44,12 +44,13 @@ def write_atomic(path: Path, data: bytes) -> Path:
 
 
 class Arriving:
-    """Pieces of several files made elsewhere (the RDF files' ranges of comments, by Dask workers):
-    `chunks` yields, in order, one bytes per file, each appended to that file's piece. They are
-    received by a thread of this process while the other writers run; closing `chunks` gives up
-    what has not arrived."""
+    """Pieces of several files made elsewhere (the RDF files' ranges of comments, by Dask workers or
+    by helper processes): `chunks` yields, in order, one bytes (or the Path of a temporary file,
+    moved in and removed) per file, each appended to that file's piece. They are received by a
+    thread of this process while the other writers run; closing `chunks` gives up what has not
+    arrived."""
 
-    def __init__(self, chunks: Iterator[tuple[bytes, ...]], files: int) -> None:
+    def __init__(self, chunks: Iterator[tuple[bytes | Path, ...]], files: int) -> None:
         self.chunks, self.files = chunks, files
 
     def piece(self, k: int) -> "ArrivingPiece":
@@ -167,13 +168,19 @@ class _receiving:
             self.error = e
 
     def _receive_one(self, source: Arriving, tmps: list[str]) -> None:
-        files = [open(tmp, "wb") for tmp in tmps]
+        files = [open(tmp, "wb", buffering=0) for tmp in tmps]  # bytes written and files copied in, in order
         try:
             for chunk in source.chunks:
                 if self.stop.is_set():
+                    _discard(chunk)
                     return
                 for f, data in zip(files, chunk, strict=True):
-                    f.write(data)
+                    if isinstance(data, Path):  # written to a file by a helper on this machine
+                        with open(data, "rb", buffering=0) as piece:
+                            _append_file(piece, f)
+                        data.unlink()
+                    else:
+                        _write_whole(f, data)
         finally:
             close = getattr(source.chunks, "close", None)
             if close is not None:
@@ -182,6 +189,18 @@ class _receiving:
                 f.close()
         for tmp in tmps:
             os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
+
+
+def _write_whole(f, data: bytes) -> None:
+    view = memoryview(data)
+    while view:  # an unbuffered file may take less than it is given
+        view = view[f.write(view):]
+
+
+def _discard(chunk: tuple) -> None:
+    for data in chunk:
+        if isinstance(data, Path):
+            data.unlink(missing_ok=True)
 
 
 def _move_into_place(moves: list[tuple[Path, Path]], retire: Sequence[Path]) -> None:

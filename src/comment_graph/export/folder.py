@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..compute.helpers import Helpers
 from ..errors import ExportError
 from ..runtime import cheap_to_fork, shared_heap
 from . import remove, write_all_atomic
@@ -35,23 +36,36 @@ def write_folder(kg: CommentGraph, out: Path, formats: tuple[str, ...], *, store
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise ExportError(f"{out}: cannot create output folder: {e.strerror or e}") from e
-    jobs = kg.config.jobs if cheap_to_fork(len(kg.raw_mentions or kg.mentions)) else 1
     names = output_names()
     retire = [out / name for kind, name in names.items() if kind not in {*formats, "state", "index", "html"}
               and (kind != "store" or not store)]
-    with output_lock(out), _engine(kg) as engine:
-        remove_leftovers(out, list(names.values()))
+    with output_lock(out):
+        remove_leftovers(out, list(names.values()))  # before the helpers make temporaries of their own
+        written = _write_with(kg, out, formats, store, retire)
+    return {kind: written[kind] for kind in (*formats, "html", "state", "index", *(["store"] if store else []))}
+
+
+def _write_with(kg: CommentGraph, out: Path, formats: tuple[str, ...], store: bool, retire: list[Path]) -> dict[str, Path]:
+    """The outputs staged and moved into place, with the helpers or cluster the build has (`_engine`)."""
+    names = output_names()
+    with _engine(kg, out) as engine:
+        # a local build writes in this process, its helpers (if any) the RDF's ranges of comments; with
+        # Dask, this process's writers are forked where the copies they make are affordable
+        jobs = kg.config.jobs if kg.config.engine != "local" and cheap_to_fork(len(kg.raw_mentions or kg.mentions)) \
+            else 1
         try:
             files = _output_files(kg, out, formats, jobs, engine)
             with shared_heap():  # the links gathered for the RDF are millions of tuples: no collections
                 written = write_all_atomic(files, jobs=jobs, retire=retire,
                                            more=functools.partial(_stamped, out=out, store=store))
         except BaseException:
+            if isinstance(engine, Helpers):
+                engine.close()  # before the sweep: a helper still writing a range would leave it behind
             # a stop can land between a temporary's creation and its registration for removal:
             # under the lock, every temporary in the folder is this build's
             remove_leftovers(out, list(names.values()))
             raise
-    return {kind: written[kind] for kind in (*formats, "html", "state", "index", *(["store"] if store else []))}
+    return written
 
 
 def output_names() -> dict[str, str]:
@@ -64,30 +78,79 @@ def output_names() -> dict[str, str]:
     return {"state": STATE_FILE, "index": INDEX_FILE, "html": "graph.html", **RDF_FORMATS, "store": STORE_DIR}
 
 
+HELPERS_MIN = 2000  # comments: below this, starting a helper (its imports) costs more than it saves
+
+
 @contextlib.contextmanager
-def _engine(kg: CommentGraph) -> Iterator[Engine | None]:
-    """The cluster of a graph built with `--engine dask`, to write the RDF's ranges of comments on:
-    its scheduler, or the local cluster the command line keeps open from the build. None for a
-    local build, or where a local cluster would have to be started just for this: its start-up
-    and imports cost more than the forked writers do on the same machine."""
+def _engine(kg: CommentGraph, out: Path) -> Iterator[Engine | None]:
+    """Where the RDF's ranges of comments are written, if not by this process's own writers.
+
+    A local build with `--jobs` > 1 starts `jobs - 1` helper processes (`compute.helpers`) for them,
+    and for related()'s TF-IDF matrix, which the index needs last: they share no page of the graph,
+    where forked writers copied most of it (2.7 GB for the build's processes together at 100,000
+    comments, against 1.9 GB so). A build with `--engine dask` writes them on its cluster: its
+    scheduler, or the local cluster the command line keeps open from the build. None for a small
+    or one-job local build, or where a local cluster would have to be started just for this: its
+    start-up and imports cost more than the forked writers do on the same machine."""
     from ..compute import in_session, open_engine
 
-    if kg.config.engine == "local" or (kg.config.scheduler is None and not in_session(kg.config)):
+    if kg.config.engine == "local":
+        if kg.config.jobs > 1 and len(kg.comments) >= HELPERS_MIN:
+            with Helpers(kg.config.jobs - 1) as helpers, _text_matrix_on(helpers, kg, out):
+                yield helpers
+        else:
+            yield None
+        return
+    if kg.config.scheduler is None and not in_session(kg.config):
         yield None
         return
-
     with open_engine(kg.config) as engine:
         yield engine
 
 
+@contextlib.contextmanager
+def _text_matrix_on(helpers, kg: CommentGraph, out: Path) -> Iterator[None]:
+    """related()'s TF-IDF matrix made by a helper while this process writes the other outputs (the
+    index, which needs it, is written last). The comments' own words go to it in a file, read a
+    line at a time: sent whole, a helper held 220 MB of texts."""
+    import tempfile
+
+    from ..index import INDEX_FILE
+    from ..related import text_matrix_from_file, write_own_texts
+
+    fd, name = tempfile.mkstemp(prefix=f".{INDEX_FILE}.", suffix=".tmp", dir=out)  # swept if the build is killed
+    os.close(fd)
+    path = Path(name)
+    try:
+        write_own_texts(kg.comments, path)
+        kg.prefetch_text(_OrNone(helpers.submit(text_matrix_from_file, name), len(kg.comments)))
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+
+
+class _OrNone:
+    """The pending matrix, or None where it failed or came back with another number of rows than the
+    graph has comments: the index writer then makes it itself."""
+
+    def __init__(self, future, rows: int) -> None:
+        self.future, self.rows = future, rows
+
+    def result(self):
+        try:
+            matrix = self.future.result()
+        except Exception:
+            return None
+        return matrix if matrix.shape[0] == self.rows else None
+
+
 def _output_files(kg: CommentGraph, out: Path, formats: tuple[str, ...], jobs: int, engine: Engine | None = None) -> dict:
-    """kind -> (path, content) for write_all_atomic. Each writer runs in whichever process is
-    free: graph.json and the page first, then the RDF file's sections last first (what the
-    comments share, the entities, the rankings: unequal), then its ranges of comments, four a
-    process, which fill in so none waits long for the last; on a cluster (`engine`), the ranges
-    are written by its workers instead and arrive meanwhile. graph.json, first here, is the last
-    output moved into place: the store's and the index's stamps name it. The index comes second:
-    after graph.json it is the longest single writer (it builds related()'s matrices)."""
+    """kind -> (path, content) for write_all_atomic, in the order they are written: graph.json and
+    the page first, then the RDF file's sections last first (what the comments share, the
+    entities, the rankings: unequal), then its ranges of comments, which the helpers or a
+    cluster's workers (`engine`) write instead where there are some, and the index last: it
+    waits for related()'s TF-IDF matrix where a helper makes it. graph.json, first here, is the
+    last output moved into place: the store's and the index's stamps name it."""
     from ..index import INDEX_FILE
     from ..index.write import write_index_to
     from .html import render_html
@@ -98,13 +161,13 @@ def _output_files(kg: CommentGraph, out: Path, formats: tuple[str, ...], jobs: i
 
     pieces = PIECES_PER_JOB * jobs if jobs > 1 else 1
     files: dict = {"state": (out / STATE_FILE, functools.partial(write_state_to, kg=kg)),
-                   "index": (out / INDEX_FILE, functools.partial(write_index_to, kg=kg)),
                    "html": (out / "graph.html", lambda f: f.write(render_html(kg).encode("utf-8")))}
     remote = engine is not None and engine.ships
     rdf = rdf_writers(kg, [f for f in formats if not remote or f not in SECTION_WRITERS], pieces)
     if remote and engine is not None:
-        rdf |= remote_writers(kg, [f for f in formats if f in SECTION_WRITERS], engine)
-    return files | {fmt: (out / RDF_FORMATS[fmt], rdf[fmt]) for fmt in formats}
+        rdf |= remote_writers(kg, [f for f in formats if f in SECTION_WRITERS], engine, out)
+    index = {"index": (out / INDEX_FILE, functools.partial(write_index_to, kg=kg))}
+    return files | {fmt: (out / RDF_FORMATS[fmt], rdf[fmt]) for fmt in formats} | index
 
 
 def _stamped(staged: dict[str, Path], out: Path, store: bool) -> dict[str, tuple[Path, Path]]:
