@@ -150,6 +150,33 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _helpers_of(pid: int) -> list[int]:
+    found = []
+    for child in _children(pid):
+        try:
+            if b"comment_graph.compute.helpers" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(child)
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads children from /proc (Linux)")
+def test_a_stop_while_helpers_write_leaves_the_previous_outputs_and_no_helper(stored, tmp_path):
+    corpus = make_corpus(3000, tmp_path / "c.jsonl")  # large enough that the write stage starts helpers
+    before = snapshot(stored)
+    proc = _start_build([str(corpus), "--out", str(stored), "--store", "--jobs", "2"])
+    _wait_for(lambda: _helpers_of(proc.pid), proc, "helper processes")
+    helpers = _helpers_of(proc.pid)
+    time.sleep(0.5)  # into their work: the first ranges or the text matrix
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert snapshot(stored) == before
+    assert temporaries(stored) == []  # the ranges helpers wrote, and the texts' file, removed
+    assert not any(map(_alive, helpers))
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads children from /proc (Linux)")
 def test_workers_die_when_their_build_is_killed(tmp_path):
     corpus = make_corpus(2000, tmp_path / "c.jsonl")
