@@ -127,3 +127,17 @@ def test_texts_that_cannot_be_read_are_an_error_not_an_empty_matrix(tmp_path):
         text_matrix_from_file(str(tmp_path / "texts"))
     (tmp_path / "texts").write_text('"the"\n"of and"\n')  # stop words only: a column of nothing, as before
     assert text_matrix_from_file(str(tmp_path / "texts")).shape == (2, 1)
+
+
+def test_where_no_helper_can_start_this_process_writes_everything(tmp_path, monkeypatch):
+    import comment_graph.export.folder as folder
+
+    kg = comment_graph.build(jobs=2)
+    alone = comment_graph.write(kg, tmp_path / "alone", ("ttl",))
+    monkeypatch.setattr(folder, "HELPERS_MIN", 0)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))  # an embedded or frozen Python
+    with pytest.raises(ExportError, match="cannot start a helper process"):
+        Helpers(1)
+    written = comment_graph.write(kg, tmp_path / "written", ("ttl",))
+    assert {k: p.read_bytes() for k, p in written.items() if p.is_file()} == \
+        {k: p.read_bytes() for k, p in alone.items() if p.is_file()}

@@ -126,9 +126,9 @@ class _Helper:
         command = [sys.executable, "-P", "-c", _BOOT, str(os.getpid()), str(theirs.fileno()), package_root, *sys.path]
         try:
             self.proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),))
-        except OSError as e:
+        except (OSError, ValueError) as e:  # ValueError: no descriptors passed to children here (Windows)
             ours.close()
-            raise ExportError(f"cannot start a helper process ({sys.executable}): {e.strerror or e}") from e
+            raise ExportError(f"cannot start a helper process ({sys.executable}): {getattr(e, 'strerror', None) or e}") from e
         finally:
             theirs.close()
         self.sock = ours

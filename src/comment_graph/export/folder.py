@@ -95,17 +95,28 @@ def _engine(kg: CommentGraph, out: Path) -> Iterator[Engine | None]:
     from ..compute import in_session, open_engine
 
     if kg.config.engine == "local":
-        if kg.config.jobs > 1 and len(kg.comments) >= HELPERS_MIN:
-            with Helpers(kg.config.jobs - 1) as helpers, _text_matrix_on(helpers, kg, out):
-                yield helpers
-        else:
+        helpers = _started_helpers(kg.config.jobs - 1) if kg.config.jobs > 1 and len(kg.comments) >= HELPERS_MIN \
+            else None
+        if helpers is None:
             yield None
+            return
+        with helpers, _text_matrix_on(helpers, kg, out):
+            yield helpers
         return
     if kg.config.scheduler is None and not in_session(kg.config):
         yield None
         return
     with open_engine(kg.config) as engine:
         yield engine
+
+
+def _started_helpers(n: int) -> Helpers | None:
+    """`n` helpers, or None where none can be started (no interpreter to run: an embedded or frozen
+    Python; no descriptor passing: Windows): this process then writes everything itself."""
+    try:
+        return Helpers(n)
+    except ExportError:
+        return None
 
 
 @contextlib.contextmanager
