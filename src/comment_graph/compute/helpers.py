@@ -117,6 +117,8 @@ class _Helper:
     reads a whole frame in one call (MSG_WAITALL)."""
 
     def __init__(self) -> None:
+        if os.name != "posix":  # the socket's end is passed as an inherited descriptor (pass_fds)
+            raise ExportError("helper processes need POSIX descriptor passing; this process writes alone")
         ours, theirs = socket.socketpair()
         for end in (ours, theirs):
             for option in (socket.SO_SNDBUF, socket.SO_RCVBUF):
@@ -126,7 +128,7 @@ class _Helper:
         command = [sys.executable, "-P", "-c", _BOOT, str(os.getpid()), str(theirs.fileno()), package_root, *sys.path]
         try:
             self.proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),))
-        except (OSError, ValueError) as e:  # ValueError: no descriptors passed to children here (Windows)
+        except (OSError, ValueError) as e:
             ours.close()
             raise ExportError(f"cannot start a helper process ({sys.executable}): {getattr(e, 'strerror', None) or e}") from e
         finally:
