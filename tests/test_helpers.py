@@ -141,3 +141,16 @@ def test_where_no_helper_can_start_this_process_writes_everything(tmp_path, monk
     written = comment_graph.write(kg, tmp_path / "written", ("ttl",))
     assert {k: p.read_bytes() for k, p in written.items() if p.is_file()} == \
         {k: p.read_bytes() for k, p in alone.items() if p.is_file()}
+
+
+@pytest.mark.parametrize("helpers_from", [0, 10**9])
+def test_the_write_reports_each_step_once_and_ends_complete(tmp_path, monkeypatch, helpers_from):
+    import comment_graph.export.folder as folder
+
+    kg = comment_graph.build(jobs=2)
+    monkeypatch.setattr(folder, "HELPERS_MIN", helpers_from)
+    calls = []
+    comment_graph.write(kg, tmp_path / "out", ("ttl", "nt"), store=True, progress=lambda *a: calls.append(a))
+    total = calls[0][2]
+    assert {stage for stage, _, _ in calls} == {"write"} and {t for _, _, t in calls} == {total}
+    assert [done for _, done, _ in calls] == list(range(total + 1))  # 0, each file or piece, the store

@@ -378,7 +378,7 @@ def _stale(comments: list[Comment], before: Context, after: Context) -> set[str]
 
 
 def write(kg: CommentGraph, out_dir: str | Path, rdf: Sequence[str] = ("ttl",), *,
-          store: bool = False) -> dict[str, Path]:
+          store: bool = False, progress: Progress | None = None) -> dict[str, Path]:
     """Write graph.html, graph.json and the RDF files asked for (`rdf`: ttl, nt, jsonld) into a
     folder, and with `store=True` an Oxigraph store in its `store/` (the CLI's `build --rdf
     --store`).
@@ -387,7 +387,10 @@ def write(kg: CommentGraph, out_dir: str | Path, rdf: Sequence[str] = ("ttl",), 
     into place together at the end, so a failure or a stop leaves the folder's previous outputs
     as they were. Outputs of an earlier build that this one does not make (an RDF format not
     asked for, a store) are removed with the move: the folder always holds one build. One build
-    at a time writes into a folder; it first removes what killed builds left there."""
+    at a time writes into a folder; it first removes what killed builds left there.
+
+    `progress("write", done, total)` is called as this process finishes each file or piece
+    (the files a helper or a cluster writes arrive meanwhile, and are counted at the end)."""
     from .export.folder import write_folder
 
-    return write_folder(kg, Path(out_dir), tuple(rdf), store=store)
+    return write_folder(kg, Path(out_dir), tuple(rdf), store=store, progress=progress)

@@ -140,7 +140,7 @@ def _progress_printer(quiet: bool):
               help="Also load the graph into an Oxigraph store in DIR/store (fast SPARQL for large corpora).")
 @click.option("--base-iri", default=None, help="Base for the IRIs the graph mints.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Processes for extraction (large corpora; results are identical).")
+              help="Processes for extraction, and helpers for writing (large corpora; results are identical).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where extraction runs: this machine, or a Dask cluster (pip install 'comment-graph[dask]'); "
                    "the outputs are the same.")
@@ -176,7 +176,8 @@ def build(inputs, out_dir, input_format, segmenter, people_files, vocab_files, p
                              people_files=list(people_files), vocab_files=list(vocab_files), page_author=page_author,
                              strict=strict, base_iri=DEFAULT_BASE_IRI if base_iri is None else base_iri, jobs=jobs,
                              engine=engine, scheduler=scheduler, allow_empty=allow_empty, progress=_progress_printer(quiet))
-        paths = write(kg, out_dir, rdf=tuple(f.strip() for f in rdf_formats.split(",") if f.strip()), store=with_store)
+        paths = write(kg, out_dir, rdf=tuple(f.strip() for f in rdf_formats.split(",") if f.strip()), store=with_store,
+                      progress=_progress_printer(quiet))
     if quiet:
         return
     for w in kg.warnings:

@@ -69,7 +69,8 @@ MoreOutputs = Callable[[dict[str, Path]], dict[str, tuple[Path, Path]]]
 
 
 def write_all_atomic(files: dict[str, tuple[Path, Content]], jobs: int = 1, *, more: MoreOutputs | None = None,
-                     retire: Sequence[Path] = ()) -> dict[str, Path]:
+                     retire: Sequence[Path] = (), progress: Callable[[str, int, int], None] | None = None
+                     ) -> dict[str, Path]:
     """Write every file to a temporary name first, then move them all into place: a failure or
     Ctrl-C while writing leaves every previous output as it was (only the renames remain, and
     SIGINT, SIGTERM and SIGHUP wait until they are done).
@@ -80,6 +81,9 @@ def write_all_atomic(files: dict[str, tuple[Path, Content]], jobs: int = 1, *, m
     > 1 the functions run at the same time: in this process and in up to `jobs - 1` forked ones,
     files in the order given and a file's pieces last first (the RDF file ends in a few unequal
     sections and starts with many equal ranges of comments, which best fill in at the end).
+
+    `progress("write", done, total)` counts the writers this process runs, then `more`; what
+    forked children or arriving pieces write is counted when it is all in.
 
     `more` makes further outputs (files or folders) from the staged files before anything moves;
     they move first, the files after them in reverse order (so the first file given is the last
@@ -107,6 +111,7 @@ def write_all_atomic(files: dict[str, tuple[Path, Content]], jobs: int = 1, *, m
                     continue
                 file_writers.append((tmp, part if callable(part) else functools.partial(_write_bytes, data=part)))
             writers += reversed(file_writers)
+        steps = _Steps(progress, len(writers) + (more is not None))
         with _receiving(arriving), shared_heap():
             if jobs > 1 and len(writers) > 1 and can_fork():
                 # where pieces arrive, this process leaves the writing to its `jobs - 1` children: its
@@ -122,10 +127,13 @@ def write_all_atomic(files: dict[str, tuple[Path, Content]], jobs: int = 1, *, m
             else:
                 for tmp, write in writers:
                     _stage(tmp, write)
+                    steps.one()
+        steps.to(len(writers))  # what forked children wrote, and the pieces that arrived
         for first, rest in pieces.items():
             _join(first, rest)
         if more is not None:
             extra = more({kind: Path(tmp) for kind, tmp, _ in staged})
+            steps.one()
         _move_into_place([*extra.values(), *((Path(tmp), path) for _, tmp, path in reversed(staged))], retire)
     except OSError as e:
         raise ExportError(f"cannot write: {e.strerror or e} ({e.filename or ''})") from e
@@ -135,6 +143,22 @@ def write_all_atomic(files: dict[str, tuple[Path, Content]], jobs: int = 1, *, m
         for tmp, _ in extra.values():
             remove(tmp)
     return {kind: path for kind, _, path in staged} | {kind: path for kind, (_, path) in extra.items()}
+
+
+class _Steps:
+    """The write's progress, reported to `progress` (if any) as ("write", done, total)."""
+
+    def __init__(self, progress: Callable[[str, int, int], None] | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+        self.to(0)
+
+    def one(self) -> None:
+        self.to(self.done + 1)
+
+    def to(self, done: int) -> None:
+        if self.progress is not None and (done > self.done or done == 0):
+            self.done = done
+            self.progress("write", done, self.total)
 
 
 class _receiving:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 PIECES_PER_JOB = 4  # ranges of comments each writer process takes of the RDF file
 
 
-def write_folder(kg: CommentGraph, out: Path, formats: tuple[str, ...], *, store: bool) -> dict[str, Path]:
+def write_folder(kg: CommentGraph, out: Path, formats: tuple[str, ...], *, store: bool,
+                 progress: Callable[[str, int, int], None] | None = None) -> dict[str, Path]:
     """See `comment_graph.write`."""
     from .rdf import RDF_FORMATS
 
@@ -41,11 +42,12 @@ def write_folder(kg: CommentGraph, out: Path, formats: tuple[str, ...], *, store
               and (kind != "store" or not store)]
     with output_lock(out):
         remove_leftovers(out, list(names.values()))  # before the helpers make temporaries of their own
-        written = _write_with(kg, out, formats, store, retire)
+        written = _write_with(kg, out, formats, store, retire, progress)
     return {kind: written[kind] for kind in (*formats, "html", "state", "index", *(["store"] if store else []))}
 
 
-def _write_with(kg: CommentGraph, out: Path, formats: tuple[str, ...], store: bool, retire: list[Path]) -> dict[str, Path]:
+def _write_with(kg: CommentGraph, out: Path, formats: tuple[str, ...], store: bool, retire: list[Path],
+                progress: Callable[[str, int, int], None] | None) -> dict[str, Path]:
     """The outputs staged and moved into place, with the helpers or cluster the build has (`_engine`)."""
     names = output_names()
     with _engine(kg, out) as engine:
@@ -57,7 +59,7 @@ def _write_with(kg: CommentGraph, out: Path, formats: tuple[str, ...], store: bo
             files = _output_files(kg, out, formats, jobs, engine)
             with shared_heap():  # the links gathered for the RDF are millions of tuples: no collections
                 written = write_all_atomic(files, jobs=jobs, retire=retire,
-                                           more=functools.partial(_stamped, out=out, store=store))
+                                           more=functools.partial(_stamped, out=out, store=store), progress=progress)
         except BaseException:
             if isinstance(engine, Helpers):
                 engine.close()  # before the sweep: a helper still writing a range would leave it behind
