@@ -231,7 +231,7 @@ def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
     for form, base in sorted(merges.items(), key=lambda kv: -len(kv[0])):  # "a b c" into "b c" before "b c" into "c"
         by_key[base] += by_key.pop(form)
     # the mentions come grouped by overlap resolution, not in reading order: place each where it is read
-    elliptic = _head_ellipsis(by_key, lex.concepts, {id(m): (position.get(m.comment_id, -1), m.start) for m in mentions})
+    elliptic = _head_ellipsis(by_key, lex.concepts, position)
     for key, ms in sorted(by_key.items()):
         vc = lex.concepts.get(key)
         label = vc.pref if vc else _preferred_surface([m for m in ms if id(m) not in elliptic] or ms, abbr)
@@ -245,7 +245,7 @@ def _concept_entities(mentions: list[Mention], lex: Lexicons, ids: _Ids,
             m.entity_id = eid
 
 
-def _head_ellipsis(by_key: dict[str, list[Mention]], vocabulary, order: dict[int, tuple[int, int]]) -> set[int]:
+def _head_ellipsis(by_key: dict[str, list[Mention]], vocabulary, position: dict[str, int]) -> set[int]:
     """'the cache' after 'the tokenizer cache', 'minimums' after 'parking minimums': a writer who has
     named a thing by a noun compound goes on by its head alone. A bare head moves to the compound
     that names an instance of it by a noun ("tokenizer", "Starlink", "coin"), not a kind of it by an
@@ -253,8 +253,8 @@ def _head_ellipsis(by_key: dict[str, list[Mention]], vocabulary, order: dict[int
     else to the page's only such compound where the page writes that compound before any bare head
     (compounds that extend it, "chronic trade deficit" of "trade deficit", name kinds of the same thing).
     An identifier ("lru_cache") is code, not a compound a writer shortens. A head the vocabulary knows
-    as a concept of its own ("reward") stays itself. (`order`: each mention's place in the corpus,
-    as comment and offset.) Returns the ids of the mentions moved: they name no compound."""
+    as a concept of its own ("reward") stays itself. (`position`: each comment's place in the
+    corpus: with its offset, where a mention is read.) Returns the ids of the mentions moved: they name no compound."""
     moved: set[int] = set()
     compounds: dict[str, list[str]] = defaultdict(list)
     for key in by_key:
@@ -262,7 +262,7 @@ def _head_ellipsis(by_key: dict[str, list[Mention]], vocabulary, order: dict[int
         if len(words) > 1 and _noun_modifier(words[-2]) and not stopwords().intersection(words) \
                 and not all("_" in m.surface for m in by_key[key]):
             compounds[words[-1]].append(key)
-    place = lambda m: order[id(m)]  # noqa: E731
+    place = lambda m: (position.get(m.comment_id, -1), m.start)  # noqa: E731  (asked of a few heads' mentions, not all)
     for head, keys in sorted(compounds.items()):
         bare = by_key.get(head)
         if not bare or head in vocabulary or not head.isalpha():
@@ -277,8 +277,9 @@ def _head_ellipsis(by_key: dict[str, list[Mention]], vocabulary, order: dict[int
         # compound more than once ("abolished minimums" on a page about parking minimums; "dead rows" after one
         # "business row" are other rows), and never a name ("Rust")
         went: dict[str, tuple[str, bool]] = {}
+        compounds_in = _by_comment(keys, by_key)
         for m in [m for m in bare if concept_key(m.surface).rpartition(" ")[2] == head]:
-            before = [(n.start, k) for k in keys for n in by_key[k] if n.comment_id == m.comment_id and n.start < m.start]
+            before = [(start, k) for start, k in compounds_in.get(m.comment_id, ()) if start < m.start]
             if before:
                 went.setdefault(m.comment_id, (max(before)[1], True))
             elif only is not None and _plain_head(m, head, len(by_key[only]) > 1):
@@ -292,6 +293,16 @@ def _head_ellipsis(by_key: dict[str, list[Mention]], vocabulary, order: dict[int
         if not bare:
             del by_key[head]
     return moved
+
+
+def _by_comment(keys: list[str], by_key: dict[str, list[Mention]]) -> dict[str, list[tuple[int, str]]]:
+    """Where each comment uses the compounds `keys`: (start, key) per mention. Looked up per bare
+    head, not scanned: a common head ("model") has thousands of bare uses and of compounds."""
+    found: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for k in keys:
+        for n in by_key[k]:
+            found[n.comment_id].append((n.start, k))
+    return found
 
 
 def _plain_head(m: Mention, head: str, modified: bool = False) -> bool:
