@@ -154,3 +154,73 @@ def test_the_write_reports_each_step_once_and_ends_complete(tmp_path, monkeypatc
     total = calls[0][2]
     assert {stage for stage, _, _ in calls} == {"write"} and {t for _, _, t in calls} == {total}
     assert [done for _, done, _ in calls] == list(range(total + 1))  # 0, each file or piece, the store
+
+
+def _tmp_folders() -> set[str]:
+    import tempfile
+
+    return {p.name for p in Path(tempfile.gettempdir()).glob("comment-graph-*")}
+
+
+def test_the_build_has_a_helper_make_the_text_matrix_while_it_resolves(tmp_path, monkeypatch):
+    import comment_graph.compute.helpers as helpers_module
+    import comment_graph.related as related
+
+    expected = comment_graph.write(comment_graph.build(jobs=1), tmp_path / "alone", ())["index"].read_bytes()
+    before = _tmp_folders()
+
+    def not_here(comments):
+        raise AssertionError("the build's process made the TF-IDF matrix itself")
+
+    monkeypatch.setattr(helpers_module, "HELPERS_MIN", 0)  # the sample is far below the size that starts one
+    monkeypatch.setattr(related, "text_matrix", not_here)
+    kg = comment_graph.build(jobs=2)
+    assert kg.text_prefetched
+    assert comment_graph.write(kg, tmp_path / "helped", ())["index"].read_bytes() == expected
+    assert not kg.text_prefetched and _tmp_folders() <= before  # taken once; its texts and matrix gone
+
+
+def _my_helpers() -> set[int]:
+    """The helper processes this process started and that still run."""
+    found = set()
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (proc / "stat").read_text().rpartition(")")[2].split()
+            if int(stat[1]) == os.getpid() and stat[0] != "Z" and \
+                    b"comment_graph.compute.helpers" in (proc / "cmdline").read_bytes():
+                found.add(int(proc.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_a_text_matrix_never_taken_goes_with_its_graph(monkeypatch):
+    import gc
+    import time
+
+    import comment_graph.compute.helpers as helpers_module
+
+    before, helpers_before = _tmp_folders(), _my_helpers()
+    monkeypatch.setattr(helpers_module, "HELPERS_MIN", 0)
+    kg = comment_graph.build(jobs=2)
+    assert _tmp_folders() - before  # the helper's texts or matrix, kept for the graph
+    del kg
+    gc.collect()
+    deadline = time.monotonic() + 30
+    while (_my_helpers() - helpers_before) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _my_helpers() - helpers_before and _tmp_folders() <= before
+
+
+def test_a_text_matrix_with_the_wrong_rows_is_made_again_here(tmp_path, monkeypatch):
+    import comment_graph.compute.helpers as helpers_module
+    import comment_graph.related as related
+
+    expected = comment_graph.write(comment_graph.build(jobs=1), tmp_path / "alone", ())["index"].read_bytes()
+    monkeypatch.setattr(helpers_module, "HELPERS_MIN", 0)
+    real = related.write_own_texts
+    monkeypatch.setattr(related, "write_own_texts", lambda comments, path: real(comments[:-1], path))
+    kg = comment_graph.build(jobs=2)
+    assert kg.text_prefetched
+    assert comment_graph.write(kg, tmp_path / "again", ())["index"].read_bytes() == expected

@@ -4,7 +4,6 @@ reads one back, `write` chains the exporters into an output folder. Nothing else
 from __future__ import annotations
 
 import copy
-import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -26,7 +25,7 @@ from .lexicon import load_lexicons
 from .models import Comment, Mention, Quote
 from .segment.quotes import quote_features
 from .resolve import resolve
-from .runtime import Prefetched, can_fork, freeze_survivors, shared_heap
+from .runtime import can_fork, freeze_survivors, shared_heap
 from .segment import Segmentation, segment_text, split_paragraphs
 from .text import digest, unique_ids
 
@@ -299,16 +298,11 @@ def _lexicons(config: BuildConfig):
 
 def _resolved(comments: list[Comment], raw: list, lex, ctx: Context, config: BuildConfig,
               progress: Progress | None = None, **parts) -> CommentGraph:
-    from .related import text_matrix
+    from .related import text_matrix_meanwhile
 
     if progress:
         progress("resolve", 0, 1)
-    # resolution runs on one core: on a Dask build, a forked process makes related()'s TF-IDF matrix
-    # meanwhile, which needs only the comments (6 s of the index writer's 26 at 100,000 comments). A
-    # local build's helper processes make it while the outputs are written, sharing none of this
-    # process's pages: forked here, it copied some 600 MB of them while resolution ran (docs/scale.md)
-    text = Prefetched(functools.partial(text_matrix, comments)) \
-        if config.engine != "local" and config.jobs > 1 and len(comments) >= PARALLEL_MIN and can_fork() else None
+    text = text_matrix_meanwhile(comments, config.jobs)  # on the other core: resolution runs on one
     res = resolve(comments, raw, lex, page_author=ctx.page_author, full_names=ctx.corpus_full_names,
                   max_concepts=config.max_concepts_per_comment, in_place=True)  # the rows are the build's own
     if progress:

@@ -93,8 +93,14 @@ class CommentGraph:
                            pending.result() if pending is not None else None)
 
     def prefetch_text(self, pending) -> None:
-        """`pending.result()` will be `related.text_matrix(self.comments)`, or None (see `runtime.Prefetched`)."""
+        """`pending.result()` will be `related.text_matrix(self.comments)`, or None (see
+        `related.TextMatrixOnHelper`): the matrix is taken from there, once."""
         self.__dict__["_text_matrix"] = pending
+
+    @property
+    def text_prefetched(self) -> bool:
+        """Whether related()'s text matrix is being made elsewhere and not taken yet."""
+        return "_text_matrix" in self.__dict__
 
     @cached_property
     def all_entities(self) -> dict[str, Entity]:

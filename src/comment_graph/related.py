@@ -3,7 +3,10 @@ similarity and thread structure, blended, with every signal's contribution kept 
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
+import threading
 from dataclasses import dataclass
 from collections.abc import Iterable, Iterator
 from itertools import chain, takewhile
@@ -152,12 +155,93 @@ def write_own_texts(comments: list[Comment], path: Path) -> None:
             f.write(json.dumps(_own_text(c)) + "\n")
 
 
-def text_matrix_from_file(path: str) -> sparse.csr_matrix:
-    """`text_matrix` of the comments `write_own_texts` wrote to `path`."""
+def text_matrix_from_file(path: str, *, unlink: bool = False) -> sparse.csr_matrix:
+    """`text_matrix` of the comments `write_own_texts` wrote to `path` (removed once open, with
+    `unlink`: a file in the system's temporary folder is then gone even if this process is killed)."""
     import json
 
     with open(path, encoding="ascii") as f:
+        if unlink:
+            os.unlink(path)
         return text_matrix_of(json.loads(line) for line in f)
+
+
+def _matrix_to_file(texts: str, out: str) -> int:
+    """`text_matrix_from_file(texts)`, pickled to `out`: a helper's task. Left on disk, not sent
+    back: the build takes it when the index is written, and until then no process holds it."""
+    import pickle
+
+    matrix = text_matrix_from_file(texts, unlink=True)
+    with open(out, "wb") as f:
+        pickle.dump(matrix, f, pickle.HIGHEST_PROTOCOL)
+    return matrix.shape[0]
+
+
+def text_matrix_meanwhile(comments: list[Comment], jobs: int) -> TextMatrixOnHelper | None:
+    """related()'s TF-IDF matrix, started on a helper process as the build resolves: resolution
+    runs on one core, and the matrix needs only the comments (some 10 s at 100,000 comments, which
+    the write stage waited for before). A helper, not a fork: a forked process copied some 600 MB
+    of the build's pages while resolution ran (docs/scale.md). None for a one-job or small build,
+    or where no helper can start: the index writer then makes the matrix itself."""
+    from .compute.helpers import HELPERS_MIN
+    from .errors import ExportError
+
+    if jobs < 2 or len(comments) < HELPERS_MIN:
+        return None
+    try:
+        return TextMatrixOnHelper(comments)
+    except (OSError, ExportError):
+        return None
+
+
+class TextMatrixOnHelper:
+    """related()'s TF-IDF matrix, made by a helper process (`compute.helpers`) from a temporary
+    file of the comments' own words while the build resolves on the other core: resolution runs
+    on one, and the matrix is some 10 s of work at 100,000 comments that the write stage no longer
+    waits for. `result()` is the matrix, or None where the helper failed or made another number of
+    rows than there are comments (the caller then makes it itself). The helper stops as soon as
+    the matrix is on disk; the files go when it is taken, or when this object is dropped."""
+
+    def __init__(self, comments: list[Comment]) -> None:
+        """Raises OSError where the texts cannot be written, ExportError where no helper starts."""
+        import tempfile
+        import weakref
+
+        from .compute.helpers import Helpers
+
+        self.rows = len(comments)
+        folder = tempfile.mkdtemp(prefix="comment-graph-")
+        texts, self.out = os.path.join(folder, "texts.jsonl"), os.path.join(folder, "matrix.pickle")
+        started: list = []  # the helper, stopped with the files if not before
+        self._cleanup = weakref.finalize(self, _remove_files, folder, started)
+        write_own_texts(comments, Path(texts))
+        helpers = Helpers(1)
+        started.append(helpers)
+        self.future = helpers.submit(_matrix_to_file, texts, self.out)
+        self.future.add_done_callback(lambda _: threading.Thread(target=helpers.close, daemon=True).start())
+
+    def result(self) -> sparse.csr_matrix | None:
+        import pickle
+
+        try:
+            if self.future.result() != self.rows:
+                return None
+            with open(self.out, "rb") as f:
+                return pickle.load(f)
+        except Exception:
+            return None
+        finally:
+            self._cleanup()
+
+
+def _remove_files(folder: str, helpers: list) -> None:
+    for h in helpers:
+        h.close()
+    for name in ("texts.jsonl", "matrix.pickle"):
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(folder, name))
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)
 
 
 def _own_text(c: Comment) -> str:

@@ -112,66 +112,6 @@ def forked_map(task: Callable[[int, int], object], bounds: Sequence[tuple[int, i
             yield end, result
 
 
-class Prefetched:
-    """`task()` computed in a process forked now, while this one goes on (the build forks one to
-    make related()'s TF-IDF matrix while it resolves on the other core). The child leaves its
-    result pickled in a temporary file and says so on a pipe; `result()`, in this process or in
-    one forked from it later, waits for that and takes the result, once: None if the child
-    failed or someone took it already (the caller then computes it itself)."""
-
-    def __init__(self, task: Callable[[], object]) -> None:
-        import multiprocessing
-        import tempfile
-        import weakref
-
-        fd, self.path = tempfile.mkstemp(prefix="comment-graph-", suffix=".pickle")
-        os.close(fd)
-        self.done, ready = os.pipe()
-        child = multiprocessing.get_context("fork").Process(target=_prefetch, args=(task, self.path, ready, os.getpid()),
-                                                            daemon=True)
-        with shared_heap():  # no collection in the child: it would copy every page it inherited
-            child.start()
-        os.close(ready)
-        weakref.finalize(self, _prefetch_cleanup, self.path, self.done, child, os.getpid())
-
-    def result(self) -> object | None:
-        import pickle
-
-        try:
-            if os.read(self.done, 1) != b"1":  # b"": the child died, or the result was taken
-                return None
-            with open(self.path, "rb") as f:
-                return pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError):
-            return None
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(self.path)
-
-
-def _prefetch(task: Callable[[], object], path: str, ready: int, parent: int) -> None:
-    import pickle
-
-    die_with_parent(parent)
-    try:
-        with open(path, "wb") as f:
-            pickle.dump(task(), f, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # the caller computes it itself, and meets the error there
-        return
-    os.write(ready, b"1")
-
-
-def _prefetch_cleanup(path: str, done: int, child, owner: int) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(path)
-    with contextlib.suppress(OSError):
-        os.close(done)
-    if os.getpid() == owner:  # not in a process forked since, which inherited this
-        if child.is_alive():
-            child.terminate()
-        child.join(5)
-
-
 def run_forked(tasks: list[Callable[[], None]], jobs: int, *, here: bool = True) -> None:
     """The tasks on `jobs` processes: this one and `jobs - 1` children forked once, which share
     the graph copy-on-write (nothing is pickled). Each process takes the next task as soon as it

@@ -37,6 +37,7 @@ from typing import Any
 
 from ..errors import ExportError
 
+HELPERS_MIN = 2000  # comments: below this, starting a helper (its imports) costs more than it saves
 RANGE = 2000  # comments a range of the RDF files: a second or so of a helper's work, a few MB of rows
 IN_FLIGHT_PER_HELPER = 2  # ranges sent ahead of the one read: the helper starts the next at once
 _HEADER = struct.Struct("<Q")

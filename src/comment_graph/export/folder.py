@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..compute.helpers import Helpers
+from ..compute.helpers import HELPERS_MIN, Helpers
 from ..errors import ExportError
 from ..runtime import cheap_to_fork, shared_heap
 from . import remove, write_all_atomic
@@ -80,7 +80,6 @@ def output_names() -> dict[str, str]:
     return {"state": STATE_FILE, "index": INDEX_FILE, "html": "graph.html", **RDF_FORMATS, "store": STORE_DIR}
 
 
-HELPERS_MIN = 2000  # comments: below this, starting a helper (its imports) costs more than it saves
 
 
 @contextlib.contextmanager
@@ -124,13 +123,17 @@ def _started_helpers(n: int) -> Helpers | None:
 @contextlib.contextmanager
 def _text_matrix_on(helpers, kg: CommentGraph, out: Path) -> Iterator[None]:
     """related()'s TF-IDF matrix made by a helper while this process writes the other outputs (the
-    index, which needs it, is written last). The comments' own words go to it in a file, read a
-    line at a time: sent whole, a helper held 220 MB of texts."""
+    index, which needs it, is written last), where the build did not have it made already (a
+    graph whose related() took it). The comments' own words go to it in a file, read a line at a
+    time: sent whole, a helper held 220 MB of texts."""
     import tempfile
 
     from ..index import INDEX_FILE
     from ..related import text_matrix_from_file, write_own_texts
 
+    if kg.text_prefetched:
+        yield
+        return
     fd, name = tempfile.mkstemp(prefix=f".{INDEX_FILE}.", suffix=".tmp", dir=out)  # swept if the build is killed
     os.close(fd)
     path = Path(name)
