@@ -4,6 +4,7 @@ it with the staged graph.json it belongs to, before the folder's outputs move in
 from __future__ import annotations
 
 import shutil
+from array import array
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,17 +96,24 @@ def _records(con: sqlite3.Connection, kg: CommentGraph) -> None:
                      for key in dict.fromkeys([e.label.casefold(), *(a.casefold() for a in e.aliases)])))
     con.executemany("INSERT INTO broader VALUES (?, ?)",
                     ((pos[e.id], b) for e in kg.entities.values() for b in dict.fromkeys(e.broader)))
-    texts = [c.text for c in kg.comments]
-    # the surface is the text it spans (the extractors' contract): stored only where it is not
-    con.executemany("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    ((seq, pos[m.entity_id], r, m.start, m.end,
-                      None if texts[r][m.start:m.end] == m.surface else m.surface, int(m.in_quote))
-                     for seq, m in enumerate(kg.mentions) for r in [row[m.comment_id]]))
-    mentions = len(kg.mentions)
-    _comention(con, np.fromiter((pos[m.entity_id] for m in kg.mentions), np.int64, mentions),
-               np.fromiter((row[m.comment_id] for m in kg.mentions), np.int64, mentions),
+    entity, comment = array("q"), array("q")  # each mention's, kept as the table's rows are made
+    con.executemany("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)", _mention_rows(kg, row, pos, entity, comment))
+    _comention(con, np.frombuffer(entity, np.int64), np.frombuffer(comment, np.int64),
                np.array([KINDS.index(e.kind) for e in kg.entities.values()], dtype=np.int64))
     _weights(con, kg, row, pos)
+
+
+def _mention_rows(kg: CommentGraph, row: dict[str, int], pos: dict[str, int], entity: array, comment: array
+                  ) -> Iterator[tuple]:
+    """The mentions table's rows, in the graph's order; each mention's entity and comment are
+    appended to `entity` and `comment` on the way (one pass over 3 million mentions, not three).
+    The surface is the text it spans (the extractors' contract): stored only where it is not."""
+    texts = [c.text for c in kg.comments]
+    for seq, m in enumerate(kg.mentions):
+        e, r = pos[m.entity_id], row[m.comment_id]
+        entity.append(e)
+        comment.append(r)
+        yield seq, e, r, m.start, m.end, None if texts[r][m.start:m.end] == m.surface else m.surface, int(m.in_quote)
 
 
 def _weights(con: sqlite3.Connection, kg: CommentGraph, row: dict[str, int], pos: dict[str, int]) -> None:
