@@ -90,10 +90,14 @@ def test_every_real_page_in_one_build(tmp_path, scheduler):
 
 
 @needs_dask
-def test_generated_corpus_in_many_partitions(tmp_path, scheduler):
+def test_generated_corpus_in_many_partitions(tmp_path, scheduler, monkeypatch):
     # JSONL records: quotes found by the survey on the workers must reach the extraction pass
-    # with jobs=2 the client's own writers are forked while the ranges arrive on a thread
+    # with jobs=2 the client's own writers are forked while the ranges arrive on a thread, and
+    # the index writer among them takes the TF-IDF matrix a helper made while the build resolved
+    import comment_graph.compute.helpers as helpers_module
+
     distributed = pytest.importorskip("distributed")
+    monkeypatch.setattr(helpers_module, "HELPERS_MIN", 0)
     corpus = make_corpus(1500, tmp_path / "corpus.jsonl")
     with distributed.Client(scheduler) as client, distributed.get_task_stream(client=client) as stream:
         files = _same_outputs(tmp_path, corpus, scheduler, jobs=2)

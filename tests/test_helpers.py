@@ -156,18 +156,22 @@ def test_the_write_reports_each_step_once_and_ends_complete(tmp_path, monkeypatc
     assert [done for _, done, _ in calls] == list(range(total + 1))  # 0, each file or piece, the store
 
 
-def _tmp_folders() -> set[str]:
+@pytest.fixture
+def temporaries(tmp_path, monkeypatch) -> Path:
+    """The system's temporary folder, for this test alone: where the build's helper keeps its files."""
     import tempfile
 
-    return {p.name for p in Path(tempfile.gettempdir()).glob("comment-graph-*")}
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
 
 
-def test_the_build_has_a_helper_make_the_text_matrix_while_it_resolves(tmp_path, monkeypatch):
+def test_the_build_has_a_helper_make_the_text_matrix_while_it_resolves(tmp_path, monkeypatch, temporaries):
     import comment_graph.compute.helpers as helpers_module
     import comment_graph.related as related
 
     expected = comment_graph.write(comment_graph.build(jobs=1), tmp_path / "alone", ())["index"].read_bytes()
-    before = _tmp_folders()
 
     def not_here(comments):
         raise AssertionError("the build's process made the TF-IDF matrix itself")
@@ -175,9 +179,9 @@ def test_the_build_has_a_helper_make_the_text_matrix_while_it_resolves(tmp_path,
     monkeypatch.setattr(helpers_module, "HELPERS_MIN", 0)  # the sample is far below the size that starts one
     monkeypatch.setattr(related, "text_matrix", not_here)
     kg = comment_graph.build(jobs=2)
-    assert kg.text_prefetched
+    assert kg.text_prefetched and list(temporaries.iterdir())
     assert comment_graph.write(kg, tmp_path / "helped", ())["index"].read_bytes() == expected
-    assert not kg.text_prefetched and _tmp_folders() <= before  # taken once; its texts and matrix gone
+    assert not kg.text_prefetched and not list(temporaries.iterdir())  # taken once; its texts and matrix gone
 
 
 def _my_helpers() -> set[int]:
@@ -195,22 +199,59 @@ def _my_helpers() -> set[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
-def test_a_text_matrix_never_taken_goes_with_its_graph(monkeypatch):
+def test_a_text_matrix_never_taken_goes_with_its_graph(monkeypatch, temporaries):
     import gc
     import time
 
     import comment_graph.compute.helpers as helpers_module
 
-    before, helpers_before = _tmp_folders(), _my_helpers()
+    helpers_before = _my_helpers()
     monkeypatch.setattr(helpers_module, "HELPERS_MIN", 0)
     kg = comment_graph.build(jobs=2)
-    assert _tmp_folders() - before  # the helper's texts or matrix, kept for the graph
+    assert list(temporaries.iterdir())  # the helper's texts or matrix, kept for the graph
     del kg
     gc.collect()
+    assert not list(temporaries.iterdir())
     deadline = time.monotonic() + 30
     while (_my_helpers() - helpers_before) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _my_helpers() - helpers_before and _tmp_folders() <= before
+    assert not _my_helpers() - helpers_before
+
+
+def test_a_process_forked_from_the_build_does_not_wait_for_its_helper(monkeypatch, temporaries):
+    """The helper's answer arrives on a thread of the build's process, which a fork does not copy:
+    a forked index writer (a Dask build's) waited for ever. It makes the matrix itself instead."""
+    import signal
+
+    import comment_graph.compute.helpers as helpers_module
+
+    monkeypatch.setattr(helpers_module, "HELPERS_MIN", 0)
+    kg = comment_graph.build(jobs=2)
+    pending = kg.__dict__["_text_matrix"]
+    pid = os.fork()
+    if pid == 0:  # the child: a hang ends in SIGALRM, a failure in exit code 1
+        code = 1
+        try:
+            signal.alarm(60)
+            code = 0 if pending.result() is None else 1
+        finally:
+            os._exit(code)
+    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+    assert list(temporaries.iterdir())  # the child left the build's files alone
+    assert pending.result().shape[0] == len(kg.comments)  # and the build's process still takes the matrix
+
+
+def test_a_graph_settles_its_text_matrix_before_writers_fork(monkeypatch):
+    import comment_graph.compute.helpers as helpers_module
+
+    monkeypatch.setattr(helpers_module, "HELPERS_MIN", 0)
+    kg = comment_graph.build(jobs=2)
+    kg.settle_text()
+    pending = kg.__dict__["_text_matrix"]
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if pending.result() is not None and pending.result().shape[0] == len(kg.comments) else 1)
+    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 
 
 def test_a_text_matrix_with_the_wrong_rows_is_made_again_here(tmp_path, monkeypatch):

@@ -102,6 +102,13 @@ class CommentGraph:
         """Whether related()'s text matrix is being made elsewhere and not taken yet."""
         return "_text_matrix" in self.__dict__
 
+    def settle_text(self) -> None:
+        """Wait here for a text matrix being made elsewhere, and keep it: a process forked from this
+        one then finds it ready (it could not wait for this process's helper)."""
+        pending = self.__dict__.get("_text_matrix")
+        if pending is not None:
+            self.__dict__["_text_matrix"] = _Settled(pending.result())
+
     @cached_property
     def all_entities(self) -> dict[str, Entity]:
         """Entities and the extra concepts related() compares comments by (entities win)."""
@@ -235,3 +242,13 @@ class CommentGraph:
     @cached_property
     def _rdf(self) -> "rdflib.Graph":
         return self.to_rdf()
+
+
+@dataclass(frozen=True)
+class _Settled:
+    """A text matrix already taken from where it was made (`CommentGraph.settle_text`), or None."""
+
+    value: Any
+
+    def result(self) -> Any:
+        return self.value

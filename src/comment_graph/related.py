@@ -186,7 +186,7 @@ def text_matrix_meanwhile(comments: list[Comment], jobs: int) -> TextMatrixOnHel
     from .compute.helpers import HELPERS_MIN
     from .errors import ExportError
 
-    if jobs < 2 or len(comments) < HELPERS_MIN:
+    if jobs < 2 or len(comments) < HELPERS_MIN or os.name != "posix":  # (helpers need POSIX: compute.helpers)
         return None
     try:
         return TextMatrixOnHelper(comments)
@@ -200,7 +200,11 @@ class TextMatrixOnHelper:
     on one, and the matrix is some 10 s of work at 100,000 comments that the write stage no longer
     waits for. `result()` is the matrix, or None where the helper failed or made another number of
     rows than there are comments (the caller then makes it itself). The helper stops as soon as
-    the matrix is on disk; the files go when it is taken, or when this object is dropped."""
+    the matrix is on disk; the files go when it is taken, or when this object is dropped.
+
+    Only the process that started the helper can wait for it (its answer arrives on a thread of
+    that process): in a process forked since, `result()` is None at once and the files are left
+    to their owner. A writer about to fork takes the matrix first (`CommentGraph.settle_text`)."""
 
     def __init__(self, comments: list[Comment]) -> None:
         """Raises OSError where the texts cannot be written, ExportError where no helper starts."""
@@ -209,11 +213,11 @@ class TextMatrixOnHelper:
 
         from .compute.helpers import Helpers
 
-        self.rows = len(comments)
+        self.rows, self.owner = len(comments), os.getpid()
         folder = tempfile.mkdtemp(prefix="comment-graph-")
         texts, self.out = os.path.join(folder, "texts.jsonl"), os.path.join(folder, "matrix.pickle")
         started: list = []  # the helper, stopped with the files if not before
-        self._cleanup = weakref.finalize(self, _remove_files, folder, started)
+        self._cleanup = weakref.finalize(self, _remove_files, self.owner, folder, started)
         write_own_texts(comments, Path(texts))
         helpers = Helpers(1)
         started.append(helpers)
@@ -223,6 +227,8 @@ class TextMatrixOnHelper:
     def result(self) -> sparse.csr_matrix | None:
         import pickle
 
+        if os.getpid() != self.owner:
+            return None
         try:
             if self.future.result() != self.rows:
                 return None
@@ -234,7 +240,9 @@ class TextMatrixOnHelper:
             self._cleanup()
 
 
-def _remove_files(folder: str, helpers: list) -> None:
+def _remove_files(owner: int, folder: str, helpers: list) -> None:
+    if os.getpid() != owner:  # a forked copy of the object: the helper and the files are its owner's
+        return
     for h in helpers:
         h.close()
     for name in ("texts.jsonl", "matrix.pickle"):

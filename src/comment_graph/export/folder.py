@@ -55,6 +55,8 @@ def _write_with(kg: CommentGraph, out: Path, formats: tuple[str, ...], store: bo
         # Dask, this process's writers are forked where the copies they make are affordable
         jobs = kg.config.jobs if kg.config.engine != "local" and cheap_to_fork(len(kg.raw_mentions or kg.mentions)) \
             else 1
+        if jobs > 1:
+            kg.settle_text()  # a forked index writer cannot wait for this process's helper
         try:
             files = _output_files(kg, out, formats, jobs, engine)
             with shared_heap():  # the links gathered for the RDF are millions of tuples: no collections
