@@ -4,6 +4,7 @@ reads one back, `write` chains the exporters into an output folder. Nothing else
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -24,7 +25,7 @@ from .ingest import load as load_input
 from .lexicon import load_lexicons
 from .models import Comment, Mention, Quote
 from .segment.quotes import quote_features
-from .resolve import resolve
+from .resolve import RESOLVE_STEPS, resolve
 from .runtime import can_fork, freeze_survivors, shared_heap
 from .segment import Segmentation, segment_text, split_paragraphs
 from .text import digest, unique_ids
@@ -301,12 +302,11 @@ def _resolved(comments: list[Comment], raw: list, lex, ctx: Context, config: Bui
     from .related import text_matrix_meanwhile
 
     if progress:
-        progress("resolve", 0, 1)
+        progress("resolve", 0, RESOLVE_STEPS)
     text = text_matrix_meanwhile(comments, config.jobs)  # on the other core: resolution runs on one
     res = resolve(comments, raw, lex, page_author=ctx.page_author, full_names=ctx.corpus_full_names,
-                  max_concepts=config.max_concepts_per_comment, in_place=True)  # the rows are the build's own
-    if progress:
-        progress("resolve", 1, 1)
+                  max_concepts=config.max_concepts_per_comment, in_place=True,  # the rows are the build's own
+                  progress=progress and functools.partial(progress, "resolve"))
     kg = CommentGraph(comments, res.entities, res.mentions, res.subjects, config=config,
                       page_author=ctx.page_author, features=res.features, feature_entities=res.feature_entities,
                       raw_mentions=res.raw, page_titles=ctx.page_titles, **parts)
