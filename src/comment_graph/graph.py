@@ -109,6 +109,12 @@ class CommentGraph:
         if pending is not None:
             self.__dict__["_text_matrix"] = _Settled(pending.result())
 
+    def __getstate__(self) -> dict:
+        """A pickle or deep copy holds the text matrix itself, not the helper making it (a future and
+        a finalizer, which do not pickle): it is waited for here, and kept here too."""
+        self.settle_text()
+        return self.__dict__
+
     @cached_property
     def all_entities(self) -> dict[str, Entity]:
         """Entities and the extra concepts related() compares comments by (entities win)."""

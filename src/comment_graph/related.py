@@ -6,12 +6,13 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import sys
 import threading
 from dataclasses import dataclass
 from collections.abc import Iterable, Iterator
 from itertools import chain, takewhile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import numpy as np
 
@@ -216,13 +217,38 @@ class TextMatrixOnHelper:
         self.rows, self.owner = len(comments), os.getpid()
         folder = tempfile.mkdtemp(prefix="comment-graph-")
         texts, self.out = os.path.join(folder, "texts.jsonl"), os.path.join(folder, "matrix.pickle")
-        started: list = []  # the helper, stopped with the files if not before
-        self._cleanup = weakref.finalize(self, _remove_files, self.owner, folder, started)
+        self.held: list = []  # the helper, then the matrix's file: closed with the files if not before
+        self._lock = threading.Lock()
+        self._cleanup = weakref.finalize(self, _remove_files, self.owner, folder, self.held)
         write_own_texts(comments, Path(texts))
         helpers = Helpers(1)
-        started.append(helpers)
+        self.held.append(helpers)
         self.future = helpers.submit(_matrix_to_file, texts, self.out)
-        self.future.add_done_callback(lambda _: threading.Thread(target=helpers.close, daemon=True).start())
+        made = weakref.WeakMethod(self._made)  # the helper's thread holds the future: not this object too
+        self.future.add_done_callback(lambda _: (f := made()) is not None and f(helpers))
+
+    def _made(self, helpers) -> None:
+        """Run as the helper's answer arrives: the matrix's file is opened and unlinked at once, so a
+        build killed from here on leaves nothing in the system's temporary folder; the helper, done,
+        is closed on a thread of its own (closing waits for it to exit)."""
+        self._open()
+        if sys.is_finalizing():
+            return  # the interpreter is exiting (a stop during resolution): its exit handlers close the helper
+        with contextlib.suppress(RuntimeError):  # "can't create new thread at interpreter shutdown" (3.12)
+            threading.Thread(target=helpers.close, daemon=True).start()
+
+    def _open(self) -> IO[bytes] | None:
+        """The matrix's file, opened and unlinked once (by whichever comes first: the callback above,
+        or `result()`, which a future's waiters may reach before its callbacks run)."""
+        with self._lock:
+            if len(self.held) == 1:
+                try:
+                    self.held.append(open(self.out, "rb"))
+                    os.unlink(self.out)
+                    os.rmdir(os.path.dirname(self.out))  # empty now: the helper unlinked the texts
+                except OSError:
+                    self.held.append(None)  # the helper failed before writing it
+            return self.held[1]
 
     def result(self) -> sparse.csr_matrix | None:
         import pickle
@@ -232,19 +258,22 @@ class TextMatrixOnHelper:
         try:
             if self.future.result() != self.rows:
                 return None
-            with open(self.out, "rb") as f:
-                return pickle.load(f)
+            f = self._open()
+            if f is None:
+                return None
+            return pickle.load(f)
         except Exception:
             return None
         finally:
             self._cleanup()
 
 
-def _remove_files(owner: int, folder: str, helpers: list) -> None:
+def _remove_files(owner: int, folder: str, held: list) -> None:
     if os.getpid() != owner:  # a forked copy of the object: the helper and the files are its owner's
         return
-    for h in helpers:
-        h.close()
+    for h in held:
+        if h is not None:
+            h.close()
     for name in ("texts.jsonl", "matrix.pickle"):
         with contextlib.suppress(OSError):
             os.unlink(os.path.join(folder, name))
