@@ -29,14 +29,16 @@ FOLDER_FLOORS = {
     "works_f1": 1.0,
     # 0.8 until 7 December: phrases a sentence opens ("Wholesomeness, clarity…") and activity compounds
     # ("sane-itizing") compete for the fifteen subjects of one long comment, and two gold terms lost;
-    # 0.779 -> 0.789 when a hyphenated compound before "step", "process", "effort" became the topic
-    "concepts_recall": 0.789,
+    # 0.779 -> 0.789 when a hyphenated compound before "step", "process", "effort" became the topic;
+    # 0.789 -> 0.8 (8 December) when an everyday word stopped standing for a vocabulary term the page
+    # never names ("civilized debate" is no "AI safety via debate")
+    "concepts_recall": 0.8,
 }
 # duplicates: four gold concepts list a narrower or sibling term among their aliases ("benchmark" for
 # "benchmark score", "rabbit hunt" for "stag hunt"), which the graph keeps as concepts of their own
 FOLDER_CEILINGS = {"chrome_leaked": 0, "duplicates": 2, "concepts_junk": 0.05}
 # Extraction alone, the gold comments given (score_entities.py).
-ENTITY_FLOORS = {"people_f1": 1.0, "works_f1": 1.0, "concepts_recall": 0.789}
+ENTITY_FLOORS = {"people_f1": 1.0, "works_f1": 1.0, "concepts_recall": 0.8}
 
 pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason=f"no real pages to score at {REAL}")
 

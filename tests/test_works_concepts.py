@@ -777,3 +777,20 @@ def test_a_quoted_predicate_is_no_term_but_its_noun_may_be(tmp_path):
                               'Their "salvage auction" figures look odd.')
     labels = {e.label for e in kg.entities_of("concept")}
     assert "scrap" in labels and "priced as scrap" not in labels and "salvage auction" in labels
+
+
+def test_an_everyday_word_short_for_a_vocabulary_term_needs_the_term_named_on_the_page(tmp_path):
+    # "debate" is the vocabulary's short form of "AI safety via debate" and "habit" of "habit formation":
+    # on a page about wages and gyms the words keep their everyday sense; where a comment names the
+    # term in full, another comment's bare "debate" is short for it
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    elsewhere = build_rows(tmp_path / "a", thread(
+        "The minimum wage debate came up again at the council, and the vote went the other way.",
+        "A morning gym habit is easier to keep than an evening one; the debate about timing is old."))
+    assert not {"ai safety via debate", "habit formation"} & concept_keys(elsewhere)
+    here = build_rows(tmp_path / "b", thread(
+        "AI safety via debate trains two models to argue while a judge picks the more convincing answer.",
+        "I doubt debate scales: a judge can be fooled by the better rhetorician."))
+    debate = [e for e in here.entities_of("concept") if e.label == "AI safety via debate"]
+    assert len(debate) == 1
+    assert {m.comment_id for m in here.mentions if m.entity_id == debate[0].id} == {"a", "b"}

@@ -27,6 +27,7 @@ from .concepts import SHORT_COMMENT_WORDS, _broader, _concept_entities, _corpus_
 from .ids import ENTITY, KIND_PRIORITY, LINK, NAMED, _Ids
 from .people import PeopleResolver, _authors, _people, _person, author_names
 from .ranking import rank_concepts
+from .short_forms import unsupported_short_forms
 
 __all__ = ["PeopleResolver", "RESOLVE_STEPS", "Resolution", "drop_overlaps", "rank_concepts", "resolve"]
 
@@ -184,7 +185,8 @@ def resolve(comments: list[Comment], mentions: list[Mention], lex: Lexicons, *, 
             m.entity_id = None
     else:
         raw = [m.copy(entity_id=None) for m in mentions]
-    mentions = drop_overlaps(raw)
+    everyday = unsupported_short_forms(raw, lex.concepts)
+    mentions = drop_overlaps([m for m in raw if id(m) not in everyday] if everyday else raw)
     step()
     ids, entities = _Ids(), {}
     by_kind = defaultdict(list)
