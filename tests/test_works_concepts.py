@@ -782,8 +782,9 @@ def test_a_quoted_predicate_is_no_term_but_its_noun_may_be(tmp_path):
 def test_an_everyday_word_short_for_a_vocabulary_term_needs_the_term_named_on_the_page(tmp_path):
     # "debate" is the vocabulary's short form of "AI safety via debate" and "habit" of "habit formation":
     # on a page about wages and gyms the words keep their everyday sense; where a comment names the
-    # term in full, another comment's bare "debate" is short for it
-    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    # term in full, or its field (scalable oversight), another comment's bare "debate" is short for it
+    for sub in "abc":
+        (tmp_path / sub).mkdir()
     elsewhere = build_rows(tmp_path / "a", thread(
         "The minimum wage debate came up again at the council, and the vote went the other way.",
         "A morning gym habit is easier to keep than an evening one; the debate about timing is old."))
@@ -794,3 +795,7 @@ def test_an_everyday_word_short_for_a_vocabulary_term_needs_the_term_named_on_th
     debate = [e for e in here.entities_of("concept") if e.label == "AI safety via debate"]
     assert len(debate) == 1
     assert {m.comment_id for m in here.mentions if m.entity_id == debate[0].id} == {"a", "b"}
+    field = build_rows(tmp_path / "c", thread(
+        "Scalable oversight asks how a weak judge can supervise a strong model.",
+        "I doubt debate scales: a judge can be fooled by the better rhetorician."))
+    assert "ai safety via debate" in concept_keys(field)
