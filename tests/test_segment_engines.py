@@ -584,3 +584,56 @@ def test_a_handle_over_an_age_line_names_its_author_each_time_they_write():
             "@oat_lea\n2 years ago\n@millwright yes, give them a few more hours.\n12\nReply\n")
     seg = segment_text(page)
     assert [c.author for c in seg.comments] == ["oat_lea", "millwright", "oat_lea"]
+
+
+SE_QUESTION = """Cooking Stack Exchange
+
+Why does my rye starter smell of acetone?
+
+Asked 2 years ago
+Modified 1 year ago
+
+14
+
+My rye starter smells like nail polish remover a day after feeding. Is it dying?
+
+I feed it twice a day at 100% hydration and keep it near the oven.
+
+sourdough rye fermentation starter
+
+share improve this question follow
+
+asked Jan 9, 2023 at 8:10
+crumb_ana
+1,204 2 11 23
+
+2 Answers
+
+That smell is a hungry starter: feed it more often or at a higher ratio.
+
+share improve this answer follow
+
+answered Jan 9, 2023 at 9:30
+levain_lu
+3,310 1 9 18
+
+same here, twice a day
+
+share improve this answer follow
+
+answered Jan 10, 2023 at 7:02
+rye_rob
+88 1 4
+"""
+
+
+def test_a_question_s_tag_line_is_furniture_and_a_short_lower_case_answer_is_not():
+    seg = segment_text(SE_QUESTION)
+    assert seg.engine == "stackexchange"
+    question = next(c for c in seg.comments if "nail polish" in c.text)
+    assert "fermentation" not in question.text
+    assert "sourdough rye fermentation starter" in seg.furniture
+    assert [(c.author, c.text) for c in seg.comments][1:] == [  # over an answer's line: no tags
+        ("levain_lu", "That smell is a hungry starter: feed it more often or at a higher ratio."),
+        ("rye_rob", "same here, twice a day")]
+    assert question.author == "crumb_ana"

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from ..models import Boundary, Comment, Quote
 from ..text import digest, unique_ids
 from .boundaries import SIGNATURE_RE, _group
-from .engines import Layout, layout_for
+from .engines import Layout, layout_for, mark_tag_lines
 from .furniture import POST_TITLE_OVER_META, classify_furniture, is_delimited
 from .paragraphs import Paragraph, paragraph_unit, split_paragraphs
 from .profile import mark_header, profile_owner
@@ -54,6 +54,7 @@ def segment_text(text: str, source: str = "", *, strategy: str = "auto",
     unit = paragraph_unit(text)
     paras = _unglue_bylines(text, split_paragraphs(text, unit), layout)
     classify_furniture(paras, layout)
+    mark_tag_lines(paras, layout)
     found_author = profile_owner(paras)
     mark_header(paras, layout)
     author = page_author or found_author

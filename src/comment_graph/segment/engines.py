@@ -15,6 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from itertools import islice
 
+from .paragraphs import Paragraph
+
 MAX_LINE = 200       # longer lines are prose: no engine prints furniture that long
 DETECT_LINES = 4000  # engine detection reads at most this many short lines (the top of a big page)
 
@@ -29,6 +31,7 @@ class Engine:
     section: re.Pattern | None
     glued: bool
     author_below: re.Pattern | None = None  # the line under which a post's author card names its author
+    tags_above: re.Pattern | None = None  # the line over which a question prints its tags
 
 
 def _any(patterns: list[str]) -> re.Pattern | None:
@@ -40,7 +43,8 @@ def engines() -> tuple[Engine, ...]:
     raw = tomllib.loads(resources.files("comment_graph.data").joinpath("engines.toml").read_text(encoding="utf-8"))
     return tuple(Engine(e["name"], e["serves"], _any(e["detect"]), _any(e["furniture"]),
                         tuple(re.compile(p, re.IGNORECASE) for p in e["byline"]), _any(e["section"]),
-                        bool(e.get("glued", False)), _any(e.get("author_below", []))) for e in raw["engine"])
+                        bool(e.get("glued", False)), _any(e.get("author_below", [])), _any(e.get("tags_above", [])))
+                 for e in raw["engine"])
 
 
 def detect_engine(lines: list[str]) -> tuple[str, int]:
@@ -103,3 +107,21 @@ def layout_for(text: str) -> tuple[Layout, int]:
     name, votes = detect_engine(text.split("\n"))
     by_name = {e.name: e for e in engines()}
     return Layout(by_name[name], by_name["generic"]), votes
+
+
+TAG_LINE_RE = re.compile(r"[a-z0-9][a-z0-9.+#-]*( [a-z0-9][a-z0-9.+#-]*){0,5}")  # "ancient-rome trade numismatics"
+
+
+def mark_tag_lines(paras: list[Paragraph], layout: Layout) -> None:
+    """A question's tags, lower-case keywords on one line right over the line its engine prints
+    under a question (`tags_above`: Stack Exchange's "share improve this question"), are furniture,
+    not the question's last paragraph. Only there: a short lower-case reply ("same here") elsewhere
+    stays a comment."""
+    under = layout.engine.tags_above
+    if under is None:
+        return
+    for a, b in zip(paras, paras[1:]):
+        tags = a.text.strip()
+        if a.role == "body" and b.role == "furniture" and under.fullmatch(b.text.strip()) \
+                and TAG_LINE_RE.fullmatch(tags):
+            a.role, a.why = "furniture", f"{layout.engine.name} tags (the line over {b.text.strip()!r})"
