@@ -114,3 +114,16 @@ def test_text_that_repeats_itself_everywhere_is_not_quoting():
 def test_a_repeat_needs_a_longer_source():
     same = "The same paragraph posted twice by accident on the same page."
     assert find_repeats([same, "Something else entirely in between these two.", same]) == {}
+
+
+@pytest.mark.parametrize("header", ["rook_lift wrote: ↑Sat Jun 1, 2024 9:05 am", "Ana Lima said:",
+                                    "Quote: Originally Posted by rook_lift"])
+def test_a_block_under_a_forum_s_quote_header_is_a_quote(header):
+    # phpBB, XenForo and vBulletin print the quoted post under a header line of its own block; the
+    # reply follows in the next block. A first line that says something after the colon is the
+    # writer's own sentence, not a header.
+    page = (f"{header}\nThe endgame is lost once the rooks come off the board.\n\n"
+            "Not quite: with the king active and pawns on both wings it still holds for Black.\n\n"
+            "Kasparov said: the Berlin is solid.\nI never believed him, and my games show why.\n")
+    quoted = _quoted(page)
+    assert quoted == [f"{header}\nThe endgame is lost once the rooks come off the board."]

@@ -55,6 +55,12 @@ PASTE_LEAD_IN_RE = re.compile(
 # their own words, not someone else's.
 OWN_VOICE_RE = re.compile(r"^(i|i[’']ll|i[’']d|my|we|our|let me|here[’']s my|to summari[sz]e)\b", re.IGNORECASE)
 DIVIDER_RE = re.compile(r"^[\W_]{1,12}$")
+# The header a forum prints over a quoted post, on the first line of the quote's own block: phpBB's
+# "knightmare64 wrote: ↑Tue Mar 12, 2024 8:41 pm", XenForo's "Ana said:", vBulletin's "Quote: Originally
+# Posted by Ana". Only a name (a word or a few) before the verb, and nothing after but the arrow and date.
+QUOTE_HEADER_RE = re.compile(r"(quote:?\s*)?(originally posted by\s+[\w.'’-]{2,40}( [\w.'’-]+){0,3}"
+                             r"|@?[\w.'’-]{2,40}( [\w.'’-]+){0,3} (wrote|said|writes|says):(\s*↑.{0,60})?)",
+                             re.IGNORECASE)
 # "Name: description" and "Label — text": the items of a pasted list share this shape.
 LABELLED_RE = re.compile(r"^[\w’'.\- ]{1,40}?\s?[:—–]\s")
 LOWER_WORD_RE = re.compile(r"[a-z][a-z'’-]*[\s,;:]")
@@ -81,6 +87,9 @@ def quote_features(run: list[_Para], i: int, page_author: str | None) -> tuple[f
 
     if p.startswith(">"):
         add(1.0, "starts with >")
+    header, _, rest = p.partition("\n")
+    if rest.strip() and QUOTE_HEADER_RE.fullmatch(header.strip()):
+        add(1.0, f"opens with a forum's quote header: {header.strip()[:60]!r}")
     if WHOLLY_QUOTED_RE.match(p):
         add(0.8, "the whole paragraph is in quotation marks")
     if i == 0 and nxt and EVALUATION_RE.match(nxt) and getattr(run[i], "opens_comment", False):
