@@ -637,3 +637,5 @@ def test_a_question_s_tag_line_is_furniture_and_a_short_lower_case_answer_is_not
         ("levain_lu", "That smell is a hungry starter: feed it more often or at a higher ratio."),
         ("rye_rob", "same here, twice a day")]
     assert question.author == "crumb_ana"
+    untagged = segment_text(SE_QUESTION.replace("sourdough rye fermentation starter", "any ideas"))
+    assert next(c for c in untagged.comments if "nail polish" in c.text).text.endswith("any ideas")

@@ -15,6 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from itertools import islice
 
+from ..text import stopwords
 from .paragraphs import Paragraph
 
 MAX_LINE = 200       # longer lines are prose: no engine prints furniture that long
@@ -115,13 +116,14 @@ TAG_LINE_RE = re.compile(r"[a-z0-9][a-z0-9.+#-]*( [a-z0-9][a-z0-9.+#-]*){0,5}") 
 def mark_tag_lines(paras: list[Paragraph], layout: Layout) -> None:
     """A question's tags, lower-case keywords on one line right over the line its engine prints
     under a question (`tags_above`: Stack Exchange's "share improve this question"), are furniture,
-    not the question's last paragraph. Only there: a short lower-case reply ("same here") elsewhere
-    stays a comment."""
+    not the question's last paragraph. Only there, and never with a function word: a question that
+    ends "any ideas" (a scrape without its tags) keeps it, and a short lower-case reply ("same here")
+    elsewhere stays a comment."""
     under = layout.engine.tags_above
     if under is None:
         return
     for a, b in zip(paras, paras[1:]):
         tags = a.text.strip()
         if a.role == "body" and b.role == "furniture" and under.fullmatch(b.text.strip()) \
-                and TAG_LINE_RE.fullmatch(tags):
+                and TAG_LINE_RE.fullmatch(tags) and not stopwords().intersection(tags.split()):
             a.role, a.why = "furniture", f"{layout.engine.name} tags (the line over {b.text.strip()!r})"
